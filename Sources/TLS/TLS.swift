@@ -1,0 +1,2 @@
+// Placeholder, replaced by the TLS module's sources.
+import COpenSSL

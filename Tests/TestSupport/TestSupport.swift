@@ -1,0 +1,2 @@
+// Placeholder, replaced by test support sources.
+import COpenSSL
