@@ -26,6 +26,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+// MARK: option bits (defined through the function-like SSL_OP_BIT, so Swift cannot see them)
+
+static const uint64_t COpenSSL_SSL_OP_NO_TICKET = SSL_OP_NO_TICKET;
+static const uint64_t COpenSSL_SSL_OP_NO_COMPRESSION = SSL_OP_NO_COMPRESSION;
+static const uint64_t COpenSSL_SSL_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVER_PREFERENCE;
+static const uint64_t COpenSSL_SSL_OP_NO_RENEGOTIATION = SSL_OP_NO_RENEGOTIATION;
+
 // MARK: SSL_CTX and SSL settings
 
 static inline int COpenSSL_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {

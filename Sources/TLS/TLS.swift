@@ -1,2 +1,0 @@
-// Placeholder, replaced by the TLS module's sources.
-import COpenSSL

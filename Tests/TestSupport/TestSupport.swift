@@ -1,2 +1,0 @@
-// Placeholder, replaced by test support sources.
-import COpenSSL
