@@ -163,7 +163,9 @@ public final class TLSContext: @unchecked Sendable {
             throw TLSError(.invalidConfiguration, "this OpenSSL rejects SecureChat's protocol settings", openSSLErrors: errors)
         }
         _ = SSL_CTX_set_options(context, COpenSSL_SSL_OP_NO_COMPRESSION | COpenSSL_SSL_OP_NO_RENEGOTIATION)
-        _ = COpenSSL_SSL_CTX_set_mode(context, Int(SSL_MODE_RELEASE_BUFFERS))
+        // Send exactly the chain in the certificate file: without NO_AUTO_CHAIN OpenSSL would
+        // build one from the verify store (for a server, the client CAs) and send the root too.
+        _ = COpenSSL_SSL_CTX_set_mode(context, Int(SSL_MODE_RELEASE_BUFFERS | SSL_MODE_NO_AUTO_CHAIN))
         return context
     }
 
