@@ -196,17 +196,24 @@ require_p256_key() {
     fi
 }
 
+# Prints sha256:HEX, the SHA-256 of a certificate's DER encoding.
+certificate_hash() {
+    local hex
+    ssl x509 -in "$1" -outform der -out "$WORK/fp-cert.der"
+    hex=$(ssl_out dgst -sha256 -r "$WORK/fp-cert.der")
+    printf 'sha256:%s\n' "${hex%% *}"
+}
+
 # Prints the three fingerprint lines of a PEM certificate.
 fingerprints() {
-    local cert=$1 hex spki pin
-    ssl x509 -in "$cert" -outform der -out "$WORK/fp-cert.der"
-    hex=$(ssl_out dgst -sha256 -r "$WORK/fp-cert.der")
+    local cert=$1 spki pin
+    certificate_hash "$cert"
     ssl x509 -in "$cert" -noout -pubkey -out "$WORK/fp-pub.pem"
     ssl pkey -pubin -in "$WORK/fp-pub.pem" -outform der -out "$WORK/fp-pub.der"
     spki=$(ssl_out dgst -sha256 -r "$WORK/fp-pub.der")
     ssl dgst -sha256 -binary -out "$WORK/fp-pub.sha256" "$WORK/fp-pub.der"
     pin=$(ssl_out base64 -A -in "$WORK/fp-pub.sha256")
-    printf 'sha256:%s\nspki:%s\nsha256//%s\n' "${hex%% *}" "${spki%% *}" "$pin"
+    printf 'spki:%s\nsha256//%s\n' "${spki%% *}" "$pin"
 }
 
 require_pem_certificate() {
@@ -221,7 +228,7 @@ require_pem_certificate() {
 
 cert_field() { # cert_field FILE serial|enddate|subject
     local out
-    out=$(ssl_out x509 -in "$1" -noout "-$2" -nameopt RFC2253 -nameopt -esc_2253)
+    out=$(ssl_out x509 -in "$1" -noout "-$2" -nameopt utf8,sep_comma_plus)
     printf '%s' "${out#*=}"
 }
 
@@ -308,7 +315,7 @@ cmd_ca() {
         require_ca
         note "CA already exists in $(show "$DIR")/ — kept unchanged (replace it with: $(hint ca --force))"
         note "subject: $(cert_field "$DIR/ca.pem" subject), valid until $(cert_field "$DIR/ca.pem" enddate)"
-        fingerprints "$DIR/ca.pem" | head -n 1
+        certificate_hash "$DIR/ca.pem"
         report
         return 0
     fi
@@ -349,7 +356,7 @@ cmd_ca() {
         note "CA created in $(show "$DIR")/"
     fi
     note "subject: $(cert_field "$DIR/ca.pem" subject), valid until $(cert_field "$DIR/ca.pem" enddate)"
-    fingerprints "$DIR/ca.pem" | head -n 1
+    certificate_hash "$DIR/ca.pem"
     if ((replaced)) && { compgen -G "$DIR/server/*.pem" || compgen -G "$DIR/clients/*.pem"; } >/dev/null; then
         warn "certificates in server/ and clients/ were issued by the old CA; issue them again"
     fi
@@ -598,8 +605,8 @@ cmd_revoke() {
         die "$1 was not issued by the CA in $(show "$DIR")/"
     fi
     local serial subject ca_hash cert_hash
-    ca_hash=$(fingerprints "$DIR/ca.pem" | head -n 1)
-    cert_hash=$(fingerprints "$file" | head -n 1)
+    ca_hash=$(certificate_hash "$DIR/ca.pem")
+    cert_hash=$(certificate_hash "$file")
     [[ $ca_hash != "$cert_hash" ]] ||
         die "$1 is the CA certificate itself; to retire the CA, make a new one: $(hint ca --force)"
     serial=$(cert_field "$file" serial)
