@@ -119,7 +119,7 @@ public func runCommand(
     let exited = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in exited.signal() }
     do {
-        try process.run()
+        try launchWithEmptySignalMask(process)
     } catch {
         throw CommandError(code: .launchFailed, reason: "\(executableURL.path): \(error)")
     }
@@ -142,6 +142,33 @@ public func runCommand(
         stdout: String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self),
         stderr: String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self)
     )
+}
+
+/// Starts `process` from a short-lived thread whose signal mask is empty.
+///
+/// A child inherits the signal mask of the thread that spawns it, and the threads that
+/// Swift concurrency and Dispatch run on block most signals. Spawned from one of those, a
+/// command could not be stopped with SIGTERM or SIGINT, and neither could its children.
+private func launchWithEmptySignalMask(_ process: Process) throws {
+    // Written before `launched` is signalled and read only after the wait.
+    nonisolated(unsafe) var failure: (any Error)?
+    let launched = DispatchSemaphore(value: 0)
+    let launcher = Thread {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, nil)
+        do {
+            try process.run()
+        } catch {
+            failure = error
+        }
+        launched.signal()
+    }
+    launcher.start()
+    launched.wait()
+    if let failure {
+        throw failure
+    }
 }
 
 /// A name with a slash is a path (relative to the working directory); any other name is
