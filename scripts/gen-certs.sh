@@ -65,7 +65,7 @@ Output:
   client also prints its allowlist lines, each on a line of its own:
     NICK sha256:HEX  allowlist line for this certificate
     NICK spki:HEX    allowlist line for this key (survives renewal with the same key)
-  Every command ends with the files it wrote, marked secret (mode 0600) or public (0644).
+  The other commands end with the files they wrote, marked secret (0600) or public (0644).
 
 Files (DIR defaults to certs/ in the repository; see certs/README.md):
   ca.key ca.pem crl.pem ca-db/  server/NAME.{key,pem}  clients/NICK.{key,pem,bundle.pem}
