@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The command runner every script test stands on.
+@Suite("runCommand")
+struct CommandTests {
+    @Test func capturesStatusOutputAndErrorSeparately() throws {
+        let result = try runCommand("sh", ["-c", "echo out; echo err >&2; exit 3"])
+        #expect(result.status == 3)
+        #expect(result.stdout == "out\n")
+        #expect(result.stderr == "err\n")
+    }
+
+    @Test func largeOutputOnBothStreamsDoesNotStall() throws {
+        let result = try runCommand("sh", ["-c", "head -c 4000000 /dev/zero | tr '\\0' a; head -c 3000000 /dev/zero | tr '\\0' b >&2"], timeout: 30)
+        #expect(result.status == 0)
+        #expect(result.stdout.utf8.count == 4_000_000)
+        #expect(result.stderr.utf8.count == 3_000_000)
+    }
+
+    @Test func passesInputEnvironmentAndDirectory() throws {
+        let directory = try makeTemporaryDirectory(prefix: "command-tests")
+        defer { removeTemporaryDirectory(directory) }
+        let result = try runCommand(
+            "sh", ["-c", "cat; printf '%s %s' \"$GREETING\" \"$(pwd -P)\""],
+            input: "hello\n",
+            environment: ["GREETING": "hi"],
+            currentDirectory: directory
+        )
+        #expect(result.stdout == "hello\nhi \(directory.resolvingSymlinksInPath().path)")
+    }
+
+    @Test func standardInputIsEmptyWhenNoInputIsGiven() throws {
+        let result = try runCommand("cat", [], timeout: 10)
+        #expect(result.status == 0)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func commandThatRunsTooLongIsKilled() throws {
+        let start = Date()
+        let error = #expect(throws: CommandError.self) {
+            try runCommand("sleep", ["30"], timeout: 0.5)
+        }
+        #expect(error?.code == .timedOut)
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    @Test func unknownExecutableIsReported() throws {
+        let error = #expect(throws: CommandError.self) {
+            try runCommand("no-such-command-securechat", [])
+        }
+        #expect(error?.code == .notFound)
+    }
+
+    @Test func commandStartsWithNoSignalsBlocked() throws {
+        let result = try runCommand("grep", ["SigBlk", "/proc/self/status"])
+        try #require(result.status == 0, "no /proc on this system: \(result.stderr)")
+        #expect(result.stdout == "SigBlk:\t0000000000000000\n")
+    }
+
+    @Test func packageRootHoldsThePackageManifest() {
+        #expect(FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("Package.swift").path))
+    }
+}
