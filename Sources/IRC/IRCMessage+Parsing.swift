@@ -92,6 +92,7 @@ private struct Parser {
         index = commandEnd
 
         var params: [String] = []
+        params.reserveCapacity(IRCLimits.maxParameters)
         while true {
             skipSpaces()
             guard index < bytes.count else { break }
@@ -120,6 +121,7 @@ private struct Parser {
 
     private mutating func parseTags(from start: Int, to end: Int) throws(IRCParseError) -> IRCTags {
         var collected: [IRCTag] = []
+        collected.reserveCapacity(8)
         var segmentStart = start
         while segmentStart < end {
             let segmentEnd = bytes.offset(of: UInt8(ascii: ";"), from: segmentStart, to: end) ?? end

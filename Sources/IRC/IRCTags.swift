@@ -77,13 +77,20 @@ public struct IRCTags: RandomAccessCollection, Hashable, Sendable, ExpressibleBy
     /// the usual handful of tags, hashed for many, so a hostile line of thousands of
     /// tiny tags costs no more than its length.
     init(uniquing tags: [IRCTag]) {
-        storage = []
         guard tags.count > 16 else {
-            for tag in tags {
-                set(tag.key, to: tag.value)
+            // The usual case: a handful of distinct keys, kept as they are.
+            let hasDuplicates = tags.indices.contains { index in
+                tags[..<index].contains { $0.key == tags[index].key }
+            }
+            storage = hasDuplicates ? [] : tags
+            if hasDuplicates {
+                for tag in tags {
+                    set(tag.key, to: tag.value)
+                }
             }
             return
         }
+        storage = []
         var positions: [String: Int] = [:]
         positions.reserveCapacity(tags.count)
         storage.reserveCapacity(tags.count)
@@ -173,14 +180,6 @@ enum IRCTagEscaping {
             }
         }
         return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
-    }
-
-    /// Whether a value has any byte that must be escaped on the wire.
-    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in bytes where byte.needsTagEscaping {
-            return true
-        }
-        return false
     }
 
     /// The escape letter for a byte that needs escaping.
