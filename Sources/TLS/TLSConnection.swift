@@ -203,6 +203,30 @@ final class TLSConnection {
         return PeerIdentity(certificate: info, verification: verification, protocolVersion: version, cipher: cipher)
     }
 
+    /// Server side: verifies the peer's certificate and chain again, against `context`'s
+    /// client CAs and CRL (after a reload). Returns why it is no longer accepted, or nil.
+    func reverifyPeer(against context: TLSContext) -> TLSError? {
+        guard let certificate = SSL_get0_peer_certificate(self.ssl) else {
+            return TLSError(.certificateRejected, "the connection has no peer certificate")
+        }
+        OpenSSLErrorQueue.clear()
+        guard let store = SSL_CTX_get_cert_store(context.pointer), let storeContext = X509_STORE_CTX_new() else {
+            return TLSError(.certificateRejected, "cannot verify the peer certificate", openSSLErrors: OpenSSLErrorQueue.drain())
+        }
+        defer { X509_STORE_CTX_free(storeContext) }
+        // On a server the peer chain excludes the leaf; it supplies any intermediates.
+        guard X509_STORE_CTX_init(storeContext, store, certificate, SSL_get_peer_cert_chain(self.ssl)) == 1,
+            X509_STORE_CTX_set_default(storeContext, "ssl_client") == 1
+        else {
+            return TLSError(.certificateRejected, "cannot verify the peer certificate", openSSLErrors: OpenSSLErrorQueue.drain())
+        }
+        if X509_verify_cert(storeContext) == 1 { return nil }
+        let error = X509_STORE_CTX_get_error(storeContext)
+        let text = X509_verify_cert_error_string(Int(error)).map { String(cString: $0) } ?? "error \(error)"
+        OpenSSLErrorQueue.clear()
+        return TLSError(.certificateRejected, "client certificate no longer accepted: \(text)")
+    }
+
     // MARK: errors
 
     /// Classifies a failed OpenSSL call; must run right after it, on the same thread.

@@ -354,6 +354,13 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(Self.wrapOutboundOut(output), promise: promise)
     }
 
+    /// Checks the peer's certificate against another server context's client CAs and CRL,
+    /// e.g. after they were reloaded. Returns why the peer would now be refused, or nil.
+    /// Only meaningful on a server after the handshake; call on the channel's event loop.
+    public func reverifyPeer(against context: TLSContext) -> TLSError? {
+        self.connection.reverifyPeer(against: context)
+    }
+
     // MARK: failure
 
     /// Reports `error` once and closes the channel.

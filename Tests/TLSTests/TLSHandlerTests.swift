@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOEmbedded
 import Testing
@@ -191,5 +192,22 @@ struct TLSHandlerTests {
         try pair.handshake()
         _ = pair.client.close()
         #expect(throws: TLSError(.closed, "")) { try pair.client.writeAndFlush(ByteBuffer(string: "late")).wait() }
+    }
+
+    @Test func liveSessionIsReverifiedAgainstReloadedCAAndCRL() throws {
+        let pair = try self.makePair()
+        try pair.handshake()
+        let handler = try pair.server.pipeline.syncOperations.handler(type: TLSHandler.self)
+        #expect(handler.reverifyPeer(against: try self.pki.serverContext()) == nil)
+
+        let crl = try self.pki.ca.writeCRL(revoking: [try self.pki.client("alice")])
+        let revoked = handler.reverifyPeer(against: try self.pki.serverContext(crl: crl))
+        #expect(revoked?.code == .certificateRejected)
+        #expect(revoked?.reason.contains("certificate revoked") == true)
+
+        var otherCA = self.pki.serverConfiguration()
+        otherCA.clientCAPath = self.pki.otherCA.certificatePath.path(percentEncoded: false)
+        let foreign = handler.reverifyPeer(against: try TLSContext(server: otherCA))
+        #expect(foreign?.reason.contains("unable to get local issuer certificate") == true)
     }
 }
