@@ -1,0 +1,136 @@
+import NIOCore
+
+/// What ``IRCLineDecoder`` hands to the next handler for each line.
+public enum IRCLineEvent: Hashable, Sendable {
+    /// A complete, non-empty line within the limits, without its line ending: a slice
+    /// of the inbound buffer (no copy), ready for ``IRCMessage/init(parsing:)``.
+    case line(ByteBuffer)
+    /// A complete line over the limits, already dropped. The server answers
+    /// ``IRCNumeric/ERR_INPUTTOOLONG`` and keeps the connection.
+    case tooLong
+}
+
+/// Cuts the inbound byte stream into IRC lines.
+///
+/// Lines end at `\n`; a `\r` just before it is removed too, so both `\r\n` and a bare
+/// `\n` end a line (a lone `\r` does not, and reaches the parser, which refuses it).
+/// Empty lines are skipped, as modern.ircdocs.horse asks.
+///
+/// Limits, counted without the line ending: the tag section (from `@` through the
+/// space that ends it) may have ``IRCLimits/maxTagSectionBytes`` bytes; the body
+/// (everything after the tag section, so the tags do not count against it) may have
+/// ``IRCLimits/maxBodyBytesWithoutLineEnding``. A complete line over either limit
+/// becomes ``IRCLineEvent/tooLong``.
+///
+/// When ``IRCLimits/maxLineBytes`` bytes are buffered with no `\n` among them, no
+/// legal line can be in progress, and `decode` throws ``IRCFramingError`` so the
+/// server disconnects; the buffer never holds more than that plus one read.
+public struct IRCLineDecoder: ByteToMessageDecoder, Sendable {
+    public typealias InboundOut = IRCLineEvent
+
+    /// A decoder; one per connection, wrapped in `ByteToMessageHandler`.
+    public init() {}
+
+    /// Emits at most one event per call, as `ByteToMessageDecoder` expects; skips
+    /// empty lines. Throws ``IRCFramingError`` as described on the type.
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        while true {
+            switch try Self.nextStep(from: &buffer) {
+            case .event(let event):
+                context.fireChannelRead(Self.wrapInboundOut(event))
+                return .continue
+            case .skippedEmptyLine:
+                continue
+            case .needMoreData:
+                return .needMoreData
+            }
+        }
+    }
+
+    /// At end of stream, emits the remaining complete lines and drops a final line
+    /// that never got its line end.
+    public mutating func decodeLast(
+        context: ChannelHandlerContext,
+        buffer: inout ByteBuffer,
+        seenEOF: Bool
+    ) throws -> DecodingState {
+        let state = try decode(context: context, buffer: &buffer)
+        if state == .needMoreData {
+            // An unterminated last line was never a message; drop it.
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+        }
+        return state
+    }
+
+    /// What taking the next line out of the buffer did.
+    enum Step {
+        case event(IRCLineEvent)
+        case skippedEmptyLine
+        case needMoreData
+    }
+
+    /// Takes the next line out of `buffer`.
+    ///
+    /// - Throws: ``IRCFramingError`` when the buffer holds a full line's worth of bytes
+    ///   without a line end.
+    static func nextStep(from buffer: inout ByteBuffer) throws(IRCFramingError) -> Step {
+        let found = buffer.withUnsafeReadableBytes { bytes -> (newline: Int, shape: LineShape)? in
+            guard let newline = bytes.offset(of: UInt8(ascii: "\n")) else { return nil }
+            var length = newline
+            if length > 0, bytes[length - 1] == UInt8(ascii: "\r") {
+                length -= 1
+            }
+            return (newline, LineShape(of: UnsafeRawBufferPointer(rebasing: bytes[..<length])))
+        }
+        guard let (newline, shape) = found else {
+            guard buffer.readableBytes < IRCLimits.maxLineBytes else {
+                throw IRCFramingError(
+                    .receiveQueueExceeded,
+                    reason: "\(buffer.readableBytes) bytes received without a line end; "
+                        + "no IRC line is longer than \(IRCLimits.maxLineBytes) bytes"
+                )
+            }
+            return .needMoreData
+        }
+        switch shape {
+        case .empty:
+            buffer.moveReaderIndex(forwardBy: newline + 1)
+            return .skippedEmptyLine
+        case .tooLong:
+            buffer.moveReaderIndex(forwardBy: newline + 1)
+            return .event(.tooLong)
+        case .line(let length):
+            guard let line = buffer.readSlice(length: length) else {
+                preconditionFailure("a line of \(length) bytes was measured inside \(buffer.readableBytes) readable bytes")
+            }
+            buffer.moveReaderIndex(forwardBy: newline + 1 - length)
+            return .event(.line(line))
+        }
+    }
+}
+
+/// A complete line's content measured against the limits.
+enum LineShape {
+    case empty
+    case tooLong
+    case line(length: Int)
+
+    init(of content: UnsafeRawBufferPointer) {
+        guard !content.isEmpty else {
+            self = .empty
+            return
+        }
+        var tagSection = 0
+        if content[0] == UInt8(ascii: "@") {
+            // The tag section runs through its terminating space; a line with no space
+            // at all is nothing but tags (and the parser will say the command is missing).
+            tagSection = content.offset(of: UInt8(ascii: " ")).map { $0 + 1 } ?? content.count
+        }
+        let body = content.count - tagSection
+        if tagSection > IRCLimits.maxTagSectionBytes || body > IRCLimits.maxBodyBytesWithoutLineEnding {
+            self = .tooLong
+        } else {
+            self = .line(length: content.count)
+        }
+    }
+}
