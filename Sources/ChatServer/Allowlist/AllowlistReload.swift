@@ -1,0 +1,56 @@
+import IRC
+import TLS
+
+/// What a reload of the allowlist means for the sessions already connected.
+///
+/// The server builds one from the old and the new file, then asks about each live session.
+/// Only sessions whose own bindings changed are affected; the rest are left alone.
+public struct AllowlistReload: Sendable {
+    /// What to do with one connected session.
+    public enum Outcome: Hashable, Sendable {
+        /// The certificate is bound to exactly the same nicks as before.
+        case unchanged
+        /// Still admitted and the session's nick is still bound to it, but other nicks were
+        /// added or removed; `nicks` is the new list in file order (first = account name).
+        case nicksChanged(nicks: [String])
+        /// Still admitted, but no longer under the nick the session uses; `nicks` lists the
+        /// ones it may still use. The server disconnects it (or renames it).
+        case nickRemoved(nicks: [String])
+        /// No line admits the certificate any more: disconnect the session.
+        case revoked
+
+        /// Whether the certificate may still connect at all.
+        public var isAdmitted: Bool { self != .revoked }
+    }
+
+    public let old: Allowlist
+    public let new: Allowlist
+
+    public init(old: Allowlist, new: Allowlist) {
+        self.old = old
+        self.new = new
+    }
+
+    /// Whether any binding was added, removed or moved (order decides account names);
+    /// comments, blank lines, nick case and fingerprint spelling do not count. When false
+    /// the server need not look at any session.
+    public var hasChanges: Bool {
+        self.old.entries.map(Self.key) != self.new.entries.map(Self.key)
+    }
+
+    /// What the reload means for a session authenticated by `certificate` and currently
+    /// using `nick` (nil before registration: then only admission matters).
+    public func outcome(for certificate: CertificateInfo, nick: String?) -> Outcome {
+        let after = self.new.nicks(for: certificate)
+        guard !after.isEmpty else { return .revoked }
+        if let nick, !after.contains(where: { IRCCaseMapping.equals($0, nick) }) {
+            return .nickRemoved(nicks: after)
+        }
+        let before = self.old.nicks(for: certificate)
+        return before.map(IRCCaseMapping.fold) == after.map(IRCCaseMapping.fold) ? .unchanged : .nicksChanged(nicks: after)
+    }
+
+    private static func key(_ entry: Allowlist.Entry) -> String {
+        IRCCaseMapping.fold(entry.nick) + " " + entry.fingerprint.hexDescription
+    }
+}

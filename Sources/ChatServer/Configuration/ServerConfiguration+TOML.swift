@@ -1,0 +1,118 @@
+import Foundation
+import TOMLKit
+
+extension ServerConfiguration {
+    /// The defaults with the TOML file at `path` applied.
+    ///
+    /// - Throws: ``ConfigurationError``, see ``apply(tomlAt:)``.
+    public static func load(tomlAt path: String) throws(ConfigurationError) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        try configuration.apply(tomlAt: path)
+        return configuration
+    }
+
+    /// Overrides the settings the TOML file at `path` names, leaving the others as they
+    /// are, so that command-line flags can be applied afterwards.
+    ///
+    /// - Throws: ``ConfigurationError`` `.fileUnreadable` (`path: cannot read: …`), or an
+    ///   error of ``apply(toml:path:)``.
+    public mutating func apply(tomlAt path: String) throws(ConfigurationError) {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileContents.bytes(atPath: path)
+        } catch {
+            throw ConfigurationError(
+                .fileUnreadable, "\(path): cannot read: \(error.reason); check the path given to --config")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigurationError(.syntax, "\(path):1: not valid UTF-8; save the file as UTF-8")
+        }
+        try self.apply(toml: text, path: path)
+    }
+
+    /// Overrides the settings named in the TOML document `text`, read from `path`.
+    ///
+    /// Keys are the long command-line flags in snake_case (`client_ca`, `log_level`), with
+    /// timeouts, rates and sizes in a `[limits]` table; durations are seconds. Relative
+    /// paths are resolved against the folder of `path`. Either every setting is applied
+    /// or, on error, none.
+    ///
+    /// - Throws: ``ConfigurationError`` for the first problem in the file, as
+    ///   `path:line: what is wrong`: a TOML syntax error, an unknown key (with the closest
+    ///   known one), a wrong type or an out-of-range value.
+    public mutating func apply(toml text: String, path: String) throws(ConfigurationError) {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(
+                .syntax, "\(path):\(error.source.begin.line): \(error.description) (column \(error.source.begin.column))")
+        } catch {
+            throw ConfigurationError(.syntax, "\(path):1: \(error)")
+        }
+
+        let locator = TOMLKeyLocator(text: text)
+        let directory = Self.absoluteDirectory(of: path)
+        func field(_ keyPath: [String], _ value: TOMLValue) -> TOMLField {
+            TOMLField(
+                key: keyPath.joined(separator: "."), value: TOMLField.Value(value),
+                location: "\(path):\(locator.line(of: keyPath))", directory: directory)
+        }
+
+        // Settle what each key means first, then apply in file order, so that the error
+        // reported is the first problem a person reading the file would meet.
+        var pending: [(line: Int, setting: TOMLSetting, field: TOMLField)] = []
+        for (key, value) in root {
+            if key == TOMLSetting.limitsTable {
+                let table = field([key], value.tomlValue)
+                guard case .table(let limits) = table.value else {
+                    throw table.wrongType("a table: [limits] on its own line, then one setting per line")
+                }
+                for (limitKey, limitValue) in limits {
+                    let entry = field([key, limitKey], limitValue.tomlValue)
+                    let line = locator.line(of: [key, limitKey])
+                    guard let setting = TOMLSetting.limits.first(where: { $0.key == limitKey }) else {
+                        throw Self.unknownKey(limitKey, in: key, at: entry.location)
+                    }
+                    pending.append((line, setting, entry))
+                }
+            } else {
+                let entry = field([key], value.tomlValue)
+                guard let setting = TOMLSetting.root.first(where: { $0.key == key }) else {
+                    throw Self.unknownKey(key, in: nil, at: entry.location)
+                }
+                pending.append((locator.line(of: [key]), setting, entry))
+            }
+        }
+
+        var updated = self
+        for item in pending.sorted(by: { $0.line < $1.line }) {
+            try item.setting.apply(&updated, item.field)
+        }
+        self = updated
+    }
+
+    /// An unknown key, with the closest known one or the table it belongs in.
+    private static func unknownKey(_ key: String, in table: String?, at location: String) -> ConfigurationError {
+        let known = table == nil ? TOMLSetting.root.map(\.key) + [TOMLSetting.limitsTable] : TOMLSetting.limits.map(\.key)
+        let written = table.map { "\($0).\(key)" } ?? key
+        var hint: String
+        if table == nil, TOMLSetting.limits.contains(where: { $0.key == key }) {
+            hint = "it belongs in the [limits] table"
+        } else if table != nil, TOMLSetting.root.contains(where: { $0.key == key }) {
+            hint = "it belongs at the top of the file, before [limits]"
+        } else if let match = closestMatch(to: key, in: known) {
+            hint = "did you mean '\(match)'?"
+        } else {
+            hint = "known keys here: " + known.joined(separator: ", ")
+        }
+        return ConfigurationError(.unknownKey, "\(location): unknown key '\(written)'; \(hint)")
+    }
+
+    /// The absolute folder holding the file at `path`.
+    static func absoluteDirectory(of path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        guard let slash = absolute.lastIndex(of: "/") else { return "/" }
+        return slash == absolute.startIndex ? "/" : String(absolute[..<slash])
+    }
+}

@@ -1,0 +1,113 @@
+import Logging
+import TLS
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything the server can be told, each with a working default.
+///
+/// Filled in three layers: these defaults, then a TOML file (``apply(tomlAt:)``), then
+/// command-line flags set by the caller; ``validate()`` runs last. The four required
+/// paths start empty so that a missing one is reported by name rather than guessed.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on; `0.0.0.0` is every IPv4 interface, `::` every interface.
+    public var host: String = "0.0.0.0"
+    /// The TCP port; 6697 is the registered port for IRC over TLS. 0 picks a free port.
+    public var port: Int = 6697
+
+    /// PEM file with the server certificate, optionally followed by intermediates. Required.
+    public var certificatePath: String = ""
+    /// PEM file with the server's private key (mode 0600 or stricter). Required.
+    public var privateKeyPath: String = ""
+    /// A file whose first line is the private key's passphrase; nil when it is not encrypted.
+    public var privateKeyPassphraseFile: String?
+    /// PEM file with the CA(s) that client certificates must chain to. Required.
+    public var clientCAPath: String = ""
+    /// PEM certificate revocation list of the client CA; nil when none is checked.
+    public var crlPath: String?
+    /// The allowlist binding nicknames to client certificate fingerprints. Required.
+    public var allowlistPath: String = ""
+
+    /// The server's name in IRC messages (`:name 001 …`); the machine's host name by default.
+    public var serverName: String = ServerConfiguration.machineHostName()
+    /// The network name announced in RPL_ISUPPORT (`NETWORK=`) and the welcome line.
+    public var networkName: String = "SecureChat"
+    /// The channel every client joins after registration; empty for none.
+    public var defaultChannel: String = "#lobby"
+    /// A UTF-8 text file sent as the message of the day; nil sends ERR_NOMOTD.
+    public var motdPath: String?
+
+    /// The least severe log level written.
+    public var logLevel: Logger.Level = .info
+    /// How log lines are written.
+    public var logFormat: LogFormat = .text
+
+    /// The oldest TLS version accepted from clients.
+    public var minimumTLSVersion: TLSMinimumVersion = .tls13
+
+    /// Timeouts, rates and sizes that bound what one client or one address can cost.
+    public var limits: Limits = Limits()
+
+    /// A configuration with every default; set the required paths before ``validate()``.
+    public init() {}
+
+    /// How log lines are written.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        /// One human-readable line per event.
+        case text
+        /// One JSON object per line, for log collectors.
+        case json
+    }
+
+    /// What one connection, one address and the whole server may use.
+    public struct Limits: Sendable, Equatable {
+        /// Time allowed for the TLS handshake before the connection is closed.
+        public var handshakeTimeout: Duration = .seconds(10)
+        /// Time allowed between the handshake and a completed NICK/USER registration.
+        public var registrationTimeout: Duration = .seconds(30)
+        /// Idle time after which the server sends PING.
+        public var pingInterval: Duration = .seconds(90)
+        /// Time to wait for the PONG before closing with "Ping timeout".
+        public var pingTimeout: Duration = .seconds(60)
+        /// Lines accepted before registration completes; more means a confused or hostile client.
+        public var maxLinesBeforeRegistration: Int = 1024
+        /// Commands a client may send at once before flood control holds it back.
+        public var floodBurst: Int = 20
+        /// Commands per second a client earns back after a burst (token refill rate).
+        public var floodRate: Double = 5
+        /// How long a client may stay over its flood allowance before it is disconnected.
+        public var floodDisconnectAfter: Duration = .seconds(10)
+        /// Bytes queued for a slow reader before it is disconnected ("SendQ exceeded");
+        /// at least ``minimumSendQueueBytes`` so that one full burst of replies fits.
+        public var sendQueueBytes: Int = 196_608
+        /// Connections open at once, in total.
+        public var maxConnections: Int = 4096
+        /// Connections open at once from one IP address.
+        public var maxConnectionsPerAddress: Int = 16
+        /// Whether connections from 127.0.0.0/8 and ::1 ignore ``maxConnectionsPerAddress``
+        /// (a local bouncer or test harness).
+        public var exemptLoopbackFromAddressLimit: Bool = true
+        /// Days before a certificate expires (the server's, or a client's) when a warning is logged.
+        public var expiryWarningDays: Int = 14
+
+        /// The smallest allowed ``sendQueueBytes``: 96 KiB.
+        public static let minimumSendQueueBytes = 98_304
+
+        public init() {}
+    }
+
+    /// The machine's host name (gethostname), or `securechat` when it has none usable.
+    public static func machineHostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "securechat" }
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        let name = String(decoding: bytes, as: UTF8.self)
+        let usable = !name.isEmpty && !name.contains { $0 == " " || $0 == ":" || $0 == "," || $0.isNewline }
+        return usable ? name : "securechat"
+    }
+}

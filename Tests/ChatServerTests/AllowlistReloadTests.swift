@@ -1,0 +1,69 @@
+import ChatServer
+import TLS
+import TestSupport
+import Testing
+
+@Suite("Allowlist reloads")
+struct AllowlistReloadTests {
+    let pki: TestPKI
+    let alice: CertificateInfo
+    let bob: CertificateInfo
+    init() throws {
+        self.pki = try TestPKI()
+        self.alice = try self.pki.client("alice").info()
+        self.bob = try self.pki.client("bob").info()
+    }
+
+    private func reload(from old: String, to new: String) throws -> AllowlistReload {
+        AllowlistReload(
+            old: try Allowlist(parsing: old, path: "allow.txt"), new: try Allowlist(parsing: new, path: "allow.txt"))
+    }
+
+    @Test func untouchedSessionIsUnchangedWhenOtherLinesChange() throws {
+        let reload = try self.reload(
+            from: "alice \(self.alice.fingerprint)\nbob \(self.bob.fingerprint)",
+            to: "# alice's laptop\nALICE \(self.alice.fingerprint.hexDescription.uppercased())")
+        #expect(reload.hasChanges)
+        #expect(reload.outcome(for: self.alice, nick: "alice") == .unchanged)
+        #expect(reload.outcome(for: self.bob, nick: "bob") == .revoked)
+        #expect(!reload.outcome(for: self.bob, nick: nil).isAdmitted)
+    }
+
+    @Test func removedNickOfAStillAdmittedCertificateIsReported() throws {
+        let reload = try self.reload(
+            from: "alice \(self.alice.fingerprint)\nalice-bot \(self.alice.fingerprint)",
+            to: "alice \(self.alice.fingerprint)")
+        #expect(reload.outcome(for: self.alice, nick: "alice-bot") == .nickRemoved(nicks: ["alice"]))
+        #expect(reload.outcome(for: self.alice, nick: "Alice") == .nicksChanged(nicks: ["alice"]))
+        #expect(reload.outcome(for: self.alice, nick: "alice").isAdmitted)
+    }
+
+    @Test func addedNickIsAChangeButKeepsTheSession() throws {
+        let reload = try self.reload(
+            from: "alice \(self.alice.fingerprint)",
+            to: "alice \(self.alice.fingerprint)\nalice-bot \(self.alice.publicKeyFingerprint)")
+        #expect(reload.outcome(for: self.alice, nick: "alice") == .nicksChanged(nicks: ["alice", "alice-bot"]))
+        #expect(reload.outcome(for: self.alice, nick: nil) == .nicksChanged(nicks: ["alice", "alice-bot"]))
+    }
+
+    @Test func newlyListedCertificateIsAdmitted() throws {
+        let reload = try self.reload(from: "", to: "bob \(self.bob.fingerprint)")
+        #expect(reload.outcome(for: self.bob, nick: nil) == .nicksChanged(nicks: ["bob"]))
+    }
+
+    @Test func commentsAndSpellingAloneAreNoChange() throws {
+        let reload = try self.reload(
+            from: "alice \(self.alice.fingerprint)\nbob \(self.bob.publicKeyFingerprint)",
+            to: "# team\nAlice \(self.alice.fingerprint.hex)   # laptop\n\nbob \(self.bob.publicKeyFingerprint.hexDescription)\r\n")
+        #expect(!reload.hasChanges)
+        #expect(reload.outcome(for: self.alice, nick: "alice") == .unchanged)
+    }
+
+    @Test func reorderingChangesTheAccountName() throws {
+        let reload = try self.reload(
+            from: "alice \(self.alice.fingerprint)\nally \(self.alice.fingerprint)",
+            to: "ally \(self.alice.fingerprint)\nalice \(self.alice.fingerprint)")
+        #expect(reload.hasChanges)
+        #expect(reload.outcome(for: self.alice, nick: "alice") == .nicksChanged(nicks: ["ally", "alice"]))
+    }
+}
