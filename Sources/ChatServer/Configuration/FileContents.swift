@@ -51,8 +51,8 @@ enum FileContents {
     /// end at LF with an optional CR before it, and a final line break does not start an
     /// extra empty line.
     ///
-    /// Returns nil and the 1-based number of the first line that is not valid UTF-8 when
-    /// `strict`; otherwise invalid sequences become U+FFFD.
+    /// When `strict`, fails with the 1-based number of the first line that is not valid
+    /// UTF-8; otherwise invalid sequences become U+FFFD and it always succeeds.
     static func lines(_ bytes: [UInt8], strict: Bool) -> Result<[String], InvalidLine> {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }

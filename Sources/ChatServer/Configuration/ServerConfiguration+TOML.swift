@@ -22,7 +22,7 @@ extension ServerConfiguration {
             bytes = try FileContents.bytes(atPath: path)
         } catch {
             throw ConfigurationError(
-                .fileUnreadable, "\(path): cannot read: \(error.reason); check the path given to --config")
+                .fileUnreadable, "\(path): cannot read: \(error.reason); check the configuration file's path")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigurationError(.syntax, "\(path):1: not valid UTF-8; save the file as UTF-8")
