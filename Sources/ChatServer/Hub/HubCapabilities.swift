@@ -1,0 +1,46 @@
+/// The IRCv3 capabilities a session has enabled with `CAP REQ`.
+struct HubCapabilities: OptionSet, Hashable, Sendable {
+    let rawValue: UInt8
+
+    init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// Client-only (`+`) tags are relayed, and TAGMSG is delivered.
+    static let messageTags = HubCapabilities(rawValue: 1 << 0)
+    /// Relayed messages carry a `time` tag.
+    static let serverTime = HubCapabilities(rawValue: 1 << 1)
+    /// The sender gets its own PRIVMSG, NOTICE and TAGMSG back.
+    static let echoMessage = HubCapabilities(rawValue: 1 << 2)
+    /// AUTHENTICATE is accepted (mechanism EXTERNAL only).
+    static let sasl = HubCapabilities(rawValue: 1 << 3)
+    /// All prefixes in NAMES and WHO; `@` is the only one, so nothing changes.
+    static let multiPrefix = HubCapabilities(rawValue: 1 << 4)
+
+    /// Every capability with its name, in the order CAP LS and CAP LIST give them.
+    static let named: [(name: String, capability: HubCapabilities)] = [
+        ("message-tags", .messageTags),
+        ("server-time", .serverTime),
+        ("echo-message", .echoMessage),
+        ("sasl", .sasl),
+        ("multi-prefix", .multiPrefix),
+    ]
+
+    /// The capability called `name` (case-sensitive, as IRCv3 names are), if offered.
+    init?(name: some StringProtocol) {
+        guard let entry = Self.named.first(where: { $0.name == name }) else { return nil }
+        self = entry.capability
+    }
+
+    /// The CAP LS list; version 302 and later learn the SASL mechanism as a value.
+    static func advertisement(version: Int) -> String {
+        named.map { entry in
+            entry.capability == .sasl && version >= 302 ? "sasl=EXTERNAL" : entry.name
+        }.joined(separator: " ")
+    }
+
+    /// The enabled capabilities' names, space-separated, for CAP LIST.
+    var names: String {
+        Self.named.filter { contains($0.capability) }.map(\.name).joined(separator: " ")
+    }
+}

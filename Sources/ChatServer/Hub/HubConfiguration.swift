@@ -1,0 +1,53 @@
+import Foundation
+
+/// What the hub announces and the limits it enforces; every field has a default.
+///
+/// Names (`serverName`, `networkName`) go on the wire as they are, so the loader keeps
+/// them free of spaces; the hub does not re-check them.
+public struct HubConfiguration: Sendable {
+    /// The source of every numeric and server notice.
+    public var serverName: String
+    /// Shown in RPL_WELCOME and as `NETWORK=` in RPL_ISUPPORT.
+    public var networkName: String
+    /// Shown in RPL_YOURHOST and RPL_MYINFO.
+    public var version: String
+    /// When the server started, for RPL_CREATED and the default channel's creation time.
+    public var created: Date
+    /// The channel every user joins at registration; the server owns it (no operator,
+    /// topic settable by any member, mode `+n` only). Not a valid channel name: no such channel.
+    public var defaultChannel: String
+    /// Lines of the message of the day; `nil` answers ERR_NOMOTD.
+    public var motd: [String]?
+    /// Warn at registration when the client certificate expires within this many days.
+    public var expiryWarningDays: Int
+    /// CHANLIMIT: channels one user may be on at once.
+    public var maxChannelsPerUser: Int
+    /// TOPICLEN: longer topics are cut to this many bytes.
+    public var topicLength: Int
+    /// TARGMAX for PRIVMSG, NOTICE (and TAGMSG): targets in one command.
+    public var maxTargets: Int
+
+    public init(
+        serverName: String = "securechat.local",
+        networkName: String = "SecureChat",
+        version: String = "securechat-0.1",
+        created: Date = Date(),
+        defaultChannel: String = "#lobby",
+        motd: [String]? = nil,
+        expiryWarningDays: Int = 14,
+        maxChannelsPerUser: Int = 50,
+        topicLength: Int = 390,
+        maxTargets: Int = 4
+    ) {
+        self.serverName = serverName
+        self.networkName = networkName
+        self.version = version
+        self.created = created
+        self.defaultChannel = defaultChannel
+        self.motd = motd
+        self.expiryWarningDays = expiryWarningDays
+        self.maxChannelsPerUser = maxChannelsPerUser
+        self.topicLength = topicLength
+        self.maxTargets = maxTargets
+    }
+}

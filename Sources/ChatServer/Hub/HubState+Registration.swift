@@ -1,0 +1,148 @@
+import Foundation
+import IRC
+
+extension HubState {
+    /// NICK <nickname>
+    ///
+    /// Only nicks bound to the certificate are accepted, before and after registration.
+    /// After registration a change to a nick another session holds is refused (433):
+    /// newest-wins applies to logging in, not to renaming.
+    mutating func nick(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
+        guard var client = sessions[command.session] else { return }
+        guard let requested = command.params.first, !requested.isEmpty else {
+            replies.numeric(.ERR_NONICKNAMEGIVEN, "No nickname given")
+            return
+        }
+        guard IRCName.isValidNickname(requested) else {
+            replies.numeric(.ERR_ERRONEUSNICKNAME, requested, "Erroneous nickname")
+            return
+        }
+        guard client.isBound(requested) else {
+            let bound = client.identity.boundNicks.joined(separator: ", ")
+            replies.numeric(
+                .ERR_ERRONEUSNICKNAME, requested,
+                "\(requested) is not bound to your certificate; it is registered to \(bound)"
+            )
+            return
+        }
+        guard client.isRegistered, let old = client.nick else {
+            client.nick = requested
+            sessions[command.session] = client
+            replies.target = requested
+            completeRegistrationIfReady(command.session, now: command.now, into: &replies)
+            return
+        }
+        guard old != requested else { return }
+        let key = IRCCaseMapping.fold(requested)
+        if let holder = nicks[key], holder != command.session {
+            replies.numeric(.ERR_NICKNAMEINUSE, requested, "Nickname is already in use")
+            return
+        }
+        let announcement = IRCMessage(source: client.source, command: "NICK", params: [requested])
+        nicks[IRCCaseMapping.fold(old)] = nil
+        nicks[key] = command.session
+        client.nick = requested
+        sessions[command.session] = client
+        replies.target = requested
+        deliver(announcement, to: [command.session] + peers(of: command.session), now: command.now, into: &replies)
+    }
+
+    /// USER <username> 0 * <realname>
+    mutating func user(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
+        guard var client = sessions[command.session] else { return }
+        guard !client.isRegistered else {
+            replies.numeric(.ERR_ALREADYREGISTERED, "You may not reregister")
+            return
+        }
+        client.user = HubSession.sanitizedUsername(command.params[0])
+        client.realname = command.params[3]
+        sessions[command.session] = client
+        completeRegistrationIfReady(command.session, now: command.now, into: &replies)
+    }
+
+    /// PASS <password>
+    ///
+    /// The certificate is the credential; a password is accepted and ignored.
+    mutating func pass(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
+        if sessions[command.session]?.isRegistered == true {
+            replies.numeric(.ERR_ALREADYREGISTERED, "You may not reregister")
+        }
+    }
+
+    /// PING <token>
+    mutating func ping(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
+        replies.reply(IRCMessage(source: server, command: "PONG", params: [server.rawValue, command.params[0]]))
+    }
+
+    /// QUIT [<reason>]
+    ///
+    /// Closes with `Quit: <reason>` (or `Quit`), which the channels also see.
+    mutating func quit(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
+        let reason = command.params.first.flatMap { $0.isEmpty ? nil : "Quit: " + $0 } ?? "Quit"
+        closeSession(command.session, reason: reason, now: command.now, into: &replies)
+    }
+
+    /// Registers the session once it has a nick and a user and capability negotiation
+    /// is over; before that, does nothing.
+    mutating func completeRegistrationIfReady(_ session: SessionID, now: Date, into replies: inout HubResponseBuffer) {
+        guard let client = sessions[session], !client.isRegistered, client.nick != nil, client.user != nil,
+            !client.isNegotiatingCapabilities
+        else { return }
+        completeRegistration(session, now: now, into: &replies)
+    }
+
+    /// Registers the session: takes its nick, sends the welcome burst, joins the default
+    /// channel and warns about a certificate that expires soon.
+    ///
+    /// Newest wins: if another session holds the nick (the same person reconnecting
+    /// before the old connection timed out, or a second device with a certificate bound
+    /// to the same nick), the older session is closed with "Closing link: <nick> logged
+    /// in from another connection" and its channels see it quit. Refusing the newcomer
+    /// instead would lock a user out until their dead connection times out.
+    mutating func completeRegistration(_ session: SessionID, now: Date, into replies: inout HubResponseBuffer) {
+        guard var client = sessions[session], let nick = client.nick else { return }
+        let key = IRCCaseMapping.fold(nick)
+        if let holder = nicks[key], holder != session {
+            closeSession(holder, reason: "Closing link: \(nick) logged in from another connection", now: now, into: &replies)
+        }
+        nicks[key] = session
+        client.isRegistered = true
+        client.lastMessageAt = now
+        sessions[session] = client
+        replies.target = nick
+        replies.append(.registered(session, nick: nick, account: client.account))
+
+        let prefix = client.source.rawValue
+        replies.numeric(.RPL_WELCOME, "Welcome to the \(configuration.networkName) Network, \(prefix)")
+        replies.numeric(.RPL_YOURHOST, "Your host is \(server), running version \(configuration.version)")
+        replies.numeric(.RPL_CREATED, "This server was created \(Self.serverTime(configuration.created))")
+        replies.numeric(.RPL_MYINFO, server.rawValue, configuration.version, "i", "bnot", "bo")
+        for tokens in ISupport.lines(ISupport.tokens(for: configuration), server: server.rawValue, target: nick) {
+            replies.reply(
+                IRCMessage(source: server, numeric: .RPL_ISUPPORT, params: [nick] + tokens + [ISupport.trailing])
+            )
+        }
+        sendLusers(into: &replies)
+        sendMOTD(into: &replies)
+        if channels[IRCCaseMapping.fold(configuration.defaultChannel)] != nil {
+            join(configuration.defaultChannel, session: session, now: now, into: &replies)
+        }
+        if let warning = expiryWarning(for: client, now: now) {
+            replies.notice(warning)
+        }
+    }
+
+    /// The NOTICE for a certificate that expires within `expiryWarningDays` or already
+    /// has; days are counted up, so 30 hours left reads "2 days".
+    func expiryWarning(for client: HubSession, now: Date) -> String? {
+        let remaining = client.identity.certificateNotAfter.timeIntervalSince(now)
+        guard remaining < Double(configuration.expiryWarningDays) * 86_400 else { return nil }
+        let date = String(Self.serverTime(client.identity.certificateNotAfter).tagValue.prefix(10))
+        let renew = "renew it with: scripts/gen-certs.sh client \(client.account)"
+        guard remaining > 0 else {
+            return "Your certificate expired on \(date); \(renew)"
+        }
+        let days = Int((remaining / 86_400).rounded(.up))
+        return "Your certificate expires in \(days) \(days == 1 ? "day" : "days") (\(date)); \(renew)"
+    }
+}

@@ -1,0 +1,145 @@
+import ChatServer
+import Foundation
+import IRC
+import TLS
+import Testing
+
+/// Drives a ``HubState`` the way the transport does and keeps, per session, the lines
+/// it was sent, so tests read like a client's log.
+struct HubHarness {
+    static let epoch = Date(timeIntervalSince1970: 1_700_000_000)
+
+    var hub: HubState
+    var now = HubHarness.epoch
+    /// Lines received per session since the last ``take(_:)`` or ``clear()``.
+    private(set) var received: [SessionID: [String]] = [:]
+    /// Close reasons per closed session.
+    private(set) var closed: [SessionID: String] = [:]
+    /// Every `.registered` output, in order.
+    private(set) var registrations: [HubOutput] = []
+    /// What the last event returned, unchanged.
+    private(set) var lastOutputs: [HubOutput] = []
+    private var nextSession: UInt64 = 1
+
+    init(_ configuration: HubConfiguration = HubConfiguration(created: HubHarness.epoch)) {
+        hub = HubState(configuration: configuration)
+    }
+
+    /// An identity with fingerprints derived from `seed`, valid for a year unless told.
+    static func identity(bound: [String], host: String = "192.0.2.1", notAfter: Date? = nil, seed: UInt8 = 1) -> ClientIdentity {
+        ClientIdentity(
+            certificateFingerprint: Fingerprint(kind: .certificate, digest: Array(repeating: seed, count: 32)),
+            publicKeyFingerprint: Fingerprint(kind: .publicKey, digest: Array(repeating: seed &+ 1, count: 32)),
+            commonName: bound.first,
+            certificateNotAfter: notAfter ?? epoch.addingTimeInterval(365 * 86_400),
+            boundNicks: bound,
+            host: host
+        )
+    }
+
+    /// Connects a new session whose certificate is bound to `bound`.
+    mutating func connect(bound: [String], host: String = "192.0.2.1", notAfter: Date? = nil) -> SessionID {
+        let session = SessionID(nextSession)
+        nextSession += 1
+        let identity = Self.identity(bound: bound, host: host, notAfter: notAfter, seed: UInt8(truncatingIfNeeded: session.rawValue))
+        record(hub.connect(session, identity: identity, now: now))
+        return session
+    }
+
+    /// Connects and registers `nick` (bound to `[nick]` unless told), requesting `caps`
+    /// first when given, then forgets everything the session received.
+    @discardableResult
+    mutating func register(_ nick: String, bound: [String]? = nil, caps: String? = nil, host: String = "192.0.2.1") -> SessionID {
+        let session = connect(bound: bound ?? [nick], host: host)
+        if let caps {
+            send("CAP LS 302", from: session)
+            send("CAP REQ :\(caps)", from: session)
+        }
+        send("NICK \(nick)", from: session)
+        send("USER \(nick) 0 * :\(nick) Example", from: session)
+        if caps != nil {
+            send("CAP END", from: session)
+        }
+        #expect(hub.isRegistered(session), "\(nick) did not register: \(received[session] ?? [])")
+        clear()
+        return session
+    }
+
+    /// Parses `line` as the client would send it and hands it to the hub.
+    mutating func send(_ line: String, from session: SessionID) {
+        guard let message = try? IRCMessage(parsing: Array(line.utf8)) else {
+            Issue.record("test line does not parse: \(line)")
+            return
+        }
+        record(hub.handle(message, from: session, now: now))
+    }
+
+    mutating func disconnect(_ session: SessionID, reason: String) {
+        record(hub.disconnect(session, reason: reason, now: now))
+    }
+
+    mutating func updateBindings(_ session: SessionID, _ nicks: [String]) {
+        record(hub.updateBindings(session, boundNicks: nicks, now: now))
+    }
+
+    /// The lines `session` received since the last take, and forgets them.
+    mutating func take(_ session: SessionID) -> [String] {
+        defer { received[session] = nil }
+        return received[session] ?? []
+    }
+
+    /// The commands (or numerics) of the lines `session` received, and forgets them.
+    mutating func takeCommands(_ session: SessionID) -> [String] {
+        take(session).compactMap { line in (try? IRCMessage(parsing: Array(line.utf8)))?.command }
+    }
+
+    mutating func clear() {
+        received = [:]
+        lastOutputs = []
+    }
+
+    /// The `.send` outputs of the last event.
+    var lastSends: [(message: IRCMessage, recipients: [SessionID])] {
+        lastOutputs.compactMap {
+            if case .send(let message, let recipients) = $0 { return (message, recipients) }
+            return nil
+        }
+    }
+
+    private mutating func record(_ outputs: [HubOutput]) {
+        lastOutputs = outputs
+        for output in outputs {
+            switch output {
+            case .send(let message, let recipients):
+                let line = message.serialized
+                #expect(
+                    line.utf8.count - Self.tagSectionLength(line) <= 510,
+                    "line over 512 bytes: \(line.prefix(80))…"
+                )
+                #expect(message.isWellFormed, "malformed: \(line)")
+                for recipient in recipients {
+                    received[recipient, default: []].append(line)
+                }
+            case .close(let session, let reason):
+                closed[session] = reason
+            case .registered:
+                registrations.append(output)
+            }
+        }
+    }
+
+    private static func tagSectionLength(_ line: String) -> Int {
+        guard line.hasPrefix("@"), let space = line.utf8.firstIndex(of: UInt8(ascii: " ")) else { return 0 }
+        return line.utf8.distance(from: line.utf8.startIndex, to: space) + 1
+    }
+}
+
+@Suite struct HubHarnessTests {
+    @Test func registeredSessionsStartWithAnEmptyLog() {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        #expect(harness.take(alice).isEmpty)
+        #expect(harness.hub.nick(of: alice) == "alice")
+        #expect(harness.hub.sessionCount == 1)
+    }
+}

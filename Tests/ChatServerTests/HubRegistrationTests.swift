@@ -1,0 +1,314 @@
+import ChatServer
+import Foundation
+import IRC
+import Testing
+
+@Suite struct HubRegistrationTests {
+    @Test func registrationWithBoundNickSendsTheBurstAndJoinsTheLobby() {
+        var harness = HubHarness()
+        let alice = harness.connect(bound: ["alice", "alice_"])
+        harness.send("NICK alice", from: alice)
+        #expect(harness.take(alice).isEmpty)
+        harness.send("USER al 0 * :Alice Liddell", from: alice)
+        let lines = harness.take(alice)
+        #expect(harness.registrations == [.registered(alice, nick: "alice", account: "alice")])
+        #expect(lines.first == ":securechat.local 001 alice :Welcome to the SecureChat Network, alice!al@192.0.2.1")
+        #expect(lines.contains(":securechat.local 002 alice :Your host is securechat.local, running version securechat-0.1"))
+        #expect(lines.contains(":securechat.local 003 alice :This server was created 2023-11-14T22:13:20.000Z"))
+        #expect(lines.contains(":securechat.local 004 alice securechat.local securechat-0.1 i bnot bo"))
+        #expect(lines.contains(":securechat.local 251 alice :There are 1 users and 0 invisible on 1 servers"))
+        #expect(lines.contains(":securechat.local 254 alice 1 :channels formed"))
+        #expect(lines.contains(":securechat.local 255 alice :I have 1 clients and 0 servers"))
+        #expect(lines.contains(":securechat.local 422 alice :MOTD File is missing"))
+        let commands = lines.compactMap { (try? IRCMessage(parsing: Array($0.utf8)))?.command }
+        #expect(commands == ["001", "002", "003", "004", "005", "251", "254", "255", "422", "JOIN", "353", "366"])
+        #expect(lines.contains(":alice!al@192.0.2.1 JOIN #lobby"))
+        #expect(lines.contains(":securechat.local 353 alice = #lobby alice"))
+        #expect(lines.contains(":securechat.local 366 alice #lobby :End of /NAMES list"))
+        #expect(harness.hub.isRegistered(alice))
+        #expect(harness.hub.nick(of: alice) == "alice")
+    }
+
+    @Test func existingMembersSeeTheNewcomerJoinTheLobby() {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        let bob = harness.connect(bound: ["bob"])
+        harness.send("NICK bob", from: bob)
+        harness.send("USER bob 0 * :Bob", from: bob)
+        #expect(harness.take(alice) == [":bob!bob@192.0.2.1 JOIN #lobby"])
+        #expect(harness.take(bob).contains(":securechat.local 353 bob = #lobby :alice bob"))
+    }
+
+    @Test func isupportNamesEveryTokenAndStaysUnder512Bytes() throws {
+        let configuration = HubConfiguration(
+            serverName: "a-very-long-server-name." + String(repeating: "x", count: 120) + ".example",
+            networkName: String(repeating: "N", count: 150),
+            created: HubHarness.epoch, topicLength: 300, maxTargets: 7
+        )
+        var harness = HubHarness(configuration)
+        let session = harness.connect(bound: [String(repeating: "n", count: 30)])
+        harness.send("NICK \(String(repeating: "n", count: 30))", from: session)
+        harness.send("USER n 0 * :N", from: session)
+        let isupport = harness.take(session).filter { $0.contains(" 005 ") }
+        #expect(isupport.count >= 2)
+        for line in isupport {
+            #expect(line.utf8.count <= 510)
+            #expect(line.hasSuffix(" :are supported by this server"))
+        }
+        let tokens = Set(isupport.flatMap { $0.split(separator: " ").dropFirst(3) }.map(String.init))
+        for token in [
+            "CASEMAPPING=ascii", "CHANTYPES=#", "CHANNELLEN=50", "NICKLEN=30", "TOPICLEN=300", "PREFIX=(o)@",
+            "CHANMODES=b,,,nt", "CHANLIMIT=#:50", "TARGMAX=PRIVMSG:7,NOTICE:7", "UTF8ONLY",
+        ] {
+            #expect(tokens.contains(token), "missing \(token)")
+        }
+    }
+
+    @Test func motdLinesReplaceTheMissingMotdNumeric() {
+        var harness = HubHarness(HubConfiguration(created: HubHarness.epoch, motd: ["Be kind.", "Rotate your keys."]))
+        let alice = harness.connect(bound: ["alice"])
+        harness.send("NICK alice", from: alice)
+        harness.send("USER alice 0 * :A", from: alice)
+        let motd = harness.take(alice).filter { [" 375 ", " 372 ", " 376 ", " 422 "].contains(where: $0.contains) }
+        #expect(motd == [
+            ":securechat.local 375 alice :- securechat.local Message of the day - ",
+            ":securechat.local 372 alice :- Be kind.",
+            ":securechat.local 372 alice :- Rotate your keys.",
+            ":securechat.local 376 alice :End of /MOTD command.",
+        ])
+    }
+
+    @Test func unboundNickIsRefusedNamingTheBoundNicksAndARetrySucceeds() {
+        var harness = HubHarness()
+        let alice = harness.connect(bound: ["alice", "ali"])
+        harness.send("NICK mallory", from: alice)
+        harness.send("USER alice 0 * :Alice", from: alice)
+        #expect(harness.take(alice) == [
+            ":securechat.local 432 * mallory :mallory is not bound to your certificate; it is registered to alice, ali"
+        ])
+        #expect(!harness.hub.isRegistered(alice))
+        harness.send("NICK ALI", from: alice)
+        #expect(harness.hub.isRegistered(alice))
+        #expect(harness.take(alice).first?.hasPrefix(":securechat.local 001 ALI :") == true)
+        #expect(harness.registrations == [.registered(alice, nick: "ALI", account: "alice")])
+    }
+
+    @Test(arguments: [
+        ("NICK", ":securechat.local 431 * :No nickname given"),
+        ("NICK :", ":securechat.local 431 * :No nickname given"),
+        ("NICK 9lives", ":securechat.local 432 * 9lives :Erroneous nickname"),
+        ("NICK #alice", ":securechat.local 432 * #alice :Erroneous nickname"),
+        ("USER alice 0 *", ":securechat.local 461 * USER :Not enough parameters"),
+        ("JOIN #lobby", ":securechat.local 451 * :You have not registered"),
+        ("PRIVMSG #lobby :hi", ":securechat.local 451 * :You have not registered"),
+        ("WHOIS alice", ":securechat.local 451 * :You have not registered"),
+        ("FROB", ":securechat.local 421 * FROB :Unknown command"),
+        ("PING :abc def", ":securechat.local PONG securechat.local :abc def"),
+        ("PING", ":securechat.local 461 * PING :Not enough parameters"),
+    ])
+    func commandsBeforeRegistration(line: String, reply: String) {
+        var harness = HubHarness()
+        let session = harness.connect(bound: ["alice"])
+        harness.send(line, from: session)
+        #expect(harness.take(session) == [reply])
+        #expect(!harness.hub.isRegistered(session))
+    }
+
+    @Test(arguments: [
+        ("USER again 0 * :Again", ":securechat.local 462 alice :You may not reregister"),
+        ("PASS secret", ":securechat.local 462 alice :You may not reregister"),
+        ("FROB x", ":securechat.local 421 alice FROB :Unknown command"),
+        ("JOIN", ":securechat.local 461 alice JOIN :Not enough parameters"),
+        ("KICK #lobby", ":securechat.local 461 alice KICK :Not enough parameters"),
+        ("PONG :whatever", nil),
+    ] as [(String, String?)])
+    func commandTableChecksAfterRegistration(line: String, reply: String?) {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        harness.send(line, from: alice)
+        #expect(harness.take(alice) == (reply.map { [$0] } ?? []))
+    }
+
+    @Test func passIsIgnoredBeforeRegistration() {
+        var harness = HubHarness()
+        let alice = harness.connect(bound: ["alice"])
+        harness.send("PASS hunter2", from: alice)
+        #expect(harness.take(alice).isEmpty)
+    }
+
+    @Test func nickChangeToABoundNickIsAnnouncedOnceToTheUserAndEachPeer() {
+        var harness = HubHarness()
+        let alice = harness.register("alice", bound: ["alice", "alice_away"])
+        let bob = harness.register("bob")
+        let carol = harness.register("carol")
+        harness.send("JOIN #side", from: alice)
+        harness.send("JOIN #side", from: bob)
+        harness.send("JOIN #far", from: carol)
+        let dave = harness.connect(bound: ["dave"])  // not registered: sees nothing
+        harness.clear()
+
+        harness.send("NICK alice_away", from: alice)
+        let announcement = ":alice!alice@192.0.2.1 NICK alice_away"
+        #expect(harness.take(alice) == [announcement])
+        #expect(harness.take(bob) == [announcement])
+        #expect(harness.take(carol) == [announcement])
+        #expect(harness.take(dave).isEmpty)
+        #expect(harness.hub.nick(of: alice) == "alice_away")
+
+        harness.send("WHOIS alice_away", from: bob)
+        #expect(harness.take(bob).first == ":securechat.local 311 bob alice_away alice 192.0.2.1 * :alice Example")
+        harness.send("WHOIS alice", from: bob)
+        #expect(harness.take(bob).first == ":securechat.local 401 bob alice :No such nick/channel")
+    }
+
+    @Test func nickChangeToAnUnboundNickIsRefused() {
+        var harness = HubHarness()
+        let alice = harness.register("alice", bound: ["alice", "alice_away"])
+        let bob = harness.register("bob")
+        harness.send("NICK bob", from: alice)
+        #expect(harness.take(alice) == [
+            ":securechat.local 432 alice bob :bob is not bound to your certificate; it is registered to alice, alice_away"
+        ])
+        #expect(harness.take(bob).isEmpty)
+        #expect(harness.hub.nick(of: alice) == "alice")
+    }
+
+    @Test func nickChangeToANickHeldByAnotherSessionIsRefused() {
+        var harness = HubHarness()
+        let laptop = harness.register("alice", bound: ["alice", "alice_"])
+        let phone = harness.register("alice_", bound: ["alice", "alice_"])
+        harness.send("NICK alice", from: phone)
+        #expect(harness.take(phone) == [":securechat.local 433 alice_ alice :Nickname is already in use"])
+        #expect(harness.hub.nick(of: laptop) == "alice")
+    }
+
+    @Test func newestSessionWinsANickAndTheOlderOneIsClosed() {
+        var harness = HubHarness()
+        let old = harness.register("alice")
+        let bob = harness.register("bob")
+        harness.send("JOIN #side", from: old)
+        harness.send("JOIN #side", from: bob)
+        harness.clear()
+
+        let new = harness.register("alice")
+        #expect(harness.closed[old] == "Closing link: alice logged in from another connection")
+        #expect(harness.hub.isRegistered(new))
+        #expect(!harness.hub.isRegistered(old))
+        #expect(harness.hub.sessionCount == 3 - 1)
+        // Peers learned of the old session's QUIT once, then saw the new one join.
+        harness.send("NAMES #lobby", from: bob)
+        #expect(harness.take(bob).first == ":securechat.local 353 bob = #lobby :bob alice")
+    }
+
+    @Test func newestWinsTellsPeersOfTheQuitOnce() {
+        var harness = HubHarness()
+        let old = harness.register("alice")
+        let bob = harness.register("bob")
+        harness.send("JOIN #side", from: old)
+        harness.send("JOIN #side", from: bob)
+        harness.clear()
+        let new = harness.connect(bound: ["alice"])
+        harness.send("NICK alice", from: new)
+        harness.send("USER alice 0 * :A", from: new)
+        #expect(harness.take(bob) == [
+            ":alice!alice@192.0.2.1 QUIT :Closing link: alice logged in from another connection",
+            ":alice!alice@192.0.2.1 JOIN #lobby",
+        ])
+        #expect(harness.take(old).isEmpty)
+    }
+
+    @Test func quitClosesWithTheReasonAndTellsPeers() {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        let bob = harness.register("bob")
+        harness.clear()
+        harness.send("QUIT :gone fishing", from: alice)
+        #expect(harness.closed[alice] == "Quit: gone fishing")
+        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :Quit: gone fishing"])
+        #expect(harness.take(alice).isEmpty)
+        #expect(harness.hub.sessionCount == 1)
+
+        let carol = harness.connect(bound: ["carol"])
+        harness.send("QUIT", from: carol)
+        #expect(harness.closed[carol] == "Quit")
+        #expect(harness.take(bob).isEmpty)
+    }
+
+    @Test func disconnectTellsPeersAndSendsNothingToTheSession() {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        let bob = harness.register("bob")
+        harness.clear()
+        harness.disconnect(alice, reason: "Connection reset by peer")
+        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :Connection reset by peer"])
+        #expect(harness.lastSends.allSatisfy { !$0.recipients.contains(alice) })
+        #expect(harness.closed[alice] == nil)
+        #expect(harness.hub.sessionCount == 1)
+        #expect(harness.hub.nick(of: alice) == nil)
+    }
+
+    @Test func capNegotiationHoldsRegistrationUntilCapEnd() {
+        var harness = HubHarness()
+        let alice = harness.connect(bound: ["alice"])
+        harness.send("CAP LS 302", from: alice)
+        harness.send("NICK alice", from: alice)
+        harness.send("USER alice 0 * :Alice", from: alice)
+        harness.send("CAP REQ :server-time", from: alice)
+        #expect(!harness.hub.isRegistered(alice))
+        #expect(harness.take(alice) == [
+            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix",
+            ":securechat.local CAP alice ACK server-time",
+        ])
+        harness.send("CAP END", from: alice)
+        #expect(harness.hub.isRegistered(alice))
+        #expect(harness.takeCommands(alice).first == "001")
+    }
+
+    @Test func updateBindingsKeepingTheCurrentNickChangesNothingVisible() {
+        var harness = HubHarness()
+        let alice = harness.register("alice", bound: ["alice", "alice_"])
+        harness.updateBindings(alice, ["alice"])
+        #expect(harness.lastOutputs.isEmpty)
+        #expect(harness.hub.isRegistered(alice))
+        harness.send("NICK alice_", from: alice)
+        #expect(harness.take(alice).first?.contains(" 432 ") == true)
+    }
+
+    @Test func updateBindingsRemovingTheCurrentNickClosesTheSession() {
+        var harness = HubHarness()
+        let alice = harness.register("alice_", bound: ["alice", "alice_"])
+        let bob = harness.register("bob")
+        harness.clear()
+        harness.updateBindings(alice, ["alice"])
+        let reason = "Closing link: nick alice_ is no longer bound to your certificate"
+        #expect(harness.closed[alice] == reason)
+        #expect(harness.take(bob) == [":alice_!alice_@192.0.2.1 QUIT :\(reason)"])
+        #expect(harness.hub.sessionCount == 1)
+    }
+
+    @Test(arguments: [
+        (3.5 * 86_400, "Your certificate expires in 4 days (2023-11-18); renew it with: scripts/gen-certs.sh client alice"),
+        (86_400, "Your certificate expires in 1 day (2023-11-15); renew it with: scripts/gen-certs.sh client alice"),
+        (-2 * 86_400, "Your certificate expired on 2023-11-12; renew it with: scripts/gen-certs.sh client alice"),
+        (30 * 86_400, nil),
+    ] as [(TimeInterval, String?)])
+    func certificateExpiryNoticeAtRegistration(remaining: TimeInterval, notice: String?) {
+        var harness = HubHarness()
+        let session = harness.connect(bound: ["alice", "al"], notAfter: HubHarness.epoch.addingTimeInterval(remaining))
+        harness.send("NICK al", from: session)
+        harness.send("USER al 0 * :Al", from: session)
+        let lines = harness.take(session)
+        let notices = lines.filter { $0.hasPrefix(":securechat.local NOTICE ") }
+        #expect(notices == (notice.map { [":securechat.local NOTICE al :\($0)"] } ?? []))
+        if notice != nil {
+            #expect(lines.last == notices.last, "the warning comes after the burst and the auto-join")
+        }
+    }
+
+    @Test func ipv6HostsStayValidParameters() {
+        var harness = HubHarness()
+        let alice = harness.register("alice", host: "::1")
+        harness.send("WHO alice", from: alice)
+        #expect(harness.take(alice).first == ":securechat.local 352 alice * alice 0::1 securechat.local alice H :0 alice Example")
+    }
+}
