@@ -58,7 +58,9 @@ let package = Package(
         .executableTarget(
             name: "securechat-server",
             dependencies: [
-                "TLS",
+                "TLS", "ChatServer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

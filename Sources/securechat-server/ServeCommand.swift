@@ -1,0 +1,112 @@
+import ArgumentParser
+import ChatServer
+import Foundation
+import Logging
+import ServiceLifecycle
+import TLS
+import UnixSignals
+
+/// `securechat-server [serve]`: runs the hub until SIGTERM/SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the chat server (the default command).",
+        discussion: """
+            Settings come from --config (TOML, keys named like the flags: cert, client_ca, …,
+            and a [limits] table), then from flags, which win. Relative paths in the file are
+            relative to the file.
+
+            Allowlist: one "NICK FINGERPRINT" per line (# comments); FINGERPRINT is
+            sha256:HEX (certificate; colons and case ignored), spki:HEX or sha256//BASE64
+            (public key). scripts/gen-certs.sh client NICK prints the line to add.
+            """
+    )
+
+    @Option(help: "TOML configuration file; flags override its values.")
+    var config: String?
+    @Option(help: "Address to listen on (default 0.0.0.0).")
+    var host: String?
+    @Option(help: "Port to listen on (default 6697).")
+    var port: Int?
+    @Option(help: "Server certificate (PEM, optionally followed by intermediates).")
+    var cert: String?
+    @Option(help: "Server private key (PEM, mode 0600).")
+    var key: String?
+    @Option(help: "File holding the private key's passphrase, if the key is encrypted.")
+    var keyPassphraseFile: String?
+    @Option(help: "CA bundle that client certificates must chain to (PEM).")
+    var clientCA: String?
+    @Option(help: "Revocation list of client certificates (PEM).")
+    var crl: String?
+    @Option(help: "Allowlist binding nicknames to certificate fingerprints.")
+    var allowlist: String?
+    @Option(help: "The server's name in IRC replies (default: this machine's host name).")
+    var serverName: String?
+    @Option(help: "The channel every user joins on registration (default #lobby).")
+    var defaultChannel: String?
+    @Option(help: "Message of the day file.")
+    var motd: String?
+    @Option(help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
+    @Option(help: "text or json (default text).")
+    var logFormat: String?
+    @Flag(help: "Also accept TLS 1.2 (ECDHE with AEAD ciphers only).")
+    var allowTLS12 = false
+
+    func run() async throws {
+        var settings = ServerConfiguration()
+        if let config { try settings.apply(tomlAt: config) }
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        if let cert { settings.certificatePath = cert }
+        if let key { settings.privateKeyPath = key }
+        if let keyPassphraseFile { settings.privateKeyPassphraseFile = keyPassphraseFile }
+        if let clientCA { settings.clientCAPath = clientCA }
+        if let crl { settings.crlPath = crl }
+        if let allowlist { settings.allowlistPath = allowlist }
+        if let serverName { settings.serverName = serverName }
+        if let defaultChannel { settings.defaultChannel = defaultChannel }
+        if let motd { settings.motdPath = motd }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            settings.logLevel = level
+        }
+        if let logFormat {
+            guard let format = ServerConfiguration.LogFormat(rawValue: logFormat) else {
+                throw ValidationError("--log-format must be text or json")
+            }
+            settings.logFormat = format
+        }
+        if self.allowTLS12 { settings.minimumTLSVersion = .tls12 }
+
+        let format = settings.logFormat
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "securechat-server")
+        let server = try ChatServer(configuration: settings, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [server],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                    logger.notice("SIGHUP: reloading the allowlist and TLS files")
+                    server.reload()
+                }
+            }
+            try await group.run()
+            tasks.cancelAll()
+        }
+    }
+}

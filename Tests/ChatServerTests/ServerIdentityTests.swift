@@ -1,0 +1,133 @@
+import ChatServer
+import Foundation
+import Testing
+import TestSupport
+import TLS
+
+/// Who may talk: certificates, the allowlist, live reloads.
+@Suite("Server: identity and allowlist")
+struct ServerIdentityTests {
+    @Test func boundNickRegistersAndJoinsTheLobby() async throws {
+        try await withTestServer { server in
+            let alice = try await server.connect("alice")
+            try await alice.register(nick: "alice")
+            try await alice.waitForLine { $0.hasSuffix("JOIN #lobby") }
+            try await alice.waitFor("366")
+            #expect(try await server.server.sessionCount == 1)
+        }
+    }
+
+    @Test func nickNotBoundToTheCertificateIsRefusedAndMayRetry() async throws {
+        try await withTestServer { server in
+            let alice = try await server.connect("alice")
+            try await alice.send("NICK bob")
+            try await alice.send("USER alice 0 * :Alice")
+            let refusal = try await alice.waitFor("432")
+            #expect(refusal.contains("bob"))
+            #expect(refusal.contains("alice"))  // names the nick the certificate is bound to
+            try await alice.send("NICK alice")
+            try await alice.waitFor("001")
+        }
+    }
+
+    @Test func unknownCertificateGetsTheAllowlistLineAndIsClosed() async throws {
+        try await withTestServer(allow: ["alice"]) { server in
+            let mallory = try await server.connect("mallory")
+            try? await mallory.send("NICK mallory")  // the server may already be closing
+            let error = try await mallory.waitFor("ERROR")
+            #expect(error.contains(try server.allowlistLine("mallory")))
+            try await mallory.waitForClose()
+            // No line of it was processed: nobody is registered, nobody joined.
+            #expect(try await server.server.sessionCount == 0)
+        }
+    }
+
+    @Test func certificateFromAnotherCAFailsTheHandshake() async throws {
+        try await withTestServer { server in
+            let foreign = try server.pki.foreignClient()
+            let context = try TLSContext(
+                client: server.pki.clientConfiguration(foreign, pins: [try server.pki.server.info().publicKeyFingerprint])
+            )
+            let client = try await IRCTestClient(port: server.port, context: context)
+            let error = try await client.log.waitForError()
+            #expect(error.code == .rejectedByPeer)
+        }
+    }
+
+    @Test func reloadAdmitsAnAddedUserAndDisconnectsARemovedOneAtOnce() async throws {
+        try await withTestServer(allow: ["alice", "bob"]) { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            try await alice.waitForLine { $0.contains("bob") && $0.hasSuffix("JOIN #lobby") }
+
+            // carol added, bob removed, alice untouched.
+            try server.writeAllowlist("\(try server.allowlistLine("alice"))\n\(try server.allowlistLine("carol"))\n")
+            let removedAt = ContinuousClock.now
+            let error = try await bob.waitFor("ERROR", timeout: .seconds(5))
+            #expect(error == "ERROR :Closing link: certificate no longer allowed")
+            try await bob.waitForClose(timeout: .seconds(5))
+            #expect(ContinuousClock.now - removedAt < .seconds(1))
+            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.contains("QUIT") }
+
+            let carol = try await server.login("carol")
+            try await carol.send("PRIVMSG #lobby :hi there")
+            try await alice.waitForLine { $0.hasPrefix(":carol!") && $0.hasSuffix("PRIVMSG #lobby :hi there") }
+            #expect(!alice.log.isInactive)
+        }
+    }
+
+    @Test func malformedAllowlistIsRefusedAndTheOldOneStays() async throws {
+        try await withTestServer(allow: ["alice", "bob"]) { server in
+            let bob = try await server.login("bob")
+            // Line 2 is malformed: the whole file is refused, bob stays.
+            try server.writeAllowlist("\(try server.allowlistLine("alice"))\nbob sha256:nothex\n")
+            try await Task.sleep(for: .milliseconds(800))
+            #expect(!bob.log.isInactive)
+            try await bob.send("PING :still-here")
+            try await bob.waitForLine { $0.hasSuffix("still-here") }
+        }
+    }
+
+    @Test func crlfAndBOMAllowlistIsNotMalformed() async throws {
+        try await withTestServer(allow: ["alice"]) { server in
+            try server.writeAllowlist("\u{FEFF}# team\r\n\(try server.allowlistLine("alice"))\r\n\(try server.allowlistLine("bob"))\r\n")
+            try await Task.sleep(for: .milliseconds(600))
+            _ = try await server.login("bob")
+        }
+    }
+
+    @Test func revokedCertificateOfALiveSessionIsClosedOnTLSReload() async throws {
+        let pki = try TestPKI()
+        let crl = pki.directory.appending(path: "live.crl")
+        try FileManager.default.copyItem(at: try pki.ca.writeCRL(revoking: []), to: crl)
+        try await withTestServer(pki: pki, configure: { $0.crlPath = crl.path(percentEncoded: false) }) { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            try replaceFile(crl, with: try pki.ca.writeCRL(revoking: [try pki.client("bob")]))
+            server.server.reload()
+            let error = try await bob.waitFor("ERROR")
+            #expect(error.contains("certificate revoked"))
+            try await bob.waitForClose()
+            #expect(!alice.log.isInactive)
+        }
+    }
+
+    @Test func saslExternalLogsInAsTheCertificatesAccount() async throws {
+        try await withTestServer { server in
+            let alice = try await server.connect("alice")
+            try await alice.send("CAP LS 302")
+            try await alice.waitForLine { $0.contains("CAP * LS") && $0.contains("sasl") }
+            try await alice.send("CAP REQ :sasl")
+            try await alice.waitForLine { $0.contains("ACK") }
+            try await alice.send("NICK alice")
+            try await alice.send("USER alice 0 * :Alice")
+            try await alice.send("AUTHENTICATE EXTERNAL")
+            try await alice.waitForLine { $0.hasSuffix("AUTHENTICATE +") }
+            try await alice.send("AUTHENTICATE +")
+            try await alice.waitFor("900")
+            try await alice.waitFor("903")
+            try await alice.send("CAP END")
+            try await alice.waitFor("001")
+        }
+    }
+}
