@@ -5,8 +5,9 @@ import NIOCore
 /// A client may send `burst` commands at once; tokens refill at `rate` per second. A command
 /// that finds no token is delayed until one is available (the session stops reading
 /// meanwhile, so TCP pushes back). A client that stays in excess for longer than
-/// `disconnectAfter`, or piles up more delayed commands than `maxDelayed`, is abusive and
-/// is disconnected.
+/// `disconnectAfter` (it still has delayed commands then), or piles up more than
+/// `maxDelayed` of them (a memory bound), is abusive and is disconnected. A paste of a few
+/// dozen lines is only slowed down.
 struct FloodControl {
     let burst: Double
     let rate: Double
@@ -30,7 +31,7 @@ struct FloodControl {
         self.burst = Double(max(burst, 1))
         self.rate = max(rate, 0.001)
         self.disconnectAfter = disconnectAfter
-        self.maxDelayed = maxDelayed ?? max(burst, 1) * 4
+        self.maxDelayed = maxDelayed ?? 512
         self.tokens = self.burst
         self.refilledAt = now
     }
@@ -57,6 +58,12 @@ struct FloodControl {
         guard self.tokens >= 1 else { return false }
         self.tokens -= 1
         return true
+    }
+
+    /// True when the client has been in excess for longer than `disconnectAfter`.
+    func isAbusive(now: NIODeadline) -> Bool {
+        guard let since = self.excessSince else { return false }
+        return now - since > self.disconnectAfter
     }
 
     /// Marks the end of a stretch of excess (no more delayed commands).

@@ -98,9 +98,14 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        // The socket holds more than the send queue limit: the client stopped reading.
-        if !context.channel.isWritable, self.id != nil {
-            self.close(reason: "SendQ exceeded")
+        // A large flush crosses the high-water mark for a moment even when the socket takes
+        // it all at once; only data still queued once the flush is done counts against the
+        // send queue: then the client is not reading.
+        guard !context.channel.isWritable, self.id != nil else { return }
+        context.eventLoop.assumeIsolated().execute {
+            if let channel = self.context?.channel, !channel.isWritable {
+                self.close(reason: "SendQ exceeded")
+            }
         }
     }
 
@@ -170,6 +175,10 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     private func drainDelayed() {
+        if !self.delayed.isEmpty, self.flood.isAbusive(now: .now()) {
+            self.close(reason: "Excess Flood")
+            return
+        }
         while !self.isClosing, let message = self.delayed.first {
             guard self.flood.takeDelayed(now: .now()) else {
                 self.scheduleDrain(at: self.flood.nextToken(now: .now()))

@@ -1,0 +1,127 @@
+import ChatServer
+import Foundation
+import Testing
+import TestSupport
+
+/// The room: broadcast, private messages, notices, numerics — over real TLS.
+@Suite("Server: chat")
+struct ServerChatTests {
+    /// A PING round trip proves the server handled everything sent before it.
+    private func sync(_ client: IRCTestClient, _ token: String) async throws {
+        try await client.send("PING :\(token)")
+        try await client.waitForLine { $0.hasSuffix(token) }
+    }
+
+    @Test func lobbyBroadcastReachesEveryMemberAndNoOneElse() async throws {
+        try await withTestServer { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            let carol = try await server.login("carol")
+            try await carol.send("PART #lobby :busy")
+            try await bob.waitForLine { $0.hasPrefix(":carol!") && $0.contains("PART #lobby") }
+            try await alice.send("PRIVMSG #lobby :deploy done")
+            try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG #lobby :deploy done") }
+            try await self.sync(carol, "c1")
+            try await self.sync(alice, "a1")
+            #expect(!carol.lines.contains { $0.contains("deploy done") })
+            #expect(!alice.lines.contains { $0.contains("deploy done") })  // no echo without echo-message
+        }
+    }
+
+    @Test func privateMessageReachesOnlyItsTarget() async throws {
+        try await withTestServer { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            let carol = try await server.login("carol")
+            try await alice.send("PRIVMSG bob :this is only for u")
+            try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG bob :this is only for u") }
+            try await self.sync(carol, "c2")
+            #expect(!carol.lines.contains { $0.contains("only for u") })
+            try await alice.send("PRIVMSG nobody :hello")
+            try await alice.waitFor("401")
+        }
+    }
+
+    @Test func joinPartQuitAndNickNoticesReachChannelPeers() async throws {
+        try await withTestServer { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("JOIN #lobby") }
+            try await alice.send("JOIN #ops")
+            try await alice.waitForLine { $0.contains("353") && $0.contains("@alice") }  // creator is operator
+            try await bob.send("JOIN #ops")
+            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("JOIN #ops") }
+            try await bob.send("PART #ops :see you later")
+            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("PART #ops :see you later") }
+            try await bob.send("QUIT :bye now")
+            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("QUIT :Quit: bye now") }
+            try await bob.waitForClose()
+        }
+    }
+
+    @Test func numericErrors() async throws {
+        try await withTestServer { server in
+            let alice = try await server.connect("alice")
+            try await alice.send("PRIVMSG #lobby :too early")
+            try await alice.waitFor("451")
+            try await alice.register(nick: "alice")
+            try await alice.send("FROB x")
+            try await alice.waitForLine { $0.contains(" 421 ") && $0.contains("FROB") }
+            try await alice.send("JOIN")
+            try await alice.waitForLine { $0.contains(" 461 ") && $0.contains("JOIN") }
+            try await alice.send("PRIVMSG #lobby :" + String(repeating: "x", count: 600))
+            try await alice.waitFor("417")
+            try await self.sync(alice, "still-connected")
+        }
+    }
+
+    @Test func echoMessageAndServerTime() async throws {
+        try await withTestServer { server in
+            let alice = try await server.connect("alice")
+            try await alice.send("CAP LS 302")
+            try await alice.send("CAP REQ :echo-message server-time")
+            try await alice.waitForLine { $0.contains("ACK") }
+            try await alice.send("CAP END")
+            try await alice.register(nick: "alice")
+            try await alice.waitFor("366")
+            try await alice.send("PRIVMSG #lobby :seen once")
+            let echo = try await alice.waitForLine { $0.hasSuffix("PRIVMSG #lobby :seen once") }
+            #expect(echo.hasPrefix("@time="))
+        }
+    }
+
+    @Test func secondLoginWithTheSameNickReplacesTheFirst() async throws {
+        try await withTestServer { server in
+            let first = try await server.login("alice")
+            _ = try await server.login("alice")
+            let error = try await first.waitFor("ERROR")
+            #expect(error.contains("logged in from another connection"))
+            try await first.waitForClose()
+        }
+    }
+
+    @Test func invalidUTF8IsRefusedAndNotRelayed() async throws {
+        try await withTestServer { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            try await alice.sendRaw(Array("PRIVMSG #lobby :bad ".utf8) + [0xff, 0xfe] + Array("\r\n".utf8))
+            let notice = try await alice.waitFor("NOTICE")
+            #expect(notice.contains("not valid UTF-8"))
+            try await self.sync(bob, "b1")
+            #expect(!bob.lines.contains { $0.contains("PRIVMSG #lobby :bad") })
+        }
+    }
+
+    @Test func gracefulShutdownSaysGoodbyeWithCloseNotify() async throws {
+        var clients: [IRCTestClient] = []
+        try await withTestServer { server in
+            clients.append(try await server.login("alice"))
+            clients.append(try await server.login("bob"))
+        }
+        for client in clients {
+            try await client.waitForClose()
+            #expect(client.lines.last == "ERROR :Server shutting down")
+            #expect(client.log.firstTLSError == nil)  // closed with close_notify, not cut off
+        }
+    }
+}

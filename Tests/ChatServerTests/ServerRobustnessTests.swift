@@ -1,0 +1,188 @@
+import ChatServer
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+import TestSupport
+
+/// Limits and hostile or broken peers: none of them may hurt the server or other users.
+@Suite("Server: robustness")
+struct ServerRobustnessTests {
+    @Test func floodIsDelayedNotDropped() async throws {
+        try await withTestServer(configure: { $0.limits.floodBurst = 5; $0.limits.floodRate = 20 }) { server in
+            let alice = try await server.login("alice")
+            let start = ContinuousClock.now
+            for index in 0..<25 { try await alice.send("PING :flood-\(index)") }
+            for index in 0..<25 { try await alice.waitForLine { $0.hasSuffix("flood-\(index)") } }
+            // 25 commands, 5 at once, then 20 per second: the last one waits about a second.
+            #expect(ContinuousClock.now - start > .milliseconds(700))
+            #expect(!alice.log.isInactive)
+        }
+    }
+
+    @Test func sustainedFloodDisconnects() async throws {
+        try await withTestServer(configure: {
+            $0.limits.floodBurst = 5
+            $0.limits.floodRate = 5
+            $0.limits.floodDisconnectAfter = .seconds(1)
+        }) { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            var burst = ""
+            for index in 0..<200 { burst += "PRIVMSG #lobby :spam \(index)\r\n" }
+            try await alice.sendRaw(Array(burst.utf8))
+            let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
+            #expect(error == "ERROR :Excess Flood")
+            try await alice.waitForClose()
+            try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.contains("QUIT") }
+        }
+    }
+
+    @Test func clientThatStopsReadingIsDisconnectedWithoutHurtingOthers() async throws {
+        try await withTestServer(configure: {
+            $0.limits.floodBurst = 1_000_000
+            $0.limits.floodRate = 1_000_000
+            $0.limits.sendQueueBytes = 98_304
+        }) { server in
+            let stalled = try await server.login("carol")
+            let bob = try await server.login("bob")
+            let alice = try await server.login("alice")
+            try await stalled.connection.channel.setOption(.autoRead, value: false)
+            let rssBefore = Self.residentKiB()
+            // 20 MB towards a client that reads nothing: far more than socket buffers hold.
+            let line = "PRIVMSG #lobby :" + String(repeating: "x", count: 480) + "\r\n"
+            let batch = String(repeating: line, count: 100)
+            var sent = 0
+            for _ in 0..<400 {
+                try await alice.sendRaw(Array(batch.utf8))
+                sent += 100
+                if try await server.server.sessionCount == 2 { break }
+            }
+            try await bob.waitForLine(timeout: .seconds(20)) { $0.hasPrefix(":carol!") && $0.contains("QUIT :SendQ exceeded") }
+            #expect(try await server.server.sessionCount == 2)
+            // Bob kept receiving all along.
+            try await alice.send("PRIVMSG #lobby :after the stall")
+            try await bob.waitForLine(timeout: .seconds(20)) { $0.hasSuffix(":after the stall") }
+            #expect(Self.residentKiB() - rssBefore < 200 * 1024)
+        }
+    }
+
+    @Test func registrationTimesOut() async throws {
+        try await withTestServer(configure: { $0.limits.registrationTimeout = .seconds(1) }) { server in
+            let alice = try await server.connect("alice")
+            try await alice.send("NICK alice")
+            let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
+            #expect(error.contains("registration timed out"))
+            try await alice.waitForClose()
+        }
+    }
+
+    @Test func silentClientIsPingedThenDisconnected() async throws {
+        try await withTestServer(configure: {
+            $0.limits.pingInterval = .seconds(1)
+            $0.limits.pingTimeout = .seconds(1)
+        }) { server in
+            let alice = try await server.login("alice")
+            try await alice.waitFor("PING", timeout: .seconds(5))
+            let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
+            #expect(error.contains("Ping timeout"))
+        }
+    }
+
+    @Test func answeringPingsKeepsTheConnection() async throws {
+        try await withTestServer(configure: {
+            $0.limits.pingInterval = .seconds(1)
+            $0.limits.pingTimeout = .seconds(1)
+        }) { server in
+            let alice = try await server.login("alice")
+            for _ in 0..<2 {
+                let ping = try await alice.waitFor("PING", timeout: .seconds(5))
+                try await alice.send("PONG :" + (ping.split(separator: " ").last.map(String.init) ?? ""))
+            }
+            #expect(!alice.log.isInactive)
+        }
+    }
+
+    @Test func tooManyLinesBeforeRegistrationDisconnects() async throws {
+        try await withTestServer(configure: { $0.limits.maxLinesBeforeRegistration = 5 }) { server in
+            let alice = try await server.connect("alice")
+            for index in 0..<6 { try? await alice.send("PING :\(index)") }
+            let error = try await alice.waitFor("ERROR")
+            #expect(error.contains("lines before registration"))
+        }
+    }
+
+    @Test func endlessLineWithoutLineEndDisconnects() async throws {
+        try await withTestServer { server in
+            let alice = try await server.login("alice")
+            try await alice.sendRaw(Array(repeating: UInt8(ascii: "a"), count: 9000))
+            let error = try await alice.waitFor("ERROR")
+            #expect(error.contains("Closing link"))
+            try await alice.waitForClose()
+        }
+    }
+
+    @Test func httpRequestIsAnsweredWithOneErrorLine() async throws {
+        try await withTestServer { server in
+            let client = try await server.connect("alice")
+            try await client.send("GET / HTTP/1.1")
+            let error = try await client.waitFor("ERROR")
+            #expect(error.contains("not a web server"))
+            try await client.waitForClose()
+        }
+    }
+
+    @Test func plaintextClientIsToldToUseTLS() async throws {
+        try await withTestServer { server in
+            let log = try await Self.rawConnect(port: server.port, send: "NICK alice\r\nUSER a 0 * :A\r\n")
+            try await log.waitForInactive()
+            let reply = String(decoding: log.receivedBytes, as: UTF8.self)
+            #expect(reply.hasPrefix("ERROR :Closing link: this port speaks IRC over TLS only"))
+        }
+    }
+
+    @Test func connectionsPerAddressAreLimited() async throws {
+        try await withTestServer(configure: {
+            $0.limits.maxConnectionsPerAddress = 2
+            $0.limits.exemptLoopbackFromAddressLimit = false
+        }) { server in
+            _ = try await server.login("alice")
+            _ = try await server.login("bob")
+            let third = try await server.connect("carol")
+            try await third.waitForClose()
+            #expect(third.log.peerIdentity == nil)
+        }
+    }
+
+    @Test func loopbackCanBeExemptFromTheAddressLimit() async throws {
+        try await withTestServer(configure: { $0.limits.maxConnectionsPerAddress = 1 }) { server in
+            _ = try await server.login("alice")
+            _ = try await server.login("bob")
+        }
+    }
+
+    // MARK: helpers
+
+    /// Connects without TLS, sends `text`, and records what comes back.
+    static func rawConnect(port: Int, send text: String) async throws -> EventLog {
+        let log = EventLog()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(EventRecorder(log: log))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .get()
+        try await channel.writeAndFlush(ByteBuffer(string: text))
+        return log
+    }
+
+    static func residentKiB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? 0
+        }
+        return 0
+    }
+}
