@@ -1,0 +1,1 @@
+print("securechat: not built yet")
