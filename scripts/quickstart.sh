@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Sets SecureChat up on this machine and proves it works:
+# Sets SecureChat up on this machine and runs the server:
 #   1. installs OpenSSL 3's development files if they are missing,
-#   2. builds securechat-server in release mode,
-#   3. when certs/ has none, creates a CA, a server certificate for localhost/127.0.0.1
-#      and client certificates for alice and bob (scripts/gen-certs.sh),
-#   4. runs a mutual-TLS self-check between a local server and client.
-# Safe to run again: existing keys and certificates are kept.
+#   2. builds SecureChat in release mode,
+#   3. when certs/ has none, creates a CA, a server certificate for localhost/127.0.0.1/::1,
+#      client certificates for alice and bob, and an allowlist binding those two nicks,
+#   4. checks the TLS files with a loopback self-check,
+#   5. prints, for each user, the exact commands to connect, and runs the server on
+#      127.0.0.1:6697 in the foreground (Ctrl-C stops it gracefully).
+# Safe to run again: existing keys, certificates and the allowlist are kept.
+# Environment: HOST (default 127.0.0.1) and PORT (default 6697) change where it listens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure-openssl.sh
 securechat_ensure_openssl
 
-echo "==> building securechat-server (release)"
-swift build -c release --product securechat-server
+host="${HOST:-127.0.0.1}"
+port="${PORT:-6697}"
+
+echo "==> building (release)"
+swift build -c release
 bin="$(swift build -c release --show-bin-path)"
 
 certs=certs
@@ -23,9 +29,39 @@ echo "==> certificates in $certs/"
 for nick in alice bob; do
     [ -f "$certs/clients/$nick.pem" ] || scripts/gen-certs.sh client "$nick"
 done
+if [ ! -f "$certs/allowlist" ]; then
+    {
+        echo "# NICK FINGERPRINT — one line per certificate; edits take effect at once."
+        for nick in alice bob; do
+            echo "$nick $(scripts/gen-certs.sh fingerprint "$certs/clients/$nick.pem" | grep '^sha256:')"
+        done
+    } > "$certs/allowlist"
+    echo "wrote $certs/allowlist"
+fi
 
 echo "==> TLS self-check"
 "$bin/securechat-server" check \
     --cert "$certs/server/localhost.pem" --key "$certs/server/localhost.key" \
     --client-ca "$certs/ca.pem" --crl "$certs/crl.pem" \
     --client-cert "$certs/clients/alice.pem" --client-key "$certs/clients/alice.key"
+
+pin="$(scripts/gen-certs.sh fingerprint "$certs/server/localhost.pem" | grep '^sha256//')"
+certfp="$(scripts/gen-certs.sh fingerprint "$certs/server/localhost.pem" | grep '^sha256:' | cut -d: -f2)"
+cat <<EOT
+
+==> connect as alice or bob (replace alice with bob for the second user)
+  securechat:  $bin/securechat setup --server $host --port $port --nick alice \\
+                   --cert $PWD/$certs/clients/alice.pem --key $PWD/$certs/clients/alice.key --pin '$pin'
+               $bin/securechat
+  irssi:       /connect -tls -tls_cert $PWD/$certs/clients/alice.pem -tls_pkey $PWD/$certs/clients/alice.key -tls_pinned_pubkey '$(scripts/gen-certs.sh fingerprint "$certs/server/localhost.pem" | grep '^spki:' | cut -d: -f2 | sed 's/../&:/g;s/:$//' | tr a-f A-F)' $host $port alice
+  WeeChat:     /server add securechat $host/$port -tls -tls_cert=$PWD/$certs/clients/alice.bundle.pem -tls_fingerprint=$certfp -nicks=alice
+               /connect securechat
+  openssl:     openssl s_client -quiet -connect $host:$port -cert $certs/clients/alice.pem -key $certs/clients/alice.key
+               then type: NICK alice  /  USER alice 0 * :Alice  /  PRIVMSG #lobby :hello
+
+==> starting securechat-server on $host:$port (Ctrl-C to stop)
+EOT
+exec "$bin/securechat-server" \
+    --host "$host" --port "$port" --server-name localhost \
+    --cert "$certs/server/localhost.pem" --key "$certs/server/localhost.key" \
+    --client-ca "$certs/ca.pem" --crl "$certs/crl.pem" --allowlist "$certs/allowlist"
