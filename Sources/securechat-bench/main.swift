@@ -1,0 +1,1 @@
+print("securechat-bench: not built yet")
