@@ -67,15 +67,18 @@ struct ServeCommand: AsyncParsableCommand {
         if let serverName { settings.serverName = serverName }
         if let defaultChannel { settings.defaultChannel = defaultChannel }
         if let motd { settings.motdPath = motd }
+        // A bad value is reported like every other configuration problem: one line and
+        // exit status 1, not ArgumentParser's usage dump (which names no subcommand here).
         if let logLevel {
-            guard let level = Logger.Level(rawValue: logLevel) else {
-                throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+                let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(.invalidValue, "--log-level \(logLevel) is not a log level; use one of: \(levels)")
             }
             settings.logLevel = level
         }
         if let logFormat {
-            guard let format = ServerConfiguration.LogFormat(rawValue: logFormat) else {
-                throw ValidationError("--log-format must be text or json")
+            guard let format = ServerConfiguration.LogFormat(rawValue: logFormat.lowercased()) else {
+                throw ConfigurationError(.invalidValue, "--log-format \(logFormat) is not a log format; use text or json")
             }
             settings.logFormat = format
         }

@@ -21,7 +21,7 @@ struct ServerExecutableTests {
     enum BadStart: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case missingCert, certificateNotFound, keyReadableByOthers, keyNotMatchingCertificate
         case clientCANotPEM, allowlistMissing, allowlistMalformed
-        case tomlSyntaxError, tomlUnknownKey
+        case tomlSyntaxError, tomlUnknownKey, badLogLevel, badLogFormat
 
         var testDescription: String { self.rawValue }
 
@@ -54,6 +54,10 @@ struct ServerExecutableTests {
             case .tomlUnknownKey:
                 let path = try files.write("unknown.toml", "host = \"127.0.0.1\"\n\nprot = 6697\n")
                 return (files.arguments([:], ["--config", path]), ["\(path):3:", "unknown key 'prot'", "did you mean 'port'?"])
+            case .badLogLevel:
+                return (files.arguments([:], ["--log-level", "loud"]), ["--log-level", "loud", "trace", "critical"])
+            case .badLogFormat:
+                return (files.arguments([:], ["--log-format", "yaml"]), ["--log-format", "yaml", "json"])
             }
         }
     }
