@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import TLS
 import TestSupport
@@ -187,6 +188,9 @@ struct ServerExecutableTests {
         try await alice.send("QUIT :bye")
         try await alice.waitForClose(timeout: .seconds(5))
         try await server.waitForStderr(containing: "Quit: bye", timeout: .seconds(5))
+        let bob = try await Self.login("bob", port: port, files: files)
+        try await Self.dropWithoutCloseNotify(bob)
+        try await server.waitForStderr(containing: "without a TLS close_notify", timeout: .seconds(5))
         server.send(SIGTERM)
         let exit = try await server.waitForExit(timeout: .seconds(10))
         #expect(exit.status == 0)
@@ -205,6 +209,13 @@ struct ServerExecutableTests {
         #expect(registered["fingerprint"] as? String == fingerprint)
         #expect(registered["nick"] as? String == "alice")
         #expect(registered["level"] as? String == "info")
+        let quit = try #require(objects.first { ($0["message"] as? String)?.contains("Quit: bye") == true })
+        #expect(quit["fingerprint"] as? String == fingerprint)
+        #expect(quit["nick"] as? String == "alice")
+        let unclean = try #require(objects.first { ($0["message"] as? String)?.hasPrefix("TLS: ") == true })
+        #expect(unclean["fingerprint"] as? String == (try files.pki.client("bob").info().fingerprint.description))
+        #expect(unclean["nick"] as? String == "bob")
+        #expect(unclean["code"] as? String == "uncleanShutdown")
     }
 
     // MARK: check
@@ -232,6 +243,20 @@ struct ServerExecutableTests {
         let client = try await IRCTestClient(port: port, context: try files.pki.clientContext(nick))
         try await client.register(nick: nick)
         return client
+    }
+
+    /// Closes TCP under the client's TLS, as a client that crashed or lost power.
+    private static func dropWithoutCloseNotify(_ client: IRCTestClient) async throws {
+        let channel = client.connection.channel
+        try await channel.eventLoop.flatSubmit {
+            do {
+                let pipeline = channel.pipeline.syncOperations
+                return pipeline.removeHandler(try pipeline.handler(type: TLSHandler.self))
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }.get()
+        try await channel.close()
     }
 
     /// The output is exactly one line, `Error: …`, with every `expected` part and no trace
