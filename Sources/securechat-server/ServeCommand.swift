@@ -12,13 +12,21 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the chat server (the default command).",
         discussion: """
-            Settings come from --config (TOML, keys named like the flags: cert, client_ca, …,
-            and a [limits] table), then from flags, which win. Relative paths in the file are
-            relative to the file.
+            Examples:
+              securechat-server serve --config /etc/securechat/server.toml
+              securechat-server serve --config server.toml --port 7000 --log-format json
+              securechat-server serve --host 127.0.0.1 --allowlist certs/allowlist \\
+                  --cert certs/server/localhost.pem --key certs/server/localhost.key \\
+                  --client-ca certs/ca.pem
+
+            Settings come from --config (a TOML file whose keys are named like the
+            flags: cert, client_ca, … and a [limits] table), then from flags, which
+            win. Relative paths in the file are relative to the file's folder.
 
             Allowlist: one "NICK FINGERPRINT" per line (# comments); FINGERPRINT is
-            sha256:HEX (certificate; colons and case ignored), spki:HEX or sha256//BASE64
-            (public key). scripts/gen-certs.sh client NICK prints the line to add.
+            sha256:HEX (certificate; colons and case ignored), spki:HEX or
+            sha256//BASE64 (public key). scripts/gen-certs.sh client NICK prints the
+            line to add.
             """
     )
 

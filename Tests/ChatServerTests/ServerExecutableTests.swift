@@ -218,6 +218,26 @@ struct ServerExecutableTests {
         #expect(unclean["code"] as? String == "uncleanShutdown")
     }
 
+    // MARK: help
+
+    @Test(arguments: [[], ["serve"], ["check"]])
+    func helpShowsExamplesThatSurviveWrapping(_ subcommand: [String]) async throws {
+        let exit = try await ServerProcess.run(subcommand + ["--help"], environment: ["COLUMNS": "80"])
+        #expect(exit.status == 0)
+        let lines = exit.stdout.components(separatedBy: "\n")
+        let heading = try #require(lines.firstIndex { $0 == "Examples:" || $0 == "Example:" }, "\(exit.stdout)")
+        let examples = lines[(heading + 1)...].prefix { !$0.isEmpty }
+        #expect(examples.contains { $0.hasPrefix("  securechat-server \(subcommand.first.map { $0 + " " } ?? "")") })
+        // A wrapped example cannot be pasted: every line starts a command or continues one.
+        var continues = false
+        for line in examples {
+            #expect(
+                continues ? line.hasPrefix("      --") : line.hasPrefix("  securechat-server "),
+                "example line \"\(line)\" in:\n\(exit.stdout)")
+            continues = line.hasSuffix(" \\")
+        }
+    }
+
     // MARK: check
 
     @Test func checkWithGoodFilesPasses() async throws {
