@@ -249,6 +249,16 @@ struct ServerExecutableTests {
         #expect(exit.stdout.contains("allowlist line: alice \(try alice.info().fingerprint)"))
     }
 
+    @Test func checkRefusesARevokedClientCertificate() async throws {
+        let files = try ServerFiles()
+        let revoked = try files.pki.revokedClient()
+        let crl = try files.pki.crl().path(percentEncoded: false)
+        let exit = try await ServerProcess.run(Self.checkArguments(files, client: revoked) + ["--crl", crl])
+        #expect(exit.status != 0 && !exit.bySignal, "exit \(exit.status)")
+        Self.expectOneErrorLine(exit.stderr, containing: ["CN=revoked", "certificate revoked"])
+        #expect(!exit.stdout.contains("passed"))
+    }
+
     // MARK: helpers
 
     private static func checkArguments(_ files: ServerFiles, client: TestIdentity) -> [String] {
