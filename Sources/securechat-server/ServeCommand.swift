@@ -109,9 +109,12 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
+        // Trapped before the server listens: SIGHUP's default action ends the process, so a
+        // reload sent as soon as "listening" is logged must not find it still untrapped.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {
-                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                for await _ in hangups {
                     logger.notice("SIGHUP: reloading the allowlist and TLS files")
                     server.reload()
                 }
