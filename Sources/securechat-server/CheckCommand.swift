@@ -8,15 +8,16 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Check TLS files: a local server and client complete a mutual handshake over 127.0.0.1.",
         discussion: """
-            Loads the server's certificate, key, client CA (and CRL), starts a server on an
-            ephemeral port of 127.0.0.1, connects a client with the given client certificate
-            pinned to the server's public key, and sends a line each way. Exits non-zero with
-            the reason when any step fails.
-
             Example:
-              securechat-server check --cert certs/server/localhost.pem --key certs/server/localhost.key \\
-                  --client-ca certs/ca.pem --crl certs/crl.pem \\
-                  --client-cert certs/clients/alice.pem --client-key certs/clients/alice.key
+              securechat-server check --cert certs/server/localhost.pem \\
+                  --key certs/server/localhost.key --client-ca certs/ca.pem \\
+                  --crl certs/crl.pem --client-cert certs/clients/alice.pem \\
+                  --client-key certs/clients/alice.key
+
+            Loads the server's certificate, key, client CA (and CRL), starts a server
+            on an ephemeral port of 127.0.0.1, connects a client with the given client
+            certificate pinned to the server's public key, and sends a line each way.
+            Exits non-zero with the reason when any step fails.
             """
     )
 

@@ -51,7 +51,19 @@ enum LoopbackCheck {
         defer { timeout.cancel() }
         try await connection.writeAndFlush(ByteBuffer(string: Self.line))
         // A server-side refusal (TLS 1.3) reaches the client as an alert, so wait on both.
-        try await echoed.futureResult.get()
+        do {
+            try await echoed.futureResult.get()
+        } catch let error as TLSError where error.code == .rejectedByPeer {
+            // The alert says only what (a revoked certificate); the server knows whose and why.
+            let patience = connection.eventLoop.scheduleTask(in: .seconds(1)) { serverIdentity.fail(error) }
+            defer { patience.cancel() }
+            do {
+                _ = try await serverIdentity.futureResult.get()
+            } catch let serverError as TLSError {
+                throw serverError
+            }
+            throw error
+        }
         return Result(
             port: port,
             serverSeenByClient: try await clientIdentity.futureResult.get(),

@@ -5,16 +5,24 @@ struct SecureChatServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "securechat-server",
         abstract: "The SecureChat hub: IRC over mutual TLS, nicknames bound to client certificates.",
+        // Help is wrapped at the terminal's width (80 columns when it is not a terminal):
+        // lines here stay shorter, so that examples are printed as written and can be pasted.
         discussion: """
             Examples:
-              securechat-server --cert certs/server/localhost.pem --key certs/server/localhost.key \\
-                  --client-ca certs/ca.pem --crl certs/crl.pem --allowlist certs/allowlist --host 127.0.0.1
               securechat-server --config /etc/securechat/server.toml
-              securechat-server check --cert … --key … --client-ca … --client-cert … --client-key …
+              securechat-server --host 127.0.0.1 --allowlist certs/allowlist \\
+                  --cert certs/server/localhost.pem --key certs/server/localhost.key \\
+                  --client-ca certs/ca.pem --crl certs/crl.pem
+              securechat-server check --cert certs/server/localhost.pem \\
+                  --key certs/server/localhost.key --client-ca certs/ca.pem \\
+                  --client-cert certs/clients/alice.pem \\
+                  --client-key certs/clients/alice.key
 
-            Signals: SIGHUP reloads the allowlist and the TLS files; SIGTERM or SIGINT shut down
-            gracefully (every client gets "ERROR :Server shutting down" and a TLS close_notify).
-            The allowlist is also reloaded when its file changes on disk.
+            Signals: SIGHUP reloads the allowlist and the TLS files; SIGTERM or SIGINT
+            shut down gracefully (every client gets "ERROR :Server shutting down" and
+            a TLS close_notify). The allowlist is also reloaded when it changes on disk.
+
+            Every flag of the server: securechat-server serve --help
             """,
         subcommands: [ServeCommand.self, CheckCommand.self],
         defaultSubcommand: ServeCommand.self

@@ -12,13 +12,21 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the chat server (the default command).",
         discussion: """
-            Settings come from --config (TOML, keys named like the flags: cert, client_ca, …,
-            and a [limits] table), then from flags, which win. Relative paths in the file are
-            relative to the file.
+            Examples:
+              securechat-server serve --config /etc/securechat/server.toml
+              securechat-server serve --config server.toml --port 7000 --log-format json
+              securechat-server serve --host 127.0.0.1 --allowlist certs/allowlist \\
+                  --cert certs/server/localhost.pem --key certs/server/localhost.key \\
+                  --client-ca certs/ca.pem
+
+            Settings come from --config (a TOML file whose keys are named like the
+            flags: cert, client_ca, … and a [limits] table), then from flags, which
+            win. Relative paths in the file are relative to the file's folder.
 
             Allowlist: one "NICK FINGERPRINT" per line (# comments); FINGERPRINT is
-            sha256:HEX (certificate; colons and case ignored), spki:HEX or sha256//BASE64
-            (public key). scripts/gen-certs.sh client NICK prints the line to add.
+            sha256:HEX (certificate; colons and case ignored), spki:HEX or
+            sha256//BASE64 (public key). scripts/gen-certs.sh client NICK prints the
+            line to add.
             """
     )
 
@@ -67,15 +75,18 @@ struct ServeCommand: AsyncParsableCommand {
         if let serverName { settings.serverName = serverName }
         if let defaultChannel { settings.defaultChannel = defaultChannel }
         if let motd { settings.motdPath = motd }
+        // A bad value is reported like every other configuration problem: one line and
+        // exit status 1, not ArgumentParser's usage dump (which names no subcommand here).
         if let logLevel {
-            guard let level = Logger.Level(rawValue: logLevel) else {
-                throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+                let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(.invalidValue, "--log-level \(logLevel) is not a log level; use one of: \(levels)")
             }
             settings.logLevel = level
         }
         if let logFormat {
-            guard let format = ServerConfiguration.LogFormat(rawValue: logFormat) else {
-                throw ValidationError("--log-format must be text or json")
+            guard let format = ServerConfiguration.LogFormat(rawValue: logFormat.lowercased()) else {
+                throw ConfigurationError(.invalidValue, "--log-format \(logFormat) is not a log format; use text or json")
             }
             settings.logFormat = format
         }
@@ -98,9 +109,12 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
+        // Trapped before the server listens: SIGHUP's default action ends the process, so a
+        // reload sent as soon as "listening" is logged must not find it still untrapped.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {
-                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                for await _ in hangups {
                     logger.notice("SIGHUP: reloading the allowlist and TLS files")
                     server.reload()
                 }

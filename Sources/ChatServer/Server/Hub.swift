@@ -88,6 +88,8 @@ final class Hub {
 
     func receive(_ message: IRCMessage, from session: SessionHandler) {
         guard let id = session.id, self.sessions[id] != nil else { return }
+        // QUIT and the like leave the hub state before their log line is written.
+        session.lastNick = self.state.nick(of: id) ?? session.lastNick
         self.apply(self.state.handle(message, from: id, now: Date()))
     }
 
@@ -227,9 +229,9 @@ final class Hub {
         }
     }
 
-    func logTLSFailure(_ error: TLSError, address: String, certificate: CertificateInfo?) {
-        var metadata: Logger.Metadata = ["address": "\(address)", "code": "\(error.code)"]
-        if let certificate { metadata["fingerprint"] = "\(certificate.fingerprint)" }
+    func logTLSFailure(_ error: TLSError, session: SessionHandler) {
+        var metadata = self.metadata(session, session.certificate)
+        metadata["code"] = "\(error.code)"
         self.logger.notice("TLS: \(error)", metadata: metadata)
     }
 
@@ -239,7 +241,7 @@ final class Hub {
             metadata["fingerprint"] = "\(certificate.fingerprint)"
             if let name = certificate.commonName { metadata["cn"] = "\(name)" }
         }
-        if let nick = session.id.flatMap({ self.state.nick(of: $0) }) { metadata["nick"] = "\(nick)" }
+        if let nick = session.id.flatMap({ self.state.nick(of: $0) }) ?? session.lastNick { metadata["nick"] = "\(nick)" }
         if let id = session.id { metadata["session"] = "\(id)" }
         return metadata
     }

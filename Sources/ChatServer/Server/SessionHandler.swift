@@ -21,6 +21,8 @@ final class SessionHandler: ChannelInboundHandler {
     var boundNicks: [String] = []
     /// The current nick, once the client chose one.
     var nick: String? { self.id.flatMap { self.hub.state.nick(of: $0) } }
+    /// The nick before the latest command, for log lines written after the hub let go of it.
+    var lastNick: String?
     private(set) var isRegistered = false
     /// Whether the hub queued writes for this session since its last flush.
     var awaitsFlush = false
@@ -116,7 +118,7 @@ final class SessionHandler: ChannelInboundHandler {
         case let error as TLSError:
             // The TLS handler closes the connection itself; record why.
             self.closeReason = self.closeReason ?? "TLS: \(error.reason)"
-            self.hub.logTLSFailure(error, address: self.address, certificate: self.certificate)
+            self.hub.logTLSFailure(error, session: self)
         default:
             self.close(reason: "Closing link: \(error)")
         }
