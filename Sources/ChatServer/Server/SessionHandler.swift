@@ -48,7 +48,7 @@ final class SessionHandler: ChannelInboundHandler {
         self.flood = FloodControl(
             burst: limits.floodBurst,
             rate: limits.floodRate,
-            disconnectAfter: .nanoseconds(Int64(limits.floodDisconnectAfter.components.seconds * 1_000_000_000)),
+            disconnectAfter: Self.amount(limits.floodDisconnectAfter),
             now: .now()
         )
     }
