@@ -15,6 +15,8 @@ struct KeyDecoder: Sendable {
     private var paste: [UInt8]?
     /// The last byte was CR, so an LF right after it is the same Enter.
     private var afterCarriageReturn = false
+    /// An over-long control sequence is being skipped up to and including its final byte.
+    private var skippingSequence = false
 
     /// An escape sequence longer than this is garbage; it is dropped.
     static let maximumSequenceLength = 32
@@ -36,7 +38,10 @@ struct KeyDecoder: Sendable {
         for byte in bytes {
             if self.paste != nil {
                 self.continuePaste(byte, into: &keys)
+            } else if self.skippingSequence && (0x20...0x7E).contains(byte) {
+                self.skippingSequence = byte < 0x40
             } else {
+                self.skippingSequence = false
                 self.pending.append(byte)
                 self.consumePending(into: &keys)
             }
@@ -171,7 +176,10 @@ struct KeyDecoder: Sendable {
         let last = self.pending[self.pending.count - 1]
         switch last {
         case 0x20...0x3F:
-            if self.pending.count > Self.maximumSequenceLength { self.pending.removeAll() }
+            if self.pending.count > Self.maximumSequenceLength {
+                self.pending.removeAll()
+                self.skippingSequence = true
+            }
             return
         case 0x40...0x7E:
             break
