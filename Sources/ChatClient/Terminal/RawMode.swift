@@ -62,6 +62,7 @@ enum RawMode {
 
     static let enableBracketedPaste: [UInt8] = Array("\u{1B}[?2004h".utf8)
     static let disableBracketedPaste: [UInt8] = Array("\u{1B}[?2004l".utf8)
+    static let leavingBytes: [UInt8] = Array("\r\u{1B}[2K\u{1B}[?2004l".utf8)
 }
 
 // MARK: - What a signal handler may touch
@@ -92,7 +93,8 @@ private func restoreTerminal() {
     record.pointee.active = false
     record.pointee.wakeFD = -1
     let fd = record.pointee.fd
-    RawMode.disableBracketedPaste.withUnsafeBytes { _ = write(fd, $0.baseAddress, $0.count) }
+    // Clear the input line too, so whatever comes next (the shell's prompt) starts clean.
+    RawMode.leavingBytes.withUnsafeBytes { _ = write(fd, $0.baseAddress, $0.count) }
     _ = tcsetattr(fd, TCSADRAIN, &record.pointee.original)
 }
 
