@@ -36,7 +36,9 @@ final class SessionHandler: ChannelInboundHandler {
     private var pingSentAt: NIODeadline?
     private var timer: Scheduled<Void>?
     private var flood: FloodControl
-    private var delayed = CircularBuffer<IRCMessage>()
+    /// Commands waiting for flood-control tokens. Rarely used, so empty costs nothing: an
+    /// empty array allocates no storage, unlike a ring buffer.
+    private var delayed: [IRCMessage] = []
     private var drainTimer: Scheduled<Void>?
 
     private var limits: ServerConfiguration.Limits { self.hub.configuration.limits }
