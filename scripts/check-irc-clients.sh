@@ -270,9 +270,10 @@ weechat_tls_word() {
     if [[ $major =~ ^[0-9]+$ ]] && [ "$major" -ge 4 ]; then echo tls; else echo ssl; fi
 }
 
-# start_weechat SESSION DIR NICK: a WeeChat with server "securechat" set up for NICK.
+# start_weechat SESSION DIR NICK [NICKS]: a WeeChat with server "securechat" set up with
+# NICK's certificate, asking for NICKS (default NICK).
 start_weechat() {
-    local session=$1 dir=$2 nick=$3 tls
+    local session=$1 dir=$2 nick=$3 nicks=${4:-$3} tls
     tls=$(weechat_tls_word)
     mkdir -p "$dir"
     tmux -L "$SOCKET" new-session -d -s "$session" -x 200 -y 50 "weechat --dir $dir"
@@ -283,7 +284,7 @@ start_weechat() {
     type_line "$session" "/set irc.server.securechat.${tls}_fingerprint $SERVER_FINGERPRINT"
     type_line "$session" "/set irc.server.securechat.sasl_mechanism external"
     type_line "$session" '/set irc.server.securechat.capabilities "*"'
-    type_line "$session" "/set irc.server.securechat.nicks $nick"
+    type_line "$session" "/set irc.server.securechat.nicks $nicks"
     type_line "$session" "/set irc.server.securechat.autoreconnect off"
     type_line "$session" "/connect securechat"
 }
@@ -341,8 +342,27 @@ check_weechat_refused() {
     type_line weechat-refused "/quit"
 }
 
+# WeeChat answers 432 by trying its next nick without end; the server registers the
+# certificate's nick at the second refusal.
+check_weechat_unbound_nicks() {
+    local dir="$WORK/weechat-nicks"
+    local server_log="$dir/logs/irc.server.securechat.weechatlog"
+    if ! start_weechat weechat-nicks "$dir" carol "guest,guest1,guest2"; then
+        fail "WeeChat did not start"
+        return
+    fi
+    if wait_until "$WAIT" has "$server_log" "Welcome to the SecureChat Network, carol!"; then
+        pass "WeeChat: nicks not bound to the certificate, registered as carol"
+    else
+        fail "WeeChat: nicks not bound to the certificate, not registered"
+        show_context weechat-nicks
+    fi
+    type_line weechat-nicks "/quit"
+}
+
 check_irssi
 check_weechat
+check_weechat_unbound_nicks
 check_irssi_refused
 check_weechat_refused
 
