@@ -93,6 +93,29 @@ import Testing
         #expect(harness.registrations == [.registered(alice, nick: "ALI", account: "alice")])
     }
 
+    /// WeeChat answers 432 with its next nick (root1, root2, then generated ones) for
+    /// as long as the server refuses; the second refusal registers the account instead.
+    @Test func secondUnboundNickBeforeRegistrationGetsTheAccountNick() {
+        var harness = HubHarness()
+        let alice = harness.connect(bound: ["alice", "ali"])
+        harness.send("CAP LS 302", from: alice)
+        harness.send("NICK root", from: alice)
+        harness.send("USER root 0 * :root", from: alice)
+        harness.send("NICK root1", from: alice)
+        #expect(harness.take(alice).dropFirst() == [
+            ":securechat.local 432 * root :root is not bound to your certificate; it is registered to alice, ali",
+            ":securechat.local NOTICE * :root1 is not bound to your certificate either; registering you as alice",
+        ])
+        #expect(!harness.hub.isRegistered(alice), "CAP negotiation still holds registration")
+        harness.send("CAP END", from: alice)
+        #expect(harness.take(alice).first == ":securechat.local 001 alice :Welcome to the SecureChat Network, alice!root@192.0.2.1")
+        #expect(harness.registrations == [.registered(alice, nick: "alice", account: "alice")])
+        harness.send("NICK root2", from: alice)
+        #expect(harness.take(alice) == [
+            ":securechat.local 432 alice root2 :root2 is not bound to your certificate; it is registered to alice, ali"
+        ])
+    }
+
     @Test(arguments: [
         ("NICK", ":securechat.local 431 * :No nickname given"),
         ("NICK :", ":securechat.local 431 * :No nickname given"),

@@ -7,6 +7,11 @@ extension HubState {
     /// Only nicks bound to the certificate are accepted, before and after registration.
     /// After registration a change to a nick another session holds is refused (433):
     /// newest-wins applies to logging in, not to renaming.
+    ///
+    /// Before registration the first unbound nick is refused (432, naming the bound
+    /// nicks); a second one gets the account nick instead, announced by a NOTICE and
+    /// confirmed by 001. Clients answer 432 by trying their next nick, WeeChat without
+    /// end, and the certificate already says who is connecting.
     mutating func nick(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         guard var client = sessions[command.session] else { return }
         guard let requested = command.params.first, !requested.isEmpty else {
@@ -18,6 +23,18 @@ extension HubState {
             return
         }
         guard client.isBound(requested) else {
+            if !client.isRegistered, client.hasRefusedNick, let account = client.identity.boundNicks.first {
+                replies.notice("\(requested) is not bound to your certificate either; registering you as \(account)")
+                client.nick = account
+                sessions[command.session] = client
+                replies.target = account
+                completeRegistrationIfReady(command.session, now: command.now, into: &replies)
+                return
+            }
+            if !client.isRegistered {
+                client.hasRefusedNick = true
+                sessions[command.session] = client
+            }
             let bound = client.identity.boundNicks.joined(separator: ", ")
             replies.numeric(
                 .ERR_ERRONEUSNICKNAME, requested,
