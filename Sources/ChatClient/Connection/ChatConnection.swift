@@ -51,8 +51,8 @@ public final class ChatConnection: Sendable {
         confirm: @escaping @Sendable (ServerTrust.FirstContact) async -> Bool = { _ in false }
     ) async throws(ChatClientError) -> ChatConnection {
         try configuration.validateForConnecting()
-        let nick = try configuration.effectiveNick()
         let tlsContext = try makeTLSContext(configuration)
+        let nick = try configuration.effectiveNick()
         let knownServers = configuration.pins.isEmpty ? try KnownServers(path: configuration.knownServersPath) : nil
         let (events, continuation) = AsyncStream<ChatEvent>.makeStream()
         let state = IRCSessionState(nick: nick, rooms: rooms ?? configuration.rooms)
