@@ -59,6 +59,8 @@ public final class ChatConnection: Sendable {
         let address = configuration.serverAddress
         let amount = Self.timeAmount(timeout)
 
+        // Kept from the initializer: a fast failure can empty the pipeline before we look.
+        let installed = LockedBox<NIOLoopBound<IRCClientHandler>?>(nil)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -66,6 +68,7 @@ public final class ChatConnection: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let handler = IRCClientHandler(state: state, events: continuation, eventLoop: channel.eventLoop)
+                        installed.withLock { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                         let serverName = configuration.host.contains(where: { $0.isLetter }) ? configuration.host : nil
                         try channel.pipeline.syncOperations.addHandlers([
                             try TLSHandler(context: tlsContext, serverName: serverName),
@@ -83,9 +86,9 @@ public final class ChatConnection: Sendable {
         }
 
         do {
-            let handler = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: IRCClientHandler.self), eventLoop: channel.eventLoop)
-            }.get()
+            guard let handler = installed.withLock({ $0 }) else {
+                throw ChatClientError(.connectionFailed, "the connection to \(address) was not set up")
+            }
             let identity = try await Self.deadline(
                 channel.eventLoop.flatSubmit { handler.value.handshake.futureResult }, amount,
                 ChatClientError(.timeout, "the TLS handshake with \(address) did not finish in \(timeout); check the port"))
@@ -227,17 +230,19 @@ public final class ChatConnection: Sendable {
     ) async throws -> Value {
         let loop = future.eventLoop
         let promise = loop.makePromise(of: Value.self)
-        let done = NIOLoopBoundBox(false, eventLoop: loop)
-        let timer = loop.scheduleTask(in: amount) {
-            guard !done.value else { return }
-            done.value = true
-            promise.fail(error)
-        }
-        future.whenComplete { result in
-            timer.cancel()
-            guard !done.value else { return }
-            done.value = true
-            promise.completeWith(result)
+        loop.execute {
+            let done = NIOLoopBoundBox(false, eventLoop: loop)
+            let timer = loop.scheduleTask(in: amount) {
+                guard !done.value else { return }
+                done.value = true
+                promise.fail(error)
+            }
+            future.whenComplete { result in
+                timer.cancel()
+                guard !done.value else { return }
+                done.value = true
+                promise.completeWith(result)
+            }
         }
         return try await promise.futureResult.get()
     }

@@ -111,10 +111,10 @@ final class IRCClientHandler: ChannelInboundHandler {
             case .send(let message):
                 self.send(message, promise: nil)
             case .event(let event):
+                if self.state.isRegistered { self.events.yield(event) }
                 if case .message(let message) = event, message.isOwnEcho {
                     self.acknowledge(message)
                 }
-                if self.state.isRegistered { self.events.yield(event) }
             case .registered(let nick):
                 self.registration.succeed(nick)
             case .fail(let error):
