@@ -22,7 +22,7 @@ struct Interactive: AsyncParsableCommand {
         let configuration = try self.options.configuration()
         try configuration.validateForConnecting()
         ConnectionOptions.warnAboutExpiry(configuration)
-        let terminal: any ChatTerminal = LineTerminal()
+        let terminal = InteractiveTerminal()
         let session = ChatSession(configuration: configuration, interactive: isatty(0) == 1) { contact in
             Output.note(contact.prompt, newline: false)
             let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
@@ -65,10 +65,10 @@ struct Interactive: AsyncParsableCommand {
 /// The interactive state: which room plain text goes to, and carrying out typed actions.
 actor InteractiveChat {
     private let session: ChatSession
-    private let terminal: any ChatTerminal
+    private let terminal: InteractiveTerminal
     private var currentRoom: String?
 
-    init(session: ChatSession, terminal: any ChatTerminal) {
+    init(session: ChatSession, terminal: InteractiveTerminal) {
         self.session = session
         self.terminal = terminal
     }
@@ -86,6 +86,12 @@ actor InteractiveChat {
     }
 
     func handle(_ line: String) async {
+        // The server's automatic join follows registration closely; give it a moment so
+        // that text typed (or piped) at once goes to that room.
+        let deadline = ContinuousClock.now + .seconds(2)
+        while self.currentRoom == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         let action = InputParser.parse(line, currentRoom: self.currentRoom)
         guard let connection = self.session.connection else {
             if case .quit = action {

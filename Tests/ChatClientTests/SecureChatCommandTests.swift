@@ -179,3 +179,33 @@ import Testing
         }
     }
 }
+
+extension SecureChatCommandTests {
+    @Test func interactiveModeReadsPipedLines() async throws {
+        let home = try makeTemporaryDirectory(prefix: "home")
+        defer { removeTemporaryDirectory(home) }
+        try await withTestServer { server in
+            let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
+            let events = EventCollector(bob.events)
+            let input = "hello room\n@bob psst\n/dance\n/join #dev\n//slash text\n/quit bye\n"
+            let result = try await Self.securechat(Self.flags(server, "alice"), input: input, home: home)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout.contains("#lobby <alice> hello room"), "stdout: \(result.stdout)")
+            #expect(result.stdout.contains("→ bob: psst"))
+            #expect(result.stdout.contains("unknown command /dance"))
+            try await events.waitFor("public") { event in
+                if case .message(let message) = event { return message.text == "hello room" && message.room == "#lobby" }
+                return false
+            }
+            try await events.waitFor("private") { event in
+                if case .message(let message) = event { return message.text == "psst" && message.isPrivate }
+                return false
+            }
+            try await events.waitFor("quit with reason") { event in
+                if case .quit("alice", let reason) = event { return reason?.contains("bye") == true }
+                return false
+            }
+            await bob.quit()
+        }
+    }
+}
