@@ -106,6 +106,22 @@ import Testing
         }
     }
 
+    @Test func certificateFromAnotherCAIsRefusedByTLSAndIsFinal() async throws {
+        try await withTestServer { server in
+            var configuration = try server.clientConfiguration("alice")
+            let foreign = try server.pki.foreignClient()
+            configuration.certificatePath = foreign.certificatePath.path(percentEncoded: false)
+            configuration.privateKeyPath = foreign.keyPath.path(percentEncoded: false)
+            configuration.nick = "foreign"
+            await #expect {
+                _ = try await ChatConnection.connect(configuration)
+            } throws: { error in
+                guard let error = error as? ChatClientError else { return false }
+                return error.code == .certificateRefused && error.isFinal
+            }
+        }
+    }
+
     @Test func nickNotBoundToTheCertificateIsFinal() async throws {
         try await withTestServer { server in
             var configuration = try server.clientConfiguration("alice")
