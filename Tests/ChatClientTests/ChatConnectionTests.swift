@@ -175,6 +175,16 @@ import Testing
         }
     }
 
+    @Test func sessionReportsAnUnreachableServerAtOnce() async throws {
+        let server = try await TestServer.start(pki: try TestPKI(), allow: ["alice"])
+        let configuration = try server.clientConfiguration("alice")
+        await server.stop()
+        let session = ChatSession(configuration: configuration, interactive: false)
+        let cause = await session.run()
+        #expect(cause?.code == .connectionFailed)
+        #expect(cause?.reason.contains("127.0.0.1:\(configuration.port)") == true)
+    }
+
     @Test func sessionReconnectsAfterServerRestartAndRejoinsRooms() async throws {
         let pki = try TestPKI()
         var server = try await TestServer.start(pki: pki, allow: ["alice", "bob"])

@@ -13,11 +13,20 @@ public final class ChatSession: Sendable {
     private let confirm: @Sendable (ServerTrust.FirstContact) async -> Bool
     private let state = LockedBox<(connection: ChatConnection?, quitting: Bool, rooms: [String])>((nil, false, []))
     private let policy: ReconnectPolicy
+    private let retriesFirstConnection: Bool
 
+    /// A session that has not connected yet; ``run()`` connects.
+    ///
+    /// - Parameters:
+    ///   - interactive: whether a person can confirm a server met for the first time.
+    ///   - retriesFirstConnection: whether a failed first attempt is retried like a lost
+    ///     connection; by default it ends the session, so a wrong address is reported at once.
+    ///   - confirm: asked on first contact (see ``ChatConnection/connect(_:rooms:interactive:timeout:confirm:)``).
     public init(
         configuration: ClientConfiguration,
         interactive: Bool,
         policy: ReconnectPolicy = ReconnectPolicy(),
+        retriesFirstConnection: Bool = false,
         confirm: @escaping @Sendable (ServerTrust.FirstContact) async -> Bool = { _ in false }
     ) {
         (self.events, self.continuation) = AsyncStream<ChatEvent>.makeStream()
@@ -25,6 +34,7 @@ public final class ChatSession: Sendable {
         self.interactive = interactive
         self.confirm = confirm
         self.policy = policy
+        self.retriesFirstConnection = retriesFirstConnection
         self.state.withLock { $0.rooms = configuration.rooms }
     }
 
@@ -49,7 +59,9 @@ public final class ChatSession: Sendable {
                 connection = try await ChatConnection.connect(
                     self.configuration, rooms: rooms, interactive: self.interactive, confirm: self.confirm)
             } catch {
-                if error.isFinal { return self.end(error) }
+                // A first attempt that fails usually means a wrong address or a server that
+                // is down: say so at once rather than retry silently, unless asked to.
+                if error.isFinal || (!connectedBefore && !self.retriesFirstConnection) { return self.end(error) }
                 guard await self.wait(&policy, cause: error) else { return self.end(nil) }
                 continue
             }

@@ -39,6 +39,8 @@ final class IRCClientHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        // A connect that fails never goes active; the promises still need an answer.
+        self.finish()
         self.context = nil
     }
 
@@ -63,6 +65,11 @@ final class IRCClientHandler: ChannelInboundHandler {
     func deliver(target: String, text: String, accepted: EventLoopPromise<Void>) {
         guard !self.finished else {
             accepted.fail(self.failure ?? ChatClientError(.notConnected, "not connected to the server"))
+            return
+        }
+        guard self.state.capabilities.contains("echo-message") else {
+            // A server without echo-message cannot confirm; written is the best we learn.
+            self.send(IRCMessage(command: "PRIVMSG", params: [target, text]), promise: accepted)
             return
         }
         self.nextPendingID += 1

@@ -165,7 +165,9 @@ struct IRCSessionState {
     }
 
     private func numeric(_ message: IRCMessage) -> [Action] {
-        guard message.command.count == 3, let code = Int(message.command), (400..<600).contains(code) else { return [] }
+        guard message.command.count == 3, let code = Int(message.command), (400..<600).contains(code),
+            message.command != IRCNumeric.ERR_NOMOTD.code
+        else { return [] }
         let params = Array(message.params.dropFirst())
         let text = params.joined(separator: ": ")
         var actions: [Action] = [.event(.serverError(code: message.command, text: text))]
