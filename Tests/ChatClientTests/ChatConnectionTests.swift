@@ -175,6 +175,28 @@ import Testing
         }
     }
 
+    @Test func sessionStopsWhenTheCertificateIsNoLongerAllowed() async throws {
+        try await withTestServer(allow: ["alice", "bob"]) { server in
+            var policy = ReconnectPolicy()
+            policy.initialDelay = .milliseconds(50)
+            let session = ChatSession(configuration: try server.clientConfiguration("alice"), interactive: false, policy: policy)
+            let events = EventCollector(session.events)
+            let runner = Task { await session.run() }
+            try await events.waitFor("registered") { event in
+                if case .registered = event { return true }
+                return false
+            }
+            try server.writeAllowlist(["bob"])
+            let ended = try await events.waitFor("the end", timeout: .seconds(15)) { event in
+                if case .disconnected = event { return true }
+                return false
+            }
+            #expect(ended == .disconnected(ChatClientError(.certificateNotAllowed, "")))
+            #expect(await runner.value?.code == .certificateNotAllowed)
+            #expect(!events.events.contains { if case .reconnecting = $0 { true } else { false } }, "a final cause is not retried")
+        }
+    }
+
     @Test func sessionReportsAnUnreachableServerAtOnce() async throws {
         let server = try await TestServer.start(pki: try TestPKI(), allow: ["alice"])
         let configuration = try server.clientConfiguration("alice")

@@ -209,3 +209,22 @@ extension SecureChatCommandTests {
         }
     }
 }
+
+extension SecureChatCommandTests {
+    @Test func forgetRemovesTheKnownServerEntry() async throws {
+        let home = try makeTemporaryDirectory(prefix: "home")
+        defer { removeTemporaryDirectory(home) }
+        let path = home.appending(path: "securechat/known_servers").path(percentEncoded: false)
+        let pki = try TestPKI()
+        var known = try KnownServers(path: path)
+        try known.add("chat.example.com:6697", key: try pki.server.info().publicKeyFingerprint)
+
+        let forget = try await Self.securechat(["forget", "chat.example.com:6697"], home: home)
+        #expect(forget.status == 0, "stderr: \(forget.stderr)")
+        #expect(try KnownServers(path: path).entry(for: "chat.example.com:6697") == nil)
+
+        let again = try await Self.securechat(["forget", "chat.example.com:6697"], home: home)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("has no entry for chat.example.com:6697"))
+    }
+}

@@ -77,6 +77,17 @@ final class TestServer: Sendable {
         return configuration
     }
 
+    /// Replaces the allowlist file (write and rename, as editors save); the server's watcher reloads it.
+    func writeAllowlist(_ nicks: [String]) throws {
+        var text = "# test allowlist\n"
+        for nick in nicks { text += "\(try self.allowlistLine(nick))\n" }
+        let temporary = self.allowlistURL.appendingPathExtension("new")
+        try Data(text.utf8).write(to: temporary)
+        guard rename(temporary.path(percentEncoded: false), self.allowlistURL.path(percentEncoded: false)) == 0 else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+    }
+
     /// The allowlist line binding `nick` to its test certificate.
     func allowlistLine(_ nick: String) throws -> String {
         "\(nick) \(try self.pki.client(nick).info().fingerprint)"

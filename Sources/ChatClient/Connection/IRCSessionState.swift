@@ -56,6 +56,15 @@ struct IRCSessionState {
             if last.contains("allowlist") {
                 return [.fail(ChatClientError(.certificateNotAllowed, "the server refused your certificate: \(last)"))]
             }
+            if last.lowercased().contains("certificate") {
+                // Dropped after an allowlist or CA change: the same certificate would be refused again.
+                return [
+                    .fail(
+                        ChatClientError(
+                            .certificateNotAllowed,
+                            "the server no longer accepts your certificate: \(last); ask its administrator, or renew it with scripts/gen-certs.sh client \(self.nick)"))
+                ]
+            }
             return [.fail(ChatClientError(.disconnected, "the server closed the connection: \(last)"))]
         case IRCNumeric.RPL_WELCOME.code:
             self.isRegistered = true
