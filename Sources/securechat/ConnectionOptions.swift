@@ -34,8 +34,8 @@ struct ConnectionOptions: ParsableArguments {
         var configuration = try ClientConfiguration.load(
             path: self.config ?? ClientConfiguration.defaultPath, missingIsEmpty: self.config == nil)
         if let config = self.config, configuration.knownServersPath == ClientConfiguration().knownServersPath {
-            configuration.knownServersPath = (config as NSString).deletingLastPathComponent + "/known_servers"
-            if configuration.knownServersPath.hasPrefix("/known_servers") { configuration.knownServersPath = "known_servers" }
+            let folder = (config as NSString).deletingLastPathComponent
+            configuration.knownServersPath = folder.isEmpty ? "known_servers" : folder + "/known_servers"
         }
         if let server { configuration.host = server }
         if let port {
