@@ -228,3 +228,27 @@ extension SecureChatCommandTests {
         #expect(again.stderr.contains("has no entry for chat.example.com:6697"))
     }
 }
+
+extension SecureChatCommandTests {
+    @Test func sendToASilentServerTimesOutWithExitOne() async throws {
+        let home = try makeTemporaryDirectory(prefix: "home")
+        defer { removeTemporaryDirectory(home) }
+        let pki = try TestPKI()
+        // Completes the TLS handshake, then never says a word.
+        try await withTLSServer(context: try pki.serverContext(), echo: false) { silent in
+            let identity = try pki.client("alice")
+            let started = ContinuousClock.now
+            let result = try await Self.securechat(
+                [
+                    "send", "--to", "#lobby", "--timeout", "1", "hello",
+                    "--server", "127.0.0.1", "--port", String(silent.port),
+                    "--cert", identity.certificatePath.path(percentEncoded: false),
+                    "--key", identity.keyPath.path(percentEncoded: false),
+                    "--nick", "alice", "--pin", try pki.server.info().publicKeyFingerprint.description,
+                ], home: home)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("did not complete registration"), "stderr: \(result.stderr)")
+            #expect(ContinuousClock.now - started < .seconds(10))
+        }
+    }
+}
