@@ -205,7 +205,7 @@ public final class ChatConnection: Sendable {
         try? await self.channel.closeFuture.get()
     }
 
-    // MARK: helpers
+    // MARK: building blocks
 
     private static func makeTLSContext(_ configuration: ClientConfiguration) throws(ChatClientError) -> TLSContext {
         var tls = TLSClientConfiguration(
