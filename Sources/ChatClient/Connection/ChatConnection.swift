@@ -1,0 +1,249 @@
+import Foundation
+import IRC
+import NIOCore
+import NIOPosix
+import TLS
+
+/// One registered connection to a SecureChat server over mutual TLS.
+///
+/// ``connect(_:interactive:confirm:)`` returns only when the server is trusted and
+/// registration finished; the server's key is judged (pins, known_servers, first contact)
+/// before a single byte is sent. Incoming traffic arrives in ``events``, which ends with
+/// ``ChatEvent/disconnected(_:)``.
+public final class ChatConnection: Sendable {
+    /// What happens on the connection, in order; finishes after `.disconnected`.
+    public let events: AsyncStream<ChatEvent>
+    /// The nick the server registered.
+    public let nick: String
+    /// The server's identity as the handshake showed it.
+    public let server: PeerIdentity
+    private let channel: any Channel
+    private let handler: NIOLoopBound<IRCClientHandler>
+
+    /// How long connecting, the handshake and registration may take together, and how long
+    /// a message may wait for its echo.
+    public static let defaultTimeout: Duration = .seconds(10)
+
+    private init(events: AsyncStream<ChatEvent>, nick: String, server: PeerIdentity, channel: any Channel, handler: NIOLoopBound<IRCClientHandler>) {
+        self.events = events
+        self.nick = nick
+        self.server = server
+        self.channel = channel
+        self.handler = handler
+    }
+
+    /// Connects, judges the server, registers and joins `rooms` (default: the configured ones).
+    ///
+    /// - Parameters:
+    ///   - interactive: whether a person can be asked to trust a new server; when false,
+    ///     an unknown server is refused with the pin to configure.
+    ///   - confirm: asked on first contact in an interactive run; true trusts the server
+    ///     and records it in known_servers.
+    /// - Throws: ``ChatClientError``: `.configuration`/`.ownCertificate` before connecting;
+    ///   `.connectionFailed`, `.timeout`; the final causes `.pinMismatch`,
+    ///   `.knownServerMismatch`, `.untrustedServer`, `.certificateRefused`,
+    ///   `.certificateNotAllowed` (with the allowlist line), `.nickNotBound`.
+    public static func connect(
+        _ configuration: ClientConfiguration,
+        rooms: [String]? = nil,
+        interactive: Bool = false,
+        timeout: Duration = defaultTimeout,
+        confirm: @escaping @Sendable (ServerTrust.FirstContact) async -> Bool = { _ in false }
+    ) async throws(ChatClientError) -> ChatConnection {
+        try configuration.validateForConnecting()
+        let tlsContext = try makeTLSContext(configuration)
+        let nick = try configuration.effectiveNick()
+        let knownServers = configuration.pins.isEmpty ? try KnownServers(path: configuration.knownServersPath) : nil
+        let (events, continuation) = AsyncStream<ChatEvent>.makeStream()
+        let state = IRCSessionState(nick: nick, rooms: rooms ?? configuration.rooms)
+        let address = configuration.serverAddress
+        let amount = Self.timeAmount(timeout)
+
+        // Kept from the initializer: a fast failure can empty the pipeline before we look.
+        let installed = LockedBox<NIOLoopBound<IRCClientHandler>?>(nil)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(amount)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler = IRCClientHandler(state: state, events: continuation, eventLoop: channel.eventLoop)
+                        installed.withLock { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
+                        let serverName = configuration.host.contains(where: { $0.isLetter }) ? configuration.host : nil
+                        try channel.pipeline.syncOperations.addHandlers([
+                            try TLSHandler(context: tlsContext, serverName: serverName),
+                            ByteToMessageHandler(IRCLineDecoder()),
+                            handler,
+                        ])
+                    }
+                }
+                .connect(host: configuration.host, port: configuration.port)
+                .get()
+        } catch {
+            continuation.finish()
+            throw ChatClientError(
+                .connectionFailed, "cannot reach the server at \(address): \(error); check the address and that the server is running")
+        }
+
+        do {
+            guard let handler = installed.withLock({ $0 }) else {
+                throw ChatClientError(.connectionFailed, "the connection to \(address) was not set up")
+            }
+            let identity = try await Self.deadline(
+                channel.eventLoop.flatSubmit { handler.value.handshake.futureResult }, amount,
+                ChatClientError(.timeout, "the TLS handshake with \(address) did not finish in \(timeout); check the port"))
+
+            let decision = ServerTrust.decide(
+                address: address, pins: configuration.pins, known: knownServers?.entry(for: address),
+                knownServers: knownServers, presented: identity.certificate, interactive: interactive)
+            switch decision {
+            case .accept:
+                break
+            case .refuse(let error):
+                throw error
+            case .ask(let contact):
+                guard await confirm(contact) else {
+                    throw ChatClientError(
+                        .untrustedServer, "the server at \(address) was not trusted; nothing was sent to it")
+                }
+                var known = try knownServers ?? KnownServers(path: configuration.knownServersPath)
+                try known.add(address, key: contact.publicKey)
+            }
+
+            let registered = try await Self.deadline(
+                channel.eventLoop.flatSubmit {
+                    handler.value.start()
+                    return handler.value.registration.futureResult
+                }, amount,
+                ChatClientError(.timeout, "the server at \(address) did not complete registration in \(timeout)"))
+            return ChatConnection(events: events, nick: registered, server: identity, channel: channel, handler: handler)
+        } catch {
+            channel.close(promise: nil)
+            throw IRCClientHandler.cause(of: error)
+        }
+    }
+
+    /// Sends `text` to a room or nick and returns once the server echoed it back, which
+    /// proves it accepted the message. Joins a room first when the target is one.
+    ///
+    /// - Throws: ``ChatClientError`` `.noSuchTarget` (401/403), `.refused` (404/442),
+    ///   `.timeout`, or the cause that ended the connection.
+    public func deliver(_ text: String, to target: String, timeout: Duration = defaultTimeout) async throws(ChatClientError) {
+        let amount = Self.timeAmount(timeout)
+        let handler = self.handler
+        let loop = self.channel.eventLoop
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        for line in lines where !line.isEmpty {
+            let line = String(line)
+            do {
+                try await Self.deadline(
+                    loop.flatSubmit {
+                        let promise = loop.makePromise(of: Void.self)
+                        handler.value.deliver(target: target, text: line, accepted: promise)
+                        return promise.futureResult
+                    }, amount,
+                    ChatClientError(.timeout, "the server did not confirm the message to \(target) within \(timeout)"))
+            } catch {
+                throw IRCClientHandler.cause(of: error)
+            }
+        }
+    }
+
+    /// Sends one IRC message without waiting for an answer.
+    public func send(_ message: IRCMessage) async throws(ChatClientError) {
+        let handler = self.handler
+        let loop = self.channel.eventLoop
+        do {
+            try await loop.flatSubmit {
+                let promise = loop.makePromise(of: Void.self)
+                handler.value.send(message, promise: promise)
+                return promise.futureResult
+            }.get()
+        } catch {
+            throw IRCClientHandler.cause(of: error)
+        }
+    }
+
+    /// Sends a message (or a `/me` action) without waiting for its echo.
+    public func say(_ text: String, to target: String, action: Bool = false) async throws(ChatClientError) {
+        try await self.send(IRCMessage(command: "PRIVMSG", params: [target, action ? "\u{1}ACTION \(text)\u{1}" : text]))
+    }
+
+    public func join(_ room: String) async throws(ChatClientError) {
+        try await self.send(IRCMessage(command: "JOIN", params: [room]))
+    }
+
+    public func part(_ room: String, reason: String? = nil) async throws(ChatClientError) {
+        try await self.send(IRCMessage(command: "PART", params: [room] + (reason.map { [$0] } ?? [])))
+    }
+
+    public func who(_ mask: String) async throws(ChatClientError) {
+        try await self.send(IRCMessage(command: "WHO", params: [mask]))
+    }
+
+    /// Asks for the topic (`text` nil) or sets it.
+    public func topic(_ room: String, _ text: String?) async throws(ChatClientError) {
+        try await self.send(IRCMessage(command: "TOPIC", params: [room] + (text.map { [$0] } ?? [])))
+    }
+
+    public func changeNick(_ nick: String) async throws(ChatClientError) {
+        try await self.send(IRCMessage(command: "NICK", params: [nick]))
+    }
+
+    /// The rooms this connection is in now.
+    public var rooms: [String] {
+        get async {
+            let handler = self.handler
+            return (try? await self.channel.eventLoop.submit { handler.value.rooms }.get()) ?? []
+        }
+    }
+
+    /// Sends QUIT and closes; ``events`` then ends with `.disconnected(nil)`.
+    public func quit(_ message: String? = nil) async {
+        let handler = self.handler
+        try? await self.channel.eventLoop.submit { handler.value.close(quitMessage: message) }.get()
+        try? await self.channel.closeFuture.get()
+    }
+
+    // MARK: building blocks
+
+    private static func makeTLSContext(_ configuration: ClientConfiguration) throws(ChatClientError) -> TLSContext {
+        var tls = TLSClientConfiguration(
+            certificatePath: configuration.certificatePath, privateKeyPath: configuration.privateKeyPath,
+            pins: configuration.pins)
+        tls.acceptsAnyServerForFirstContact = configuration.pins.isEmpty
+        do {
+            return try TLSContext(client: tls)
+        } catch {
+            throw ChatClientError(.ownCertificate, error.description)
+        }
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// Waits for `future`, failing with `error` after `amount`.
+    @discardableResult
+    private static func deadline<Value: Sendable>(
+        _ future: EventLoopFuture<Value>, _ amount: TimeAmount, _ error: ChatClientError
+    ) async throws -> Value {
+        let loop = future.eventLoop
+        let promise = loop.makePromise(of: Value.self)
+        loop.execute {
+            let done = NIOLoopBoundBox(false, eventLoop: loop)
+            let timer = loop.scheduleTask(in: amount) {
+                guard !done.value else { return }
+                done.value = true
+                promise.fail(error)
+            }
+            future.whenComplete { result in
+                timer.cancel()
+                guard !done.value else { return }
+                done.value = true
+                promise.completeWith(result)
+            }
+        }
+        return try await promise.futureResult.get()
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A message as the client shows it.
+public struct ChatMessage: Hashable, Sendable {
+    /// The server's time (server-time), else the time it arrived.
+    public var time: Date
+    /// The room, or nil for a private message.
+    public var room: String?
+    /// Who sent it.
+    public var from: String
+    /// Where it was sent: the room, or the recipient's nick for a private message.
+    public var to: String
+    public var text: String
+    public var isPrivate: Bool { self.room == nil }
+    /// Our own message, as the server echoed it back (echo-message): proof it was accepted.
+    public var isOwnEcho: Bool
+    /// A `/me` action.
+    public var isAction: Bool
+
+    public init(time: Date, room: String?, from: String, to: String, text: String, isOwnEcho: Bool, isAction: Bool = false) {
+        self.time = time
+        self.room = room
+        self.from = from
+        self.to = to
+        self.text = text
+        self.isOwnEcho = isOwnEcho
+        self.isAction = isAction
+    }
+}
+
+/// Something that happened on the connection, as typed values for displays and scripts.
+public enum ChatEvent: Hashable, Sendable {
+    case message(ChatMessage)
+    /// A notice (from a server or a user).
+    case notice(from: String, text: String)
+    case joined(room: String, nick: String, isSelf: Bool)
+    case parted(room: String, nick: String, reason: String?, isSelf: Bool)
+    case kicked(room: String, nick: String, by: String, reason: String?, isSelf: Bool)
+    case quit(nick: String, reason: String?)
+    case nickChanged(from: String, to: String, isSelf: Bool)
+    /// The topic of `room`; nil when it has none.
+    case topic(room: String, text: String?, setBy: String?)
+    case names(room: String, nicks: [String])
+    /// A WHO reply line or other information worth showing.
+    case info(String)
+    /// An error numeric: `code` (e.g. `401`) and the server's text, with its subject.
+    case serverError(code: String, text: String)
+    /// Registration finished as `nick`.
+    case registered(nick: String)
+    /// The connection will be retried after `delay` (attempt counts from 1).
+    case reconnecting(delay: Duration, attempt: Int, cause: String)
+    /// A new connection is up again, and these rooms were joined again.
+    case reconnected(rooms: [String])
+    /// The connection ended; nil for a close we asked for.
+    case disconnected(ChatClientError?)
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Turns events into the lines a person reads: `HH:MM #room <alice> text`.
+public struct EventFormatter: Sendable {
+    /// Formats times; local time zone unless set.
+    public var timeZone: TimeZone = .current
+
+    public init(timeZone: TimeZone = .current) {
+        self.timeZone = timeZone
+    }
+
+    /// The line for `event`, or nil for events that show nothing (the own echo of a
+    /// private message is shown once, as `→ bob: text`).
+    public func line(for event: ChatEvent) -> String? {
+        switch event {
+        case .message(let message):
+            return self.line(for: message)
+        case .notice(let from, let text):
+            return "-\(from)- \(text)"
+        case .joined(let room, let nick, let isSelf):
+            return isSelf ? "you joined \(room)" : "\(nick) joined \(room)"
+        case .parted(let room, let nick, let reason, let isSelf):
+            return (isSelf ? "you left \(room)" : "\(nick) left \(room)") + (reason.map { " (\($0))" } ?? "")
+        case .kicked(let room, let nick, let by, let reason, let isSelf):
+            return (isSelf ? "you were removed from \(room) by \(by)" : "\(nick) was removed from \(room) by \(by)")
+                + (reason.map { " (\($0))" } ?? "")
+        case .quit(let nick, let reason):
+            return "\(nick) quit" + (reason.map { " (\($0))" } ?? "")
+        case .nickChanged(let from, let to, let isSelf):
+            return isSelf ? "you are now known as \(to)" : "\(from) is now known as \(to)"
+        case .topic(let room, let text, let setBy):
+            guard let text else { return "\(room) has no topic" }
+            if let setBy { return "\(setBy) set the topic of \(room): \(text)" }
+            return "topic of \(room): \(text)"
+        case .names(let room, let nicks):
+            return "in \(room): " + nicks.sorted().joined(separator: ", ")
+        case .info(let text):
+            return text
+        case .serverError(let code, let text):
+            return "server: \(text) (\(code))"
+        case .registered(let nick):
+            return "connected as \(nick)"
+        case .reconnecting(let delay, let attempt, let cause):
+            let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+            return "connection lost (\(cause)); reconnecting in \(String(format: "%.1f", seconds)) s (attempt \(attempt))"
+        case .reconnected(let rooms):
+            return rooms.isEmpty ? "reconnected" : "reconnected; rejoined " + rooms.joined(separator: ", ")
+        case .disconnected(let cause):
+            return cause.map { "disconnected: \($0.reason)" } ?? "disconnected"
+        }
+    }
+
+    /// `HH:MM #room <alice> text`, `HH:MM [private] <bob> text`, `HH:MM → bob: text`.
+    public func line(for message: ChatMessage) -> String {
+        let time = self.clock(message.time)
+        let body = message.isAction ? "* \(message.from) \(message.text)" : "<\(message.from)> \(message.text)"
+        if let room = message.room {
+            return "\(time) \(room) \(body)"
+        }
+        if message.isOwnEcho {
+            return message.isAction ? "\(time) → \(message.to): * \(message.from) \(message.text)" : "\(time) → \(message.to): \(message.text)"
+        }
+        return "\(time) [private] \(body)"
+    }
+
+    private func clock(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = self.timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
+}

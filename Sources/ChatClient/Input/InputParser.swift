@@ -1,0 +1,123 @@
+import IRC
+
+/// Turns a typed line into an ``InputAction``: pure, so every edge is a table test.
+///
+/// Plain text goes to the current room; `@nick text` is a private message; `/command`
+/// runs a command; `//text` sends `/text` as a message.
+public enum InputParser {
+    /// The commands, with their syntax, for `/help` and hints.
+    public static let commands: [(name: String, syntax: String)] = [
+        ("join", "/join #room"),
+        ("part", "/part [#room] [reason]"),
+        ("switch", "/switch #room (or /room #room)"),
+        ("rooms", "/rooms"),
+        ("who", "/who [#room]"),
+        ("msg", "/msg nick|#room text"),
+        ("me", "/me action"),
+        ("topic", "/topic [#room] [text]"),
+        ("nick", "/nick newnick"),
+        ("quit", "/quit [message]"),
+        ("help", "/help"),
+    ]
+
+    /// The `/help` text: one line per command, plus the `@nick` form.
+    public static var helpText: String {
+        (["@nick text — private message; plain text goes to the current room"] + commands.map(\.syntax))
+            .joined(separator: "\n")
+    }
+
+    /// Parses `line`; `currentRoom` is where plain text goes (nil before joining any).
+    public static func parse(_ line: String, currentRoom: String?) -> InputAction {
+        let trimmed = line.trimmingWhitespace
+        guard !trimmed.isEmpty else { return .nothing }
+        if trimmed.hasPrefix("//") {
+            return say(String(trimmed.dropFirst()), in: currentRoom)
+        }
+        if trimmed.hasPrefix("/") {
+            return command(trimmed.dropFirst(), currentRoom: currentRoom)
+        }
+        if trimmed.hasPrefix("@") {
+            let (nick, text) = split(trimmed.dropFirst())
+            guard !nick.isEmpty else { return .hint("write @nick followed by a message to send a private message") }
+            guard IRCName.isValidNickname(nick) else { return .hint("'\(nick)' is not a valid nick; write @nick message") }
+            guard let text else { return .hint("nothing to send to \(nick): write @\(nick) followed by the message") }
+            return .send(target: nick, text: text)
+        }
+        return say(trimmed, in: currentRoom)
+    }
+
+    private static func say(_ text: String, in room: String?) -> InputAction {
+        guard let room else { return .hint("you are in no room yet: /join #room first, or write @nick message") }
+        return .send(target: room, text: text)
+    }
+
+    private static func command(_ body: Substring, currentRoom: String?) -> InputAction {
+        let (name, rest) = split(body)
+        switch name.lowercased() {
+        case "join", "j":
+            guard let rest, let room = roomName(rest) else { return .hint("usage: /join #room") }
+            return .join(room: room)
+        case "part", "leave":
+            let (first, reason) = split(Substring(rest ?? ""))
+            if first.hasPrefix("#") { return .part(room: first, reason: reason) }
+            guard let currentRoom else { return .hint("usage: /part #room") }
+            return .part(room: currentRoom, reason: rest)
+        case "switch", "room", "r":
+            guard let rest, let room = roomName(rest) else { return .hint("usage: /switch #room") }
+            return .switchRoom(room)
+        case "rooms":
+            return .listRooms
+        case "who":
+            if let rest { return .who(rest) }
+            guard let currentRoom else { return .hint("usage: /who #room") }
+            return .who(currentRoom)
+        case "msg", "query":
+            let (target, text) = split(Substring(rest ?? ""))
+            guard !target.isEmpty, let text else { return .hint("usage: /msg nick|#room text") }
+            return .send(target: target, text: text)
+        case "me":
+            guard let rest else { return .hint("usage: /me action") }
+            guard let currentRoom else { return .hint("you are in no room yet: /join #room first") }
+            return .action(target: currentRoom, text: rest)
+        case "topic":
+            let (first, text) = split(Substring(rest ?? ""))
+            if first.hasPrefix("#") { return .topic(room: first, text: text) }
+            guard let currentRoom else { return .hint("usage: /topic #room [text]") }
+            return .topic(room: currentRoom, text: rest)
+        case "nick":
+            guard let rest, !rest.contains(" ") else { return .hint("usage: /nick newnick") }
+            return .nick(rest)
+        case "quit", "exit":
+            return .quit(message: rest)
+        case "help", "?":
+            return .help
+        default:
+            return .hint("unknown command /\(name); /help lists the commands, //text sends text starting with /")
+        }
+    }
+
+    /// `#room` from `room` or `#room`; nil when it is not one word.
+    private static func roomName(_ text: String) -> String? {
+        guard !text.contains(" ") else { return nil }
+        let room = text.hasPrefix("#") ? text : "#" + text
+        return IRCName.isValidChannelName(room) ? room : nil
+    }
+
+    /// The first word and the rest (nil when empty), spaces between them dropped.
+    private static func split(_ text: Substring) -> (String, String?) {
+        guard let space = text.firstIndex(of: " ") else { return (String(text), nil) }
+        let rest = text[space...].trimmingWhitespace
+        return (String(text[..<space]), rest.isEmpty ? nil : rest)
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces, tabs and line ends.
+    var trimmingWhitespace: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard let first = self.firstIndex(where: { !isSpace($0) }), let last = self.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}

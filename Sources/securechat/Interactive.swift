@@ -1,0 +1,148 @@
+import ArgumentParser
+import ChatClient
+import Foundation
+
+/// `securechat` without a subcommand: chat in the terminal.
+struct Interactive: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Chat interactively (the default): text goes to the current room, @nick text is private.",
+        discussion: """
+            Examples:
+              securechat
+              securechat chat --server chat.example.com --nick alice
+
+            Type /help for the commands. Ctrl-D on an empty line or /quit leaves.
+            """
+    )
+
+    @OptionGroup var options: ConnectionOptions
+
+    func run() async throws {
+        let configuration = try self.options.configuration()
+        try configuration.validateForConnecting()
+        ConnectionOptions.warnAboutExpiry(configuration)
+        let terminal = InteractiveTerminal()
+        let session = ChatSession(configuration: configuration, interactive: isatty(0) == 1) { contact in
+            Output.note(contact.prompt, newline: false)
+            let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            return answer == "y" || answer == "yes"
+        }
+        let chat = InteractiveChat(session: session, terminal: terminal)
+        let (lines, input) = AsyncStream<String?>.makeStream()
+        let runner = Task { await session.run() }
+        var started = false
+        let formatter = EventFormatter()
+        let reader = Task {
+            for await line in lines {
+                guard let line else {
+                    await session.quit()
+                    return
+                }
+                await chat.handle(line)
+            }
+        }
+        for await event in session.events {
+            if case .registered = event, !started {
+                started = true
+                try terminal.run(onLine: { input.yield($0) }, onEnd: { input.yield(nil) })
+            }
+            await chat.observe(event)
+            if case .disconnected(let cause) = event {
+                terminal.stop()
+                input.finish()
+                if let cause { throw cause }
+                break
+            }
+            if let line = formatter.line(for: event) { terminal.show(line) }
+        }
+        reader.cancel()
+        _ = await runner.value
+    }
+
+}
+
+/// The interactive state: which room plain text goes to, and carrying out typed actions.
+actor InteractiveChat {
+    private let session: ChatSession
+    private let terminal: InteractiveTerminal
+    private var currentRoom: String?
+
+    init(session: ChatSession, terminal: InteractiveTerminal) {
+        self.session = session
+        self.terminal = terminal
+    }
+
+    /// Follows joins and parts so that the prompt names the current room.
+    func observe(_ event: ChatEvent) {
+        switch event {
+        case .joined(let room, _, true):
+            if self.currentRoom == nil { self.switchTo(room) }
+        case .parted(let room, _, _, true), .kicked(let room, _, _, _, true):
+            if self.currentRoom == room { self.switchTo(self.session.rooms.first { $0 != room }) }
+        default:
+            break
+        }
+    }
+
+    func handle(_ line: String) async {
+        // The server's automatic join follows registration closely; give it a moment so
+        // that text typed (or piped) at once goes to that room.
+        let deadline = ContinuousClock.now + .seconds(2)
+        while self.currentRoom == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let action = InputParser.parse(line, currentRoom: self.currentRoom)
+        guard let connection = self.session.connection else {
+            if case .quit = action {
+                await self.session.quit()
+            } else if action != .nothing {
+                self.terminal.show("not connected right now; the client is reconnecting")
+            }
+            return
+        }
+        do {
+            switch action {
+            case .send(let target, let text):
+                try await connection.say(text, to: target)
+            case .action(let target, let text):
+                try await connection.say(text, to: target, action: true)
+            case .join(let room):
+                try await connection.join(room)
+                self.switchTo(room)
+            case .part(let room, let reason):
+                try await connection.part(room, reason: reason)
+            case .switchRoom(let room):
+                if self.session.rooms.contains(where: { $0.lowercased() == room.lowercased() }) {
+                    self.switchTo(room)
+                } else {
+                    self.terminal.show("you are not in \(room); /join \(room) first")
+                }
+            case .listRooms:
+                let rooms = self.session.rooms
+                self.terminal.show(rooms.isEmpty ? "you are in no room" : "your rooms: " + rooms.joined(separator: ", "))
+            case .who(let mask):
+                try await connection.who(mask)
+            case .topic(let room, let text):
+                try await connection.topic(room, text)
+            case .nick(let nick):
+                try await connection.changeNick(nick)
+            case .quit(let message):
+                await self.session.quit(message)
+            case .help:
+                InputParser.helpText.split(separator: "\n").forEach { self.terminal.show(String($0)) }
+            case .hint(let hint):
+                self.terminal.show(hint)
+            case .nothing:
+                break
+            }
+        } catch {
+            self.terminal.show("not sent: \(error.reason)")
+        }
+    }
+
+    private func switchTo(_ room: String?) {
+        self.currentRoom = room
+        self.terminal.setPrompt(room.map { "\($0)> " } ?? "> ")
+    }
+}

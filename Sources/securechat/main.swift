@@ -1,1 +1,0 @@
-print("securechat: not built yet")

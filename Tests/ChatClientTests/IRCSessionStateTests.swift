@@ -1,0 +1,129 @@
+@testable import ChatClient
+import Foundation
+import IRC
+import Testing
+
+@Suite struct IRCSessionStateTests {
+    func message(_ line: String) throws -> IRCMessage {
+        try IRCMessage(parsing: Array(line.utf8))
+    }
+
+    func sent(_ actions: [IRCSessionState.Action]) -> [String] {
+        actions.compactMap { action in
+            if case .send(let message) = action { return message.serialized }
+            return nil
+        }
+    }
+
+    @Test func registersWithCapabilitiesThenJoinsRooms() throws {
+        var state = IRCSessionState(nick: "alice", rooms: ["#dev", "#ops"])
+        #expect(sent(state.start()) == ["CAP LS 302", "NICK alice", "USER alice 0 * alice"])
+        let ls = state.receive(try message(":srv CAP * LS :message-tags server-time echo-message sasl=EXTERNAL"))
+        #expect(sent(ls) == ["CAP REQ :echo-message server-time message-tags"])
+        #expect(sent(state.receive(try message(":srv CAP * ACK :echo-message server-time message-tags"))) == ["CAP END"])
+        let welcome = state.receive(try message(":srv 001 alice :Welcome"))
+        #expect(welcome.contains(.registered("alice")))
+        #expect(sent(welcome) == ["JOIN #dev,#ops"])
+        #expect(sent(state.receive(try message("PING :abc"))) == ["PONG abc"])
+    }
+
+    @Test func multilineCapabilityListWaitsForTheLastLine() throws {
+        var state = IRCSessionState(nick: "alice", rooms: [])
+        #expect(sent(state.receive(try message(":srv CAP * LS * :message-tags"))).isEmpty)
+        #expect(sent(state.receive(try message(":srv CAP * LS :echo-message"))) == ["CAP REQ :echo-message message-tags"])
+    }
+
+    static let refusals: [(line: String, code: ChatClientError.Code, mentions: String)] = [
+        (":srv 432 * bob :bob is not bound to your certificate; it is registered to alice", .nickNotBound, "registered to alice"),
+        ("ERROR :Closing link: your certificate is not in this server's allowlist. To admit it, an administrator adds this line to the allowlist: dave sha256:ab",
+         .certificateNotAllowed, "dave sha256:ab"),
+        ("ERROR :Server shutting down", .disconnected, "shutting down"),
+    ]
+
+    @Test(arguments: refusals)
+    func refusalsBecomeTypedCauses(_ item: (line: String, code: ChatClientError.Code, mentions: String)) throws {
+        var state = IRCSessionState(nick: "bob", rooms: [])
+        let actions = state.receive(try message(item.line))
+        guard case .fail(let error)? = actions.first else {
+            Issue.record("expected a failure, got \(actions)")
+            return
+        }
+        #expect(error.code == item.code)
+        #expect(error.reason.contains(item.mentions))
+    }
+
+    @Test func messagesAreTypedWithServerTimeEchoAndPrivacy() throws {
+        var state = IRCSessionState(nick: "alice", rooms: [])
+        _ = state.receive(try message(":srv 001 alice :Welcome"))
+        let room = state.receive(try message("@time=2026-01-02T03:04:05.678Z :bob!b@h PRIVMSG #lobby :hi all"))
+        let expectedTime = Date(timeIntervalSince1970: 1_767_323_045.678)
+        guard case .event(.message(let roomMessage))? = room.first else {
+            Issue.record("expected a message, got \(room)")
+            return
+        }
+        #expect(roomMessage.room == "#lobby")
+        #expect(roomMessage.from == "bob")
+        #expect(!roomMessage.isPrivate && !roomMessage.isOwnEcho)
+        #expect(abs(roomMessage.time.timeIntervalSince(expectedTime)) < 0.001)
+
+        let whisper = state.receive(try message(":bob!b@h PRIVMSG alice :psst"))
+        guard case .event(.message(let privateMessage))? = whisper.first else {
+            Issue.record("expected a private message, got \(whisper)")
+            return
+        }
+        #expect(privateMessage.isPrivate && privateMessage.from == "bob" && privateMessage.text == "psst")
+
+        let own = state.receive(try message(":alice!a@h PRIVMSG bob :\u{1}ACTION waves\u{1}"))
+        guard case .event(.message(let echo))? = own.first else {
+            Issue.record("expected the echo, got \(own)")
+            return
+        }
+        #expect(echo.isOwnEcho && echo.isAction && echo.isPrivate && echo.to == "bob" && echo.text == "waves")
+    }
+
+    @Test func unknownNickRefusesThePendingDelivery() throws {
+        var state = IRCSessionState(nick: "alice", rooms: [])
+        _ = state.receive(try message(":srv 001 alice :Welcome"))
+        let actions = state.receive(try message(":srv 401 alice nobody :No such nick/channel"))
+        #expect(actions.contains(.event(.serverError(code: "401", text: "nobody: No such nick/channel"))))
+        #expect(actions.contains { if case .deliveryRefused("nobody", _) = $0 { true } else { false } })
+    }
+
+    @Test func namesAreGatheredUntilTheEnd() throws {
+        var state = IRCSessionState(nick: "alice", rooms: [])
+        _ = state.receive(try message(":srv 001 alice :Welcome"))
+        #expect(state.receive(try message(":srv 353 alice = #lobby :@alice bob")).isEmpty)
+        #expect(state.receive(try message(":srv 353 alice = #lobby :carol")).isEmpty)
+        #expect(state.receive(try message(":srv 366 alice #lobby :End of /NAMES list")) == [.event(.names(room: "#lobby", nicks: ["alice", "bob", "carol"]))])
+    }
+}
+
+@Suite struct EventFormatterTests {
+    static let utc = EventFormatter(timeZone: TimeZone(identifier: "UTC") ?? .current)
+    static let time = Date(timeIntervalSince1970: 1_767_323_045)  // 2026-01-02 03:04:05 UTC
+
+    static let cases: [(event: ChatEvent, line: String?)] = [
+        (.message(ChatMessage(time: time, room: "#lobby", from: "alice", to: "#lobby", text: "hi", isOwnEcho: false)), "03:04 #lobby <alice> hi"),
+        (.message(ChatMessage(time: time, room: nil, from: "bob", to: "alice", text: "psst", isOwnEcho: false)), "03:04 [private] <bob> psst"),
+        (.message(ChatMessage(time: time, room: nil, from: "alice", to: "bob", text: "psst", isOwnEcho: true)), "03:04 → bob: psst"),
+        (.message(ChatMessage(time: time, room: "#lobby", from: "alice", to: "#lobby", text: "waves", isOwnEcho: false, isAction: true)), "03:04 #lobby * alice waves"),
+        (.joined(room: "#lobby", nick: "alice", isSelf: false), "alice joined #lobby"),
+        (.parted(room: "#lobby", nick: "bob", reason: nil, isSelf: false), "bob left #lobby"),
+        (.quit(nick: "bob", reason: "Quit: bye"), "bob quit (Quit: bye)"),
+        (.nickChanged(from: "bob", to: "bobby", isSelf: false), "bob is now known as bobby"),
+        (.topic(room: "#lobby", text: "release", setBy: "carol"), "carol set the topic of #lobby: release"),
+        (.reconnected(rooms: ["#lobby", "#dev"]), "reconnected; rejoined #lobby, #dev"),
+    ]
+
+    @Test(arguments: cases)
+    func formatsForPeople(_ item: (event: ChatEvent, line: String?)) {
+        #expect(Self.utc.line(for: item.event) == item.line)
+    }
+
+    @Test func jsonLineHasTheDocumentedFieldsInOrder() {
+        let message = ChatMessage(time: Self.time, room: nil, from: "bob", to: "alice", text: "say \"hi\"\n✅", isOwnEcho: false)
+        #expect(
+            JSONLine.encode(message)
+                == #"{"time":"2026-01-02T03:04:05.000Z","room":null,"from":"bob","text":"say \"hi\"\n✅","private":true}"#)
+    }
+}
