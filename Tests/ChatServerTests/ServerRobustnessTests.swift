@@ -47,15 +47,13 @@ struct ServerRobustnessTests {
             let stalled = try await server.login("carol")
             let bob = try await server.login("bob")
             let alice = try await server.login("alice")
-            try await stalled.connection.channel.setOption(.autoRead, value: false)
+            try await stalled.connection.channel.setOption(.autoRead, value: false).get()
             let rssBefore = Self.residentKiB()
             // 20 MB towards a client that reads nothing: far more than socket buffers hold.
             let line = "PRIVMSG #lobby :" + String(repeating: "x", count: 480) + "\r\n"
             let batch = String(repeating: line, count: 100)
-            var sent = 0
             for _ in 0..<400 {
                 try await alice.sendRaw(Array(batch.utf8))
-                sent += 100
                 if try await server.server.sessionCount == 2 { break }
             }
             try await bob.waitForLine(timeout: .seconds(20)) { $0.hasPrefix(":carol!") && $0.contains("QUIT :SendQ exceeded") }
