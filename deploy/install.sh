@@ -16,13 +16,15 @@ if [ "$staging" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
 fi
 
 # The binaries link the system's OpenSSL 3 dynamically; everything else is inside them.
-if ! ldd "$here/bin/securechat-server" 2>/dev/null | grep -q 'libssl.so.3'; then
+# (ldd's output is kept first: grep -q closing the pipe early would fail it under pipefail.)
+libraries="$(ldd "$here/bin/securechat-server" 2>&1 || true)"
+if ! grep -q 'libssl.so.3' <<<"$libraries"; then
     echo "install.sh: OpenSSL 3 is missing; install it: dnf install -y openssl (Amazon Linux 2023) or apt-get install -y libssl3 (Debian/Ubuntu)" >&2
     exit 1
 fi
-if ldd "$here/bin/securechat-server" | grep -q 'not found'; then
+if grep -q 'not found' <<<"$libraries"; then
     echo "install.sh: missing libraries:" >&2
-    ldd "$here/bin/securechat-server" | grep 'not found' >&2
+    grep 'not found' <<<"$libraries" >&2
     exit 1
 fi
 

@@ -47,14 +47,20 @@ echo "==> TLS self-check"
 
 pin="$(scripts/gen-certs.sh fingerprint "$certs/server/localhost.pem" | grep '^sha256//')"
 certfp="$(scripts/gen-certs.sh fingerprint "$certs/server/localhost.pem" | grep '^sha256:' | cut -d: -f2)"
+certfp_colons="$(echo "$certfp" | tr a-f A-F | sed 's/../&:/g;s/:$//')"
 cat <<EOT
 
 ==> connect as alice or bob (replace alice with bob for the second user)
   securechat:  $bin/securechat setup --server $host --port $port --nick alice \\
                    --cert $PWD/$certs/clients/alice.pem --key $PWD/$certs/clients/alice.key --pin '$pin'
-               $bin/securechat
-  irssi:       /connect -tls -tls_cert $PWD/$certs/clients/alice.pem -tls_pkey $PWD/$certs/clients/alice.key -tls_pinned_pubkey '$(scripts/gen-certs.sh fingerprint "$certs/server/localhost.pem" | grep '^spki:' | cut -d: -f2 | sed 's/../&:/g;s/:$//' | tr a-f A-F)' $host $port alice
-  WeeChat:     /server add securechat $host/$port -tls -tls_cert=$PWD/$certs/clients/alice.bundle.pem -tls_fingerprint=$certfp -nicks=alice
+               $bin/securechat                # then: text, @bob text, /help
+  irssi:       irssi -n alice, then
+               /connect -tls -tls_cert $PWD/$certs/clients/alice.pem -tls_pkey $PWD/$certs/clients/alice.key -notls_verify -tls_pinned_cert $certfp_colons $host $port
+  WeeChat 3.8: /server add securechat $host/$port -ssl
+               /set irc.server.securechat.ssl_cert $PWD/$certs/clients/alice.bundle.pem
+               /set irc.server.securechat.ssl_fingerprint $certfp
+               /set irc.server.securechat.sasl_mechanism external
+               /set irc.server.securechat.nicks alice
                /connect securechat
   openssl:     openssl s_client -quiet -connect $host:$port -cert $certs/clients/alice.pem -key $certs/clients/alice.key
                then type: NICK alice  /  USER alice 0 * :Alice  /  PRIVMSG #lobby :hello
