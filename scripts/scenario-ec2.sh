@@ -126,6 +126,10 @@ grep -q "listening" "$work/hub.log" || { cat "$work/hub.log"; echo "the hub did 
 # --- a capture on the hub's interface -----------------------------------------------------
 capture=""
 tcpdump_pid=""
+if ! command -v tcpdump >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y tcpdump >/dev/null 2>&1 ||
+        { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y tcpdump >/dev/null 2>&1; } || true
+fi
 if command -v tcpdump >/dev/null 2>&1; then
     capture="$work/hub.pcap"
     ip netns exec "$tag-hub" tcpdump -i eth0 -U -w "$capture" tcp port 6697 >/dev/null 2>&1 &
@@ -205,7 +209,7 @@ if [ -n "$capture" ]; then
         check "no plaintext '$text' on the wire" bash -c "! grep -aq -- '$text' '$capture'"
     done
 else
-    echo "  SKIP  packet capture (install tcpdump to check the wire)"
+    check "a packet capture of the hub's interface (install tcpdump)" false
 fi
 
 kill -TERM "$hubpid"
