@@ -181,4 +181,23 @@ extension IRCNumeric {
     public static let ERR_SASLALREADY = IRCNumeric("907")
     /// 908 `<client> <mechanisms> :are available SASL mechanisms`
     public static let RPL_SASLMECHS = IRCNumeric("908")
+
+    // MARK: Counts, presence, lists and limits
+
+    /// 254 `<client> <channels> :channels formed`
+    public static let RPL_LUSERCHANNELS = IRCNumeric("254")
+    /// 255 `<client> :I have <c> clients and <s> servers`
+    public static let RPL_LUSERME = IRCNumeric("255")
+    /// 303 `<client> :[<nickname>{ <nickname>}]`
+    public static let RPL_ISON = IRCNumeric("303")
+    /// 305 `<client> :You are no longer marked as being away`
+    public static let RPL_UNAWAY = IRCNumeric("305")
+    /// 306 `<client> :You have been marked as being away`
+    public static let RPL_NOWAWAY = IRCNumeric("306")
+    /// 368 `<client> <channel> :End of channel ban list`
+    public static let RPL_ENDOFBANLIST = IRCNumeric("368")
+    /// 407 `<client> <target> :<error message>` (RFC 2812 ERR_TOOMANYTARGETS)
+    public static let ERR_TOOMANYTARGETS = IRCNumeric("407")
+    /// 410 `<client> <command> :Invalid CAP command`
+    public static let ERR_INVALIDCAPCMD = IRCNumeric("410")
 }
