@@ -18,6 +18,7 @@ struct BenchClient: Sendable {
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: NIOLoopBound<BenchConnection>.self)
         let serverName = options.tlsVerify == .ca ? options.host : nil
+        let options = options
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: eventLoop)
@@ -25,7 +26,8 @@ struct BenchClient: Sendable {
                 .connectTimeout(.seconds(Int64(max(1, options.timeout))))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let connection = BenchConnection(eventLoop: channel.eventLoop, nick: nick)
+                        let connection = BenchConnection(
+                            eventLoop: channel.eventLoop, nick: nick, afterRegister: options.afterRegister)
                         try channel.pipeline.syncOperations.addHandlers(
                             TLSHandler(context: context, serverName: serverName),
                             ByteToMessageHandler(IRCLineDecoder()),

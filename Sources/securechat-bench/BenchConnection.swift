@@ -1,3 +1,4 @@
+import Foundation
 import IRC
 import NIOCore
 import TLS
@@ -15,12 +16,15 @@ final class BenchConnection: ChannelInboundHandler {
     private var joining: (channel: String, promise: EventLoopPromise<Void>)?
     private var pong: EventLoopPromise<Void>?
     private let nick: String?
+    /// Sent on 001, before registration is reported complete.
+    private let afterRegister: [String]
 
     /// Where benchmark messages go; set before any arrive.
     var receiver: DeliveryReceiver?
 
     /// - Parameter nick: registers with NICK/USER as soon as the handshake completes.
-    init(eventLoop: any EventLoop, nick: String?) {
+    init(eventLoop: any EventLoop, nick: String?, afterRegister: [String] = []) {
+        self.afterRegister = afterRegister
         self.handshake = eventLoop.makePromise()
         self.registration = nick == nil ? nil : eventLoop.makePromise()
         self.nick = nick
@@ -103,6 +107,10 @@ final class BenchConnection: ChannelInboundHandler {
             self.pong?.succeed()
             self.pong = nil
         case "001":
+            if let nick = self.nick, !self.afterRegister.isEmpty {
+                let lines = self.afterRegister.map { $0.replacingOccurrences(of: "{nick}", with: nick) + "\r\n" }
+                self.send(lines.joined(), context: context)
+            }
             self.registration?.succeed()
             self.registration = nil
         case "366":

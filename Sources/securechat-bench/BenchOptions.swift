@@ -36,6 +36,11 @@ struct BenchOptions: ParsableArguments {
     var label: String = "server"
     @Option(help: "Event-loop threads of the generator (default: one per core).")
     var threads: Int = System.coreCount
+    @Option(
+        help: ArgumentHelp(
+            "A line sent right after registration, {nick} replaced by the nick; repeatable.",
+            discussion: "E.g. OPER and MODE {nick} +F, for a server that throttles clients that are not operators."))
+    var afterRegister: [String] = []
     @Option(help: "Upper bound in seconds on any one phase (connecting, sending, draining).")
     var timeout: Double = 120
 

@@ -17,7 +17,7 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(help: "Seconds to hold them once all are open, before sampling the server.")
     var holdSeconds: Double = 3
     @Option(help: "Connections being opened at once.")
-    var concurrency: Int = 64
+    var concurrency: Int = 256
 
     func run() async throws {
         guard self.connections > 0 else { throw ValidationError("-n must be positive") }
