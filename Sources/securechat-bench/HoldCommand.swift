@@ -18,6 +18,12 @@ struct HoldCommand: AsyncParsableCommand {
     var holdSeconds: Double = 3
     @Option(help: "Connections being opened at once.")
     var concurrency: Int = 256
+    @Option(help: "How far each connection goes: tls (handshake only), registered, or joined.")
+    var stage: Stage = .joined
+
+    enum Stage: String, ExpressibleByArgument, CaseIterable {
+        case tls, registered, joined
+    }
 
     func run() async throws {
         guard self.connections > 0 else { throw ValidationError("-n must be positive") }
@@ -28,6 +34,7 @@ struct HoldCommand: AsyncParsableCommand {
         report["scenario"] = "hold"
         self.options.describe(into: &report)
         report["connections"] = self.connections
+        report["stage"] = self.stage.rawValue
         report["nofile_limit"] = fileLimit
         if fileLimit < self.connections + 64 {
             report["nofile_too_low"] = "RLIMIT_NOFILE \(fileLimit) < \(self.connections + 64): raise the hard limit (ulimit -Hn) or lower -n"
@@ -35,9 +42,12 @@ struct HoldCommand: AsyncParsableCommand {
 
         let measurement = Measurement(serverPID: self.options.serverPID)
         let start = monotonicNanoseconds()
+        let joins = self.stage == .joined
+        let channel: @Sendable (Int) -> String? = { joins ? "#hold-\($0 / 100)" : nil }
         let opened = await Population.connect(
             count: self.connections, concurrency: self.concurrency, group: group, options: self.options,
-            contexts: contexts, channel: { "#hold-\($0 / 100)" })
+            contexts: contexts, register: self.stage != .tls,
+            channel: channel)
         let connectSeconds = Double(monotonicNanoseconds() - start) / 1e9
         let succeeded = opened.clients.count { $0 != nil }
         try? await Task.sleep(for: .seconds(self.holdSeconds))

@@ -8,17 +8,18 @@ import Glibc
 /// Connecting many registered users at once, and the file-descriptor limit that needs.
 enum Population {
     /// Connects `count` users (nicks 0..<count), each registered and, when `channel`
-    /// names one for its index, joined to it; at most `concurrency` in progress at once.
+    /// names one for its index, joined to it (without `register`, only the TLS handshake is
+    /// done and nothing is sent); at most `concurrency` in progress at once.
     ///
     /// Returns the clients (nil for each that failed), the failure count and first error.
     static func connect(
         count: Int, concurrency: Int = 64, group: any EventLoopGroup, options: BenchOptions,
-        contexts: ClientContexts, channel: @escaping @Sendable (Int) -> String?
+        contexts: ClientContexts, register: Bool = true, channel: @escaping @Sendable (Int) -> String?
     ) async -> (clients: [BenchClient?], failures: Int, firstError: String?) {
         let outcome = await concurrently(count: count, concurrency: concurrency) { index in
             let nick = options.nick(index)
             let client = try await BenchClient.connect(
-                group: group, options: options, context: try contexts.context(for: nick), nick: nick)
+                group: group, options: options, context: try contexts.context(for: nick), nick: register ? nick : nil)
             if let name = channel(index) {
                 do {
                     try await client.join(name)

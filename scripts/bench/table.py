@@ -74,14 +74,14 @@ def main(path):
     for scenario, figures in FIGURES.items():
         if not any((scenario, s) in results for s in servers):
             continue
-        for key, label, _ in figures:
+        for key, label, direction in figures:
             row = [scenario, label]
             values = {s: results.get((scenario, s), {}).get(key) for s in servers}
             row += [number(values[s]) for s in servers]
             for peer in peers:
                 ours, theirs = values.get("securechat"), values.get(peer)
                 ok = isinstance(ours, (int, float)) and isinstance(theirs, (int, float)) and theirs
-                row.append(f"{ours / theirs:.2f}" if ok and not isinstance(ours, bool) else "—")
+                row.append(f"{ours / theirs:.2f}" if ok and direction and not isinstance(ours, bool) else "—")
             rows.append(row)
         notes = []
         for s in servers:
