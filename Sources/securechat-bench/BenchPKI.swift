@@ -104,7 +104,13 @@ final class BenchCertificate {
         guard EVP_Digest(der, Int(length), &digest, &digestLength, EVP_sha256(), nil) == 1 else {
             throw BenchError.openSSL("EVP_Digest(SHA-256)")
         }
-        return "sha256:" + digest.prefix(Int(digestLength)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text = Array("sha256:".utf8)
+        for byte in digest.prefix(Int(digestLength)) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Builds and signs a v3 certificate valid from an hour ago for about ten years; with no
