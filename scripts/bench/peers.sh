@@ -6,7 +6,9 @@
 # raised out of the way. Each changed setting is commented where it is written.
 #
 # Functions take: DIR (the server's folder, created), PORT, PKI (the folder written by
-# `securechat-bench certs`), and print the PID of the started server.
+# `securechat-bench certs`), and print the PID of the started server. Each server runs in
+# its own folder, so that anything it leaves behind (InspIRCd 3.15 may dump core when
+# stopped with SIGTERM) goes away with the temporary folder.
 
 # SecureChat: flags for certificates, a TOML file for the limits.
 start_securechat() {
@@ -30,10 +32,10 @@ exempt_loopback = true
 # Long enough that nothing times out while thousands register.
 registration_timeout = 120
 TOML
-    "$bin" --config "$dir/securechat.toml" --host 127.0.0.1 --port "$port" \
+    (cd "$dir" && exec "$bin" --config "$dir/securechat.toml" --host 127.0.0.1 --port "$port" \
         --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" \
         --allowlist "$pki/allowlist" --server-name bench.securechat --log-level error \
-        > "$dir/server.log" 2>&1 &
+        > "$dir/server.log" 2>&1) &
     echo $!
 }
 
@@ -99,7 +101,7 @@ start_inspircd() {
 <whowas groupsize="0" maxgroups="0" maxkeep="0">
 XML
     echo "bench" > "$dir/motd.txt"
-    inspircd --runasroot --nofork --nopid --config="$dir/inspircd.conf" > "$dir/server.log" 2>&1 &
+    (cd "$dir" && exec inspircd --runasroot --nofork --nopid --config="$dir/inspircd.conf" > "$dir/server.log" 2>&1) &
     echo $!
 }
 
@@ -154,6 +156,6 @@ Ports = $port
 Name = bench
 Password = bench
 CONF
-    ngircd --nodaemon --config "$dir/ngircd.conf" > "$dir/server.log" 2>&1 &
+    (cd "$dir" && exec ngircd --nodaemon --config "$dir/ngircd.conf" > "$dir/server.log" 2>&1) &
     echo $!
 }
