@@ -1,0 +1,132 @@
+import Foundation
+import IRC
+import NIOCore
+import TLS
+
+/// The generator's end of one IRC connection: registers, joins, answers PING, and hands
+/// benchmark PRIVMSGs to a ``DeliveryTracker`` without parsing them into `IRCMessage`s.
+///
+/// Loop-confined. Each step (handshake, registration, join, PONG) completes a promise;
+/// an error, an `ERROR` line or the connection closing fails whichever are pending.
+final class BenchConnection: ChannelInboundHandler {
+    typealias InboundIn = IRCLineEvent
+
+    let handshake: EventLoopPromise<Void>
+    private var registration: EventLoopPromise<Void>?
+    private var joining: (channel: String, promise: EventLoopPromise<Void>)?
+    private var pong: EventLoopPromise<Void>?
+    private let nick: String?
+    /// Sent on 001, before registration is reported complete.
+    private let afterRegister: [String]
+
+    /// Where benchmark messages go; set before any arrive.
+    var receiver: DeliveryReceiver?
+
+    /// - Parameter nick: registers with NICK/USER as soon as the handshake completes.
+    init(eventLoop: any EventLoop, nick: String?, afterRegister: [String] = []) {
+        self.afterRegister = afterRegister
+        self.handshake = eventLoop.makePromise()
+        self.registration = nick == nil ? nil : eventLoop.makePromise()
+        self.nick = nick
+    }
+
+    /// Completes on 001.
+    var registered: EventLoopFuture<Void>? { self.registration?.futureResult }
+
+    /// Sends `JOIN channel`; completes on the end of its NAMES list (366).
+    func join(_ channel: String, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        self.joining = (channel, promise)
+        self.send("JOIN \(channel)\r\n", context: context)
+        return promise.futureResult
+    }
+
+    /// Sends `PING :token`; completes on the first line that answers it (PONG, or a 451
+    /// from a server that wants registration first).
+    func ping(context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        self.pong = promise
+        self.send("PING :bench\r\n", context: context)
+        return promise.futureResult
+    }
+
+    private func send(_ text: String, context: ChannelHandlerContext) {
+        context.writeAndFlush(NIOAny(context.channel.allocator.buffer(string: text)), promise: nil)
+    }
+
+    // MARK: inbound
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSEvent {
+            if let nick = self.nick {
+                self.send("NICK \(nick)\r\nUSER \(nick) 0 * :\(nick)\r\n", context: context)
+            }
+            self.handshake.succeed()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .line(let line) = Self.unwrapInboundIn(data) else { return }
+        if let receiver = self.receiver, receiver.consume(line) { return }
+        self.handleControl(line, context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.receiver?.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.failPending(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.failPending(BenchError("the server closed the connection"))
+        context.fireChannelInactive()
+    }
+
+    private func failPending(_ error: any Error) {
+        self.handshake.fail(error)
+        self.registration?.fail(error)
+        self.registration = nil
+        self.joining?.promise.fail(error)
+        self.joining = nil
+        self.pong?.fail(error)
+        self.pong = nil
+    }
+
+    /// Everything that is not a benchmark message: registration and join replies, PING.
+    private func handleControl(_ line: ByteBuffer, context: ChannelHandlerContext) {
+        guard let message = try? IRCMessage(parsing: line) else { return }
+        switch message.command {
+        case "PING":
+            self.send("PONG :\(message.params.last ?? "")\r\n", context: context)
+        case "PONG", "451":
+            self.pong?.succeed()
+            self.pong = nil
+        case "001":
+            if let nick = self.nick, !self.afterRegister.isEmpty {
+                let lines = self.afterRegister.map { $0.replacingOccurrences(of: "{nick}", with: nick) + "\r\n" }
+                self.send(lines.joined(), context: context)
+            }
+            self.registration?.succeed()
+            self.registration = nil
+        case "366":
+            if let joining = self.joining, message.params.count > 1,
+                message.params[1].lowercased() == joining.channel.lowercased()
+            {
+                joining.promise.succeed()
+                self.joining = nil
+            }
+        case "ERROR", "432", "433", "436", "465", "471", "473", "474", "475":
+            let error = BenchError("the server refused: \(message.serialized)")
+            if self.registration != nil || self.joining != nil {
+                self.failPending(error)
+            }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// What fanout and privmsg share: connect the users, route each stream's messages,
+/// run until every message arrived everywhere (or the timeout), report.
+struct MessagingRun {
+    let options: BenchOptions
+    /// Users to connect; user `i` is nick `i`.
+    let users: Int
+    /// The channel each user joins, if any.
+    let channel: @Sendable (Int) -> String?
+    /// For each stream: the sending user, the target (channel or nick) and how many receive it.
+    let streams: [(sender: Int, target: String, receivers: Int)]
+    let messagesPerStream: Int
+    let window: Int
+    /// Total messages per second over all streams, or nil for as fast as lossless allows.
+    let totalRate: Double?
+    let textBytes: Int
+
+    /// Runs and fills `report` with parameters, delivery figures and CPU figures.
+    func run(into report: inout JSONLine) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: self.options.threads)
+        let contexts = ClientContexts(options: self.options)
+        let fileLimit = Population.raiseFileLimit()
+        if fileLimit < self.users + 64 { report["nofile_too_low"] = "RLIMIT_NOFILE \(fileLimit) < \(self.users + 64)" }
+
+        let connectStart = monotonicNanoseconds()
+        let population = await Population.connect(
+            count: self.users, group: group, options: self.options, contexts: contexts, channel: self.channel)
+        report["connect_all_seconds"] = Double(monotonicNanoseconds() - connectStart) / 1e9
+        report["connected"] = population.clients.count { $0 != nil }
+        guard population.failures == 0 else {
+            report["error"] = "\(population.failures) of \(self.users) users could not connect: \(population.firstError ?? "")"
+            await Population.closeAll(population.clients)
+            try? await group.shutdownGracefully()
+            return
+        }
+        let clients = population.clients.compactMap { $0 }
+
+        let tracker = DeliveryTracker(
+            receivers: self.streams.map(\.receivers), messagesPerStream: self.messagesPerStream, window: self.window)
+        for client in clients {
+            try await client.run { connection, context in
+                connection.receiver = DeliveryReceiver(tracker: tracker)
+                return context.eventLoop.makeSucceededVoidFuture()
+            }.get()
+        }
+        let perStreamRate = self.totalRate.map { $0 / Double(self.streams.count) }
+        let senders = self.streams.enumerated().map { index, stream in
+            let sender = StreamSender(
+                channel: clients[stream.sender].channel, tracker: tracker, stream: index, target: stream.target,
+                textBytes: self.textBytes, rate: perStreamRate)
+            tracker.attach(sender, to: index)
+            return sender
+        }
+
+        let measurement = Measurement(serverPID: self.options.serverPID)
+        for sender in senders { sender.start() }
+        let deadline = monotonicNanoseconds() + UInt64(self.options.timeout * 1e9)
+        while !tracker.isComplete, monotonicNanoseconds() < deadline {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        let timedOut = !tracker.isComplete
+        var figures = JSONLine()
+        let (_, unique) = tracker.report(into: &figures)
+        let wall = measurement.finish(into: &report, perUnit: [("delivery", unique, 1e9, "ns")])
+        report.merge(figures)
+        report["deliveries_per_second"] = Double(unique) / wall
+        report["timed_out"] = timedOut
+        await Population.closeAll(population.clients)
+        try? await group.shutdownGracefully()
+    }
+}

@@ -1,1 +1,0 @@
-print("securechat-bench: not built yet")

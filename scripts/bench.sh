@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Benchmarks SecureChat against InspIRCd 3 and ngIRCd on this machine, over mutual TLS 1.3
+# on 127.0.0.1, and prints a table of the figures side by side.
+#
+#   scripts/bench.sh            # default sizes, about 10 minutes
+#   scripts/bench.sh --quick    # small sizes, about 2 minutes
+#   scripts/bench.sh --servers "securechat inspircd"   # a subset
+#
+# Steps: builds securechat-bench and securechat-server (release); writes a CA, a server
+# certificate (ECDSA P-256, SAN localhost/127.0.0.1) and one client certificate per user
+# into a temporary folder; installs inspircd and ngircd from Debian's packages when they
+# are missing (apt-get, as root); then, for each server and each scenario, starts the
+# server fresh, runs `securechat-bench SCENARIO --server-pid PID`, and stops it. The JSON
+# lines go to results/bench-DATE.jsonl; the table goes to standard output. A peer that
+# cannot be installed or started is reported and skipped.
+#
+# Scenarios (see `securechat-bench help SCENARIO`): handshake (full mutual-TLS handshakes
+# per second, each confirmed by PING/PONG), hold (N registered connections, 100 per
+# channel: RSS per connection), fanout (M members, S senders, K messages each: lossless
+# deliveries per second and latency), privmsg (P pairs exchanging K messages each).
+#
+# Settings changed from each server's defaults so that one loopback address sending as
+# fast as lossless delivery allows is not throttled (each is commented again in the
+# generated configuration, see scripts/bench/peers.sh):
+#   SecureChat: default_channel "" (no automatic #lobby; the peers auto-join nothing);
+#     flood_burst and flood_rate 1e6; sendq 16 MiB; max_connections and
+#     max_connections_per_address 30000; registration_timeout 120 s.
+#   InspIRCd 3 (ssl_gnutls: Debian ships no ssl_openssl): TLS 1.3 only (GnuTLS priority
+#     NORMAL:-VERS-ALL:+VERS-TLS1.3); <connect> maxchans 1000, timeout 120, pingfreq 10m,
+#     hardsendq 64M, softsendq 16M, recvq 16M, threshold 1e8, commandrate 1e8, fakelag no,
+#     localmax/globalmax 100000, resolvehostnames no, limit 100000; <performance>
+#     somaxconn 4096, softlimit 100000, clonesonconnect no; <channels users/opers 100000>.
+#     InspIRCd completes registrations on its once-a-second timer, so each user takes up
+#     to a second to register, whatever the load; `hold` opens 256 at a time for that.
+#   ngIRCd 26 (GnuTLS build): TLS 1.3 only (CipherList NORMAL:-VERS-ALL:+VERS-TLS1.3);
+#     MaxConnections, MaxConnectionsIP and MaxJoins 0 (unlimited); DNS, Ident, PAM off;
+#     PingTimeout/PongTimeout 600 s; an [Operator] block: the generator opers up and sets
+#     user mode +F, the only way to lift ngIRCd's flood penalty. ngIRCd still reads at most
+#     3 commands per client per pass of its loop and takes up the rest on its one-second
+#     timer, so a sender more than 3 messages ahead stalls: its fanout and privmsg runs
+#     use --window 3 (the others 32), which the JSON records.
+#
+# Figures are printed, never judged. Each JSON line says whether the generator itself
+# used more than 90 % of a core (generator_saturated): the machine is shared by the
+# generator and the server, so read the figures as relative ones.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+quick=0
+servers="securechat inspircd ngircd"
+while [ $# -gt 0 ]; do
+    case $1 in
+        --quick) quick=1 ;;
+        --servers) servers=$2; shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [ $quick = 1 ]; then
+    hs_c=16; hs_t=3
+    hold_n=1000
+    fan_m=50; fan_s=5; fan_k=1000
+    pm_p=25; pm_k=1000
+    timeout=30
+else
+    hs_c=16; hs_t=10
+    hold_n=10000
+    fan_m=100; fan_s=10; fan_k=1000
+    pm_p=100; pm_k=1000
+    timeout=60
+fi
+# The generator gets one event-loop thread fewer than there are cores: every server under
+# test runs its clients on one event loop, and on a small machine a generator thread per
+# core competes with it for that core and inflates its CPU figures.
+cores=$(nproc 2>/dev/null || echo 2)
+threads=$(( cores > 1 ? cores - 1 : 1 ))
+users=$(( hold_n > fan_m ? hold_n : fan_m ))
+users=$(( users > 2 * pm_p ? users : 2 * pm_p ))
+
+. "$root/scripts/lib/ensure-openssl.sh"
+securechat_ensure_openssl
+. "$root/scripts/bench/peers.sh"
+
+echo "== building (release)" >&2
+(cd "$root" && swift build -c release --product securechat-bench --product securechat-server 2>&1 \
+    | grep -E 'error|warning' >&2 || true)
+bin=$(cd "$root" && swift build -c release --show-bin-path)
+bench=$bin/securechat-bench
+[ -x "$bench" ] && [ -x "$bin/securechat-server" ] || { echo "bench.sh: the build failed" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/securechat-bench.XXXXXX")
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$root/results"
+out=$root/results/bench-$(date -u +%Y%m%dT%H%M%SZ).jsonl
+: > "$out"
+
+# Connections are many on both sides: every process started from here gets the hard limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "== RLIMIT_NOFILE $(ulimit -n)" >&2
+
+echo "== certificates for $users users" >&2
+"$bench" certs --dir "$work/pki" --users "$users" | tee -a "$out" >&2
+openssl dhparam -dsaparam -out "$work/pki/dh.pem" 2048 2>/dev/null
+
+# Peers: install when missing; a peer that still is not there is skipped.
+available=""
+for server in $servers; do
+    case $server in
+        securechat) available="$available securechat" ;;
+        inspircd|ngircd)
+            if ! command -v "$server" > /dev/null; then
+                echo "== installing $server (apt-get)" >&2
+                if [ "$(id -u)" = 0 ]; then
+                    DEBIAN_FRONTEND=noninteractive apt-get install -y "$server" > "$work/apt-$server.log" 2>&1 \
+                        || { apt-get update > /dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y "$server" \
+                            > "$work/apt-$server.log" 2>&1; } || true
+                fi
+            fi
+            if command -v "$server" > /dev/null; then
+                # Debian starts the daemon on install; the benchmark starts its own.
+                available="$available $server"
+            else
+                echo "bench.sh: $server is not installed and could not be (needs root and apt-get); skipping it" >&2
+            fi
+            ;;
+        *) echo "bench.sh: unknown server $server; skipping it" >&2 ;;
+    esac
+done
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits (at most 10 s) until something accepts TCP connections on the port.
+wait_listening() {
+    local port=$1 pid=$2
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || return 1
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+start_server() {
+    local server=$1 dir=$2 port=$3
+    case $server in
+        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" ;;
+        inspircd) start_inspircd "$dir" "$port" "$work/pki" ;;
+        ngircd) start_ngircd "$dir" "$port" "$work/pki" "$(free_port)" ;;
+    esac
+}
+
+stop_server() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$server_pid" 2>/dev/null || true
+        server_pid=""
+    fi
+}
+
+run=0
+for server in $available; do
+    extra=()
+    window=32
+    if [ "$server" = ngircd ]; then
+        extra=(--after-register "OPER bench bench" --after-register "MODE {nick} +F")
+        window=3
+    fi
+    for scenario in handshake hold fanout privmsg; do
+        run=$((run + 1))
+        dir=$work/$server-$scenario
+        port=$(free_port)
+        server_pid=$(start_server "$server" "$dir" "$port")
+        if ! wait_listening "$port" "$server_pid"; then
+            echo "bench.sh: $server did not start; its log:" >&2
+            tail -n 20 "$dir/server.log" >&2 || true
+            stop_server
+            continue
+        fi
+        common=(--port "$port" --ca "$work/pki/ca.pem" --cert "$work/pki/clients" --key "$work/pki/client.key"
+            --server-pid "$server_pid" --label "$server" --timeout "$timeout" --threads "$threads")
+        case $scenario in
+            handshake) args=(handshake -c "$hs_c" -t "$hs_t") ;;
+            # hold needs no operator status (it sends nothing after joining).
+            hold) args=(hold -n "$hold_n" --hold-seconds 3) ;;
+            fanout) args=(fanout -m "$fan_m" -s "$fan_s" -k "$fan_k" --window "$window" "${extra[@]}") ;;
+            privmsg) args=(privmsg -p "$pm_p" -k "$pm_k" --window "$window" "${extra[@]}") ;;
+        esac
+        echo "== $server $scenario: securechat-bench ${args[*]} ${common[*]}" >&2
+        if ! "$bench" "${args[@]}" "${common[@]}" 2> "$dir/bench.log" | tee -a "$out" >&2; then
+            echo "bench.sh: $server $scenario failed; see below" >&2
+            tail -n 5 "$dir/bench.log" >&2 || true
+        fi
+        stop_server
+    done
+done
+
+echo "== raw results: $out" >&2
+python3 "$root/scripts/bench/table.py" "$out"

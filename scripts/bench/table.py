@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Prints the benchmark table from a results/bench-*.jsonl file.
+
+One row per scenario and figure; one column per server, in the order they ran; then, for
+each peer, the ratio SecureChat / peer (for a "lower is better" figure, above 1 means
+SecureChat is worse).
+"""
+import json
+import sys
+
+FIGURES = {
+    "handshake": [
+        ("handshakes_per_second", "handshakes/s", "higher"),
+        ("latency_us_p50", "latency p50 µs", "lower"),
+        ("latency_us_p99", "latency p99 µs", "lower"),
+        ("server_cpu_us_per_handshake", "server CPU µs/handshake", "lower"),
+        ("failed", "failed", "lower"),
+    ],
+    "hold": [
+        ("succeeded", "connections held", "higher"),
+        ("server_rss_kib_per_connection", "server RSS KiB/connection", "lower"),
+        ("server_cpu_us_per_connection", "server CPU µs/connection", "lower"),
+        ("connect_all_seconds", "time to connect all s", "lower"),
+    ],
+    "fanout": [
+        ("deliveries_per_second", "deliveries/s", "higher"),
+        ("latency_us_p50", "latency p50 µs", "lower"),
+        ("latency_us_p99", "latency p99 µs", "lower"),
+        ("latency_us_max", "latency max µs", "lower"),
+        ("server_cpu_ns_per_delivery", "server CPU ns/delivery", "lower"),
+        ("lost", "lost", "lower"),
+        ("duplicated", "duplicated", "lower"),
+        ("reordered", "reordered", "lower"),
+        ("window", "window", None),
+    ],
+    "privmsg": [
+        ("deliveries_per_second", "deliveries/s", "higher"),
+        ("latency_us_p50", "latency p50 µs", "lower"),
+        ("latency_us_p99", "latency p99 µs", "lower"),
+        ("latency_us_max", "latency max µs", "lower"),
+        ("server_cpu_ns_per_delivery", "server CPU ns/delivery", "lower"),
+        ("lost", "lost", "lower"),
+        ("duplicated", "duplicated", "lower"),
+        ("reordered", "reordered", "lower"),
+        ("window", "window", None),
+    ],
+}
+
+
+def number(value):
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def main(path):
+    lines = [json.loads(line) for line in open(path) if line.strip()]
+    servers = []
+    results = {}
+    for line in lines:
+        scenario, server = line.get("scenario"), line.get("server")
+        if scenario not in FIGURES:
+            continue
+        if server not in servers:
+            servers.append(server)
+        results[(scenario, server)] = line
+    peers = [s for s in servers if s != "securechat"]
+    header = ["scenario", "figure"] + servers + [f"securechat/{p}" for p in peers]
+    rows = []
+    for scenario, figures in FIGURES.items():
+        if not any((scenario, s) in results for s in servers):
+            continue
+        for key, label, direction in figures:
+            row = [scenario, label]
+            values = {s: results.get((scenario, s), {}).get(key) for s in servers}
+            row += [number(values[s]) for s in servers]
+            for peer in peers:
+                ours, theirs = values.get("securechat"), values.get(peer)
+                ok = isinstance(ours, (int, float)) and isinstance(theirs, (int, float)) and theirs
+                row.append(f"{ours / theirs:.2f}" if ok and direction and not isinstance(ours, bool) else "—")
+            rows.append(row)
+        notes = []
+        for s in servers:
+            line = results.get((scenario, s), {})
+            if line.get("generator_saturated"):
+                notes.append(f"{s}: generator saturated")
+            if line.get("timed_out"):
+                notes.append(f"{s}: timed out")
+            if line.get("error") or line.get("first_error"):
+                notes.append(f"{s}: {line.get('error') or line.get('first_error')}"[:120])
+        for note in notes:
+            rows.append([scenario, "note: " + note] + [""] * (len(header) - 2))
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    def show(row):
+        return "  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+    print(show(header))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(show(row))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
