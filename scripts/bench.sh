@@ -84,8 +84,10 @@ securechat_ensure_openssl
 . "$root/scripts/bench/peers.sh"
 
 echo "== building (release)" >&2
-(cd "$root" && swift build -c release --product securechat-bench --product securechat-server 2>&1 \
-    | grep -E 'error|warning' >&2 || true)
+# One product per call: swift build keeps only the last --product it is given.
+for product in securechat-bench securechat-server; do
+    (cd "$root" && swift build -c release --product "$product" 2>&1 | grep -E 'error|warning' >&2 || true)
+done
 bin=$(cd "$root" && swift build -c release --show-bin-path)
 bench=$bin/securechat-bench
 [ -x "$bench" ] && [ -x "$bin/securechat-server" ] || { echo "bench.sh: the build failed" >&2; exit 1; }
