@@ -168,14 +168,25 @@ final class TLSConnection {
     /// Frees the input buffer if it grew large and is now empty.
     func releaseIdleInput() {
         guard let bio = SSL_get_rbio(self.ssl) else { return }
-        self.releaseIfLarge(bio, replace: { SSL_set0_rbio(self.ssl, $0) })
+        self.releaseIfLarge(bio, limit: Self.retainedBufferLimit, replace: { SSL_set0_rbio(self.ssl, $0) })
     }
 
-    private func releaseIfLarge(_ bio: OpaquePointer, replace: (OpaquePointer) -> Void) {
+    /// Frees both memory buffers once the handshake is done (when empty): they grew to the
+    /// size of its flights, which an idle connection should not keep.
+    func releaseHandshakeBuffers() {
+        if let bio = SSL_get_rbio(self.ssl) {
+            self.releaseIfLarge(bio, limit: 0, replace: { SSL_set0_rbio(self.ssl, $0) })
+        }
+        if let bio = SSL_get_wbio(self.ssl) {
+            self.releaseIfLarge(bio, limit: 0, replace: { SSL_set0_wbio(self.ssl, $0) })
+        }
+    }
+
+    private func releaseIfLarge(_ bio: OpaquePointer, limit: Int = retainedBufferLimit, replace: (OpaquePointer) -> Void) {
         guard BIO_ctrl_pending(bio) == 0 else { return }
         var memory: UnsafeMutablePointer<BUF_MEM>?
         _ = COpenSSL_BIO_get_mem_ptr(bio, &memory)
-        guard let memory, memory.pointee.max > Self.retainedBufferLimit, let fresh = Self.makeBIO() else { return }
+        guard let memory, memory.pointee.max > limit, let fresh = Self.makeBIO() else { return }
         replace(fresh)  // frees the old BIO
     }
 

@@ -174,6 +174,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             self.peerIdentity = identity
             self.state = .active
+            self.connection.releaseHandshakeBuffers()
             context.fireUserInboundEventTriggered(TLSEvent.handshakeCompleted(identity))
             // The event's receivers may have closed the channel.
             guard case .active = self.state else { return }

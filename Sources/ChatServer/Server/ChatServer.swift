@@ -78,6 +78,9 @@ public final class ChatServer: Service, Sendable {
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: limits.sendQueueBytes / 2, high: limits.sendQueueBytes))
+                // Each connection keeps its receive buffer between reads; IRC lines are short,
+                // so start small (NIO grows it for bulk input) rather than at 2 KiB each.
+                .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536))
                 .childChannelInitializer { channel in
                     Self.initialize(channel, hub: hub.value)
                 }
