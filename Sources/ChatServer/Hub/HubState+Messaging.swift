@@ -25,7 +25,7 @@ extension HubState {
     /// recipients; TAGMSG reaches message-tags recipients only. NOTICE never gets an
     /// error reply. More than `maxTargets` targets: 407, nothing is sent.
     mutating func relay(_ kind: RelayKind, _ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard var client = sessions[command.session] else { return }
+        guard let client = sessions[command.session] else { return }
         let reportsErrors = kind != .notice
         guard let targetList = command.params.first, !targetList.isEmpty else {
             if reportsErrors { replies.numeric(.ERR_NORECIPIENT, "No recipient given (\(kind.command))") }
@@ -38,13 +38,18 @@ extension HubState {
                 return
             }
             text = command.params[1]
-            client.lastMessageAt = command.now
-            sessions[command.session] = client
+            // In place: copying the session out and back costs a retain per field.
+            sessions[command.session]?.lastMessageAt = command.now
         }
-        var targets: [String] = []
-        var seen: Set<String> = []
-        for target in Self.commaList(targetList) where seen.insert(IRCCaseMapping.fold(target)).inserted {
-            targets.append(target)
+        var targets: [String]
+        if !targetList.utf8.contains(UInt8(ascii: ",")) {
+            targets = [targetList]  // the usual case: one target, nothing to de-duplicate
+        } else {
+            targets = []
+            var seen: Set<String> = []
+            for target in Self.commaList(targetList) where seen.insert(IRCCaseMapping.fold(target)).inserted {
+                targets.append(target)
+            }
         }
         guard targets.count <= configuration.maxTargets else {
             if reportsErrors {

@@ -26,6 +26,8 @@ final class SessionHandler: ChannelInboundHandler {
     private(set) var isRegistered = false
     /// Whether the hub queued writes for this session since its last flush.
     var awaitsFlush = false
+    /// Bytes queued since the last flush.
+    private var outgoing: ByteBuffer?
     private var isClosing = false
     private var closeReason: String?
 
@@ -205,20 +207,31 @@ final class SessionHandler: ChannelInboundHandler {
 
     // MARK: sending
 
-    /// Queues bytes for the client; the hub flushes them once per event-loop tick.
+    /// Queues bytes for the client; the hub flushes them once per event-loop turn.
+    ///
+    /// Everything routed to the client in one turn is gathered here and goes down the
+    /// pipeline as one write: one trip through the handlers and one buffer for TLS to
+    /// encrypt, however many messages it holds. The first message is kept without a copy.
     func write(_ buffer: ByteBuffer) {
-        guard let context = self.context, !self.isClosing else { return }
-        context.write(Self.wrapOutboundOut(buffer), promise: nil)
+        guard self.context != nil, !self.isClosing else { return }
+        if self.outgoing == nil {
+            self.outgoing = buffer
+        } else {
+            self.outgoing?.writeImmutableBuffer(buffer)
+        }
     }
 
     func flush() {
         self.awaitsFlush = false
-        self.context?.flush()
+        guard let context = self.context, let outgoing = self.outgoing else { return }
+        self.outgoing = nil
+        context.writeAndFlush(Self.wrapOutboundOut(outgoing), promise: nil)
     }
 
     /// Sends `ERROR :<reason>` and closes the connection (TLS close_notify first).
     func close(reason: String) {
         guard !self.isClosing, let context = self.context else { return }
+        self.flush()  // what was routed before the goodbye goes first
         self.isClosing = true
         self.closeReason = reason
         self.cancelTimers()
