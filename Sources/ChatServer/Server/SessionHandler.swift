@@ -28,6 +28,12 @@ final class SessionHandler: ChannelInboundHandler {
     var awaitsFlush = false
     /// Bytes queued since the last flush.
     private var outgoing: ByteBuffer?
+    /// Whether `outgoing` is this session's own buffer (rather than a message's bytes
+    /// shared with its other recipients).
+    private var outgoingIsOwned = false
+    /// The size of the previous flush: the capacity to start the next one with.
+    private var lastFlushSize = 0
+    private static let maxFlushSizeHint = 64 * 1024
     private var isClosing = false
     private var closeReason: String?
 
@@ -100,7 +106,9 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        self.hub.flushPending()
+        // Not flushed here: the hub flushes once at the end of the loop turn, after every
+        // ready connection has been read, so a recipient gets all of that turn's messages
+        // in as few TLS records and socket writes as their size allows.
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -213,18 +221,30 @@ final class SessionHandler: ChannelInboundHandler {
     /// pipeline as one write: one trip through the handlers and one buffer for TLS to
     /// encrypt, however many messages it holds. The first message is kept without a copy.
     func write(_ buffer: ByteBuffer) {
-        guard self.context != nil, !self.isClosing else { return }
-        if self.outgoing == nil {
+        guard let context = self.context, !self.isClosing else { return }
+        guard var outgoing = self.outgoing.take() else {
             self.outgoing = buffer
-        } else {
-            self.outgoing?.writeImmutableBuffer(buffer)
+            self.outgoingIsOwned = false
+            return
         }
+        if !self.outgoingIsOwned {
+            // The first message's bytes are shared with its other recipients: copy them
+            // once into a buffer sized like this session's previous flush, so that a
+            // steady stream of messages appends without growing the buffer step by step.
+            let needed = outgoing.readableBytes + buffer.readableBytes
+            var owned = context.channel.allocator.buffer(capacity: max(needed * 2, self.lastFlushSize))
+            owned.writeImmutableBuffer(outgoing)
+            outgoing = owned
+            self.outgoingIsOwned = true
+        }
+        outgoing.writeImmutableBuffer(buffer)
+        self.outgoing = outgoing
     }
 
     func flush() {
         self.awaitsFlush = false
-        guard let context = self.context, let outgoing = self.outgoing else { return }
-        self.outgoing = nil
+        guard let context = self.context, let outgoing = self.outgoing.take() else { return }
+        self.lastFlushSize = min(outgoing.readableBytes, Self.maxFlushSizeHint)
         context.writeAndFlush(Self.wrapOutboundOut(outgoing), promise: nil)
     }
 
