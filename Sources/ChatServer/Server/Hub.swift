@@ -8,9 +8,9 @@ import TLS
 /// context, all confined to one event loop.
 ///
 /// Every connection runs on that same loop, so routing a message is a plain function call
-/// and a write; no locks and no thread hops. Writes produced during one turn of the loop
-/// are flushed together at its end, so a recipient gets one TLS record per turn however
-/// many messages were routed to it.
+/// and a write; no locks and no thread hops. Each message is serialized once per turn into
+/// ``TurnOutput``; at the end of the turn every recipient is flushed once, its share of
+/// that buffer encrypted in as few TLS records as its size allows.
 final class Hub {
     let loop: any EventLoop
     let configuration: ServerConfiguration
@@ -24,7 +24,10 @@ final class Hub {
     private var nextSessionID: UInt64 = 1
     private var awaitingFlush: [SessionHandler] = []
     private var flushScheduled = false
+    private var isFlushing = false
     private let allocator = ByteBufferAllocator()
+    /// What this loop turn sends; read by the sessions when they flush.
+    private(set) var output: TurnOutput
 
     init(
         loop: any EventLoop,
@@ -41,6 +44,7 @@ final class Hub {
         self.state = HubState(configuration: hubConfiguration)
         self.allowlist = allowlist
         self.tlsContext = tlsContext
+        self.output = TurnOutput(allocator: self.allocator)
         self.limiter = ConnectionLimiter(
             maxTotal: configuration.limits.maxConnections,
             maxPerAddress: configuration.limits.maxConnectionsPerAddress,
@@ -109,12 +113,10 @@ final class Hub {
         for output in outputs {
             switch output {
             case .send(let message, let recipients):
-                var buffer = self.allocator.buffer(capacity: 256)
-                message.write(into: &buffer)
+                let range = self.output.append(message)
                 for id in recipients {
                     guard let session = self.sessions[id] else { continue }
-                    session.write(buffer)
-                    self.needsFlush(session)
+                    self.route(range, to: session)
                 }
             case .close(let id, let reason):
                 guard let session = self.sessions.removeValue(forKey: id) else { continue }
@@ -130,7 +132,13 @@ final class Hub {
         }
     }
 
-    func needsFlush(_ session: SessionHandler) {
+    /// Sends `message` to one session (a reply the transport itself makes).
+    func send(_ message: IRCMessage, to session: SessionHandler) {
+        self.route(self.output.append(message), to: session)
+    }
+
+    private func route(_ range: Range<Int>, to session: SessionHandler) {
+        guard session.queue(range, turn: self.output.turn) else { return }
         if !session.awaitsFlush {
             session.awaitsFlush = true
             self.awaitingFlush.append(session)
@@ -142,13 +150,22 @@ final class Hub {
         }
     }
 
-    /// Flushes every session written to since the last flush.
+    /// Flushes every session written to since the last flush, then starts a new turn.
+    ///
+    /// A flush can close a connection, whose QUIT is routed to others during the flush: a
+    /// nested call returns at once and the outer loop flushes those too, so that no session
+    /// holds ranges of a turn that has ended.
     func flushPending() {
         self.flushScheduled = false
-        guard !self.awaitingFlush.isEmpty else { return }
-        let sessions = self.awaitingFlush
-        self.awaitingFlush.removeAll(keepingCapacity: true)
-        for session in sessions { session.flush() }
+        guard !self.isFlushing else { return }
+        self.isFlushing = true
+        while !self.awaitingFlush.isEmpty {
+            let sessions = self.awaitingFlush
+            self.awaitingFlush.removeAll(keepingCapacity: true)
+            for session in sessions { session.flush() }
+        }
+        self.isFlushing = false
+        self.output.nextTurn(allocator: self.allocator)
     }
 
     // MARK: reload and shutdown

@@ -26,14 +26,8 @@ final class SessionHandler: ChannelInboundHandler {
     private(set) var isRegistered = false
     /// Whether the hub queued writes for this session since its last flush.
     var awaitsFlush = false
-    /// Bytes queued since the last flush.
-    private var outgoing: ByteBuffer?
-    /// Whether `outgoing` is this session's own buffer (rather than a message's bytes
-    /// shared with its other recipients).
-    private var outgoingIsOwned = false
-    /// The size of the previous flush: the capacity to start the next one with.
-    private var lastFlushSize = 0
-    private static let maxFlushSizeHint = 64 * 1024
+    /// What the hub routed to this session since its last flush.
+    private var pending = PendingOutput()
     private var isClosing = false
     private var closeReason: String?
 
@@ -215,37 +209,25 @@ final class SessionHandler: ChannelInboundHandler {
 
     // MARK: sending
 
-    /// Queues bytes for the client; the hub flushes them once per event-loop turn.
-    ///
-    /// Everything routed to the client in one turn is gathered here and goes down the
-    /// pipeline as one write: one trip through the handlers and one buffer for TLS to
-    /// encrypt, however many messages it holds. The first message is kept without a copy.
-    func write(_ buffer: ByteBuffer) {
-        guard let context = self.context, !self.isClosing else { return }
-        guard var outgoing = self.outgoing.take() else {
-            self.outgoing = buffer
-            self.outgoingIsOwned = false
-            return
-        }
-        if !self.outgoingIsOwned {
-            // The first message's bytes are shared with its other recipients: copy them
-            // once into a buffer sized like this session's previous flush, so that a
-            // steady stream of messages appends without growing the buffer step by step.
-            let needed = outgoing.readableBytes + buffer.readableBytes
-            var owned = context.channel.allocator.buffer(capacity: max(needed * 2, self.lastFlushSize))
-            owned.writeImmutableBuffer(outgoing)
-            outgoing = owned
-            self.outgoingIsOwned = true
-        }
-        outgoing.writeImmutableBuffer(buffer)
-        self.outgoing = outgoing
+    /// Takes a range of the hub's ``TurnOutput`` for the client; false when the session
+    /// sends nothing more. The hub flushes once per event-loop turn.
+    func queue(_ range: Range<Int>, turn: UInt64) -> Bool {
+        guard self.context != nil, !self.isClosing else { return false }
+        self.pending.add(range, turn: turn)
+        return true
     }
 
+    /// Everything routed to the client this turn goes down the pipeline as slices of the
+    /// turn's buffer and leaves as one socket write: a single run of messages is encrypted
+    /// straight from the shared bytes; several runs are gathered by the TLS handler.
     func flush() {
         self.awaitsFlush = false
-        guard let context = self.context, let outgoing = self.outgoing.take() else { return }
-        self.lastFlushSize = min(outgoing.readableBytes, Self.maxFlushSizeHint)
-        context.writeAndFlush(Self.wrapOutboundOut(outgoing), promise: nil)
+        let share = self.pending.take()
+        guard let context = self.context, !share.isEmpty else { return }
+        self.hub.output.forEachSlice(of: share) { slice in
+            context.write(Self.wrapOutboundOut(slice), promise: nil)
+        }
+        context.flush()
     }
 
     /// Sends `ERROR :<reason>` and closes the connection (TLS close_notify first).
@@ -283,11 +265,7 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     private func send(_ message: IRCMessage) {
-        guard let context = self.context else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 128)
-        message.write(into: &buffer)
-        self.write(buffer)
-        self.hub.needsFlush(self)
+        self.hub.send(message, to: self)
     }
 
     // MARK: timers
