@@ -20,7 +20,7 @@ final class Hub {
     private(set) var allowlist: Allowlist
     private(set) var tlsContext: TLSContext
     var limiter: ConnectionLimiter
-    private var sessions: [SessionID: SessionHandler] = [:]
+    private var sessions = SessionSlots()
     private var nextSessionID: UInt64 = 1
     private var awaitingFlush: [SessionHandler] = []
     private var flushScheduled = false
@@ -73,11 +73,11 @@ final class Hub {
             )
             return
         }
-        let id = SessionID(self.nextSessionID)
+        let id = self.sessions.makeID(counter: self.nextSessionID)
         self.nextSessionID += 1
         session.id = id
         session.boundNicks = nicks
-        self.sessions[id] = session
+        self.sessions.insert(session, as: id)
         self.logger.info("connected", metadata: self.metadata(session, certificate))
         let clientIdentity = ClientIdentity(
             certificateFingerprint: certificate.fingerprint,
@@ -99,7 +99,7 @@ final class Hub {
 
     /// The connection is gone; tell the room if the hub still knew it.
     func disconnected(_ session: SessionHandler, reason: String) {
-        guard let id = session.id, self.sessions.removeValue(forKey: id) != nil else { return }
+        guard let id = session.id, self.sessions.remove(id) != nil else { return }
         self.logger.info("disconnected: \(reason)", metadata: self.metadata(session, session.certificate))
         self.apply(self.state.disconnect(id, reason: reason, now: Date()))
         self.flushPending()
@@ -119,7 +119,7 @@ final class Hub {
                     self.route(range, to: session)
                 }
             case .close(let id, let reason):
-                guard let session = self.sessions.removeValue(forKey: id) else { continue }
+                guard let session = self.sessions.remove(id) else { continue }
                 self.logger.info("closing: \(reason)", metadata: self.metadata(session, session.certificate))
                 session.close(reason: reason)
             case .registered(let id, _, let account):
@@ -184,8 +184,8 @@ final class Hub {
         }
         self.allowlist = fresh
         var closed = 0
-        for (id, session) in self.sessions {
-            guard let certificate = session.certificate else { continue }
+        for session in self.sessions.all {
+            guard let id = session.id, let certificate = session.certificate else { continue }
             let nicks = fresh.nicks(for: certificate)
             if nicks.isEmpty {
                 closed += 1
@@ -206,8 +206,8 @@ final class Hub {
     func reloadTLS(_ context: TLSContext, handlers: (SessionHandler) -> TLSHandler?) -> Int {
         self.tlsContext = context
         var closed = 0
-        for (id, session) in self.sessions {
-            guard let handler = handlers(session), let error = handler.reverifyPeer(against: context) else { continue }
+        for session in self.sessions.all {
+            guard let id = session.id, let handler = handlers(session), let error = handler.reverifyPeer(against: context) else { continue }
             closed += 1
             self.drop(id, session, reason: "Closing link: \(error.reason)", quit: "Certificate no longer accepted")
         }
@@ -216,7 +216,7 @@ final class Hub {
     }
 
     private func drop(_ id: SessionID, _ session: SessionHandler, reason: String, quit: String) {
-        self.sessions[id] = nil
+        self.sessions.remove(id)
         self.logger.notice("\(reason)", metadata: self.metadata(session, session.certificate))
         self.apply(self.state.disconnect(id, reason: quit, now: Date()))
         session.close(reason: reason)
@@ -224,8 +224,7 @@ final class Hub {
 
     /// Says goodbye to every session; the future completes when all are closed.
     func shutdown() -> EventLoopFuture<Void> {
-        let sessions = Array(self.sessions.values)
-        self.sessions.removeAll()
+        let sessions = self.sessions.removeAll()
         for session in sessions { session.close(reason: "Server shutting down") }
         let closing = sessions.compactMap(\.closeFuture)
         return EventLoopFuture.andAllComplete(closing, on: self.loop)
@@ -234,7 +233,7 @@ final class Hub {
     /// Logs, once a day and at start, the live sessions whose certificate expires soon.
     func logExpiringCertificates(now: Date = Date()) {
         let days = self.configuration.limits.expiryWarningDays
-        for session in self.sessions.values {
+        for session in self.sessions.all {
             guard let certificate = session.certificate else { continue }
             let left = certificate.daysUntilExpiry(from: now)
             if left <= days {
