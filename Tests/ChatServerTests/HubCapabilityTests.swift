@@ -61,6 +61,27 @@ import Testing
         ])
     }
 
+    /// Channel delivery keeps its members grouped by capability; a change of capability
+    /// or of membership after the first message must show in the next one.
+    @Test func capabilityAndMembershipChangesReachTheNextChannelMessage() {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        let bob = harness.register("bob")
+        harness.send("PRIVMSG #lobby :one", from: alice)
+        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PRIVMSG #lobby one"])
+        harness.send("CAP REQ server-time", from: bob)
+        _ = harness.take(bob)
+        harness.send("PRIVMSG #lobby :two", from: alice)
+        let two = harness.take(bob)
+        #expect(two.count == 1 && two[0].hasPrefix("@time=") && two[0].hasSuffix("PRIVMSG #lobby two"))
+        let carol = harness.register("carol")
+        harness.send("PART #lobby", from: bob)
+        harness.clear()
+        harness.send("PRIVMSG #lobby :three", from: alice)
+        #expect(harness.take(bob).isEmpty)
+        #expect(harness.take(carol) == [":alice!alice@192.0.2.1 PRIVMSG #lobby three"])
+    }
+
     // MARK: SASL EXTERNAL
 
     /// Connects, negotiates `sasl` and sets a nick and user, so registration waits on CAP END.

@@ -24,6 +24,9 @@ struct ChatChannel: Sendable {
     private(set) var members: [SessionID] = []
     private var memberSet: Set<SessionID> = []
     private(set) var operators: Set<SessionID> = []
+    /// The members grouped for delivery (``HubState/deliveryGroups(ofChannel:)``); nil
+    /// until needed and again after any change of membership or of a member's capabilities.
+    var deliveryGroups: [[SessionID]]?
 
     init(name: String, createdAt: Date, isDefault: Bool) {
         self.name = name
@@ -53,11 +56,13 @@ struct ChatChannel: Sendable {
     mutating func add(_ session: SessionID, asOperator: Bool) {
         guard memberSet.insert(session).inserted else { return }
         members.append(session)
+        deliveryGroups = nil
         if asOperator { operators.insert(session) }
     }
 
     mutating func remove(_ session: SessionID) {
         guard memberSet.remove(session) != nil else { return }
+        deliveryGroups = nil
         operators.remove(session)
         if let index = members.firstIndex(of: session) {
             members.remove(at: index)

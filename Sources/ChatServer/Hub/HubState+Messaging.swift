@@ -77,7 +77,8 @@ extension HubState {
                 }
                 let message = IRCMessage(source: client.source, command: kind.command, params: [channel.name] + (text.map { [$0] } ?? []))
                 deliver(
-                    message, clientTags: clientTags, to: channel.members, excluding: echo ? nil : command.session,
+                    message, clientTags: clientTags, toGroups: deliveryGroups(ofChannel: key),
+                    excluding: echo ? nil : command.session,
                     onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
                 )
             } else {

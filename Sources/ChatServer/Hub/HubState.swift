@@ -123,26 +123,75 @@ public struct HubState: Sendable {
         now: Date,
         into replies: inout HubResponseBuffer
     ) {
-        // Index bit 0: wants a time tag; bit 1: gets the client-only tags.
         var groups: [[SessionID]] = [[], [], [], []]
-        let relaysTags = !clientTags.isEmpty
         for id in recipients where id != excluded {
             guard let capabilities = sessions[id]?.capabilities else { continue }
-            let hasMessageTags = capabilities.contains(.messageTags)
-            if onlyWithMessageTags && !hasMessageTags { continue }
-            var index = capabilities.contains(.serverTime) ? 1 : 0
-            if relaysTags && hasMessageTags { index |= 2 }
-            groups[index].append(id)
+            groups[Self.deliveryClass(capabilities)].append(id)
         }
-        let time = (groups[1].isEmpty && groups[3].isEmpty) ? nil : Self.serverTime(now).tagValue
-        for (index, group) in groups.enumerated() where !group.isEmpty {
+        deliver(
+            message, clientTags: clientTags, toGroups: groups,
+            onlyWithMessageTags: onlyWithMessageTags, now: now, into: &replies
+        )
+    }
+
+    /// Delivers to recipients already grouped by ``deliveryClass(_:)``: one rendering of
+    /// the message per group, `excluded` left out.
+    func deliver(
+        _ message: IRCMessage,
+        clientTags: IRCTags,
+        toGroups groups: [[SessionID]],
+        excluding excluded: SessionID? = nil,
+        onlyWithMessageTags: Bool,
+        now: Date,
+        into replies: inout HubResponseBuffer
+    ) {
+        var time: String?
+        // Without client tags to relay, message-tags makes no difference to the rendering:
+        // such groups join the group without it.
+        let relaysTags = !clientTags.isEmpty
+        for index in 0..<groups.count {
+            let hasMessageTags = index & 2 != 0
+            if onlyWithMessageTags && !hasMessageTags { continue }
+            var recipients = groups[index]
+            if !relaysTags && !onlyWithMessageTags {
+                if hasMessageTags { continue }
+                if !groups[index | 2].isEmpty { recipients += groups[index | 2] }
+            }
+            if let excluded, let position = recipients.firstIndex(of: excluded) {
+                recipients.remove(at: position)
+            }
+            guard !recipients.isEmpty else { continue }
             var rendered = message
-            if index & 1 != 0 { rendered.tags.set("time", to: time) }
-            if index & 2 != 0 {
+            if index & 1 != 0 {
+                let value = time ?? Self.serverTime(now).tagValue
+                time = value
+                rendered.tags.set("time", to: value)
+            }
+            if hasMessageTags && relaysTags {
                 for tag in clientTags { rendered.tags.set(tag.key, to: tag.value) }
             }
-            replies.send(rendered, to: group)
+            replies.send(rendered, to: recipients)
         }
+    }
+
+    /// Which rendering of a relayed message a recipient gets, 0...3: bit 0 for a
+    /// `time` tag (server-time), bit 1 for the sender's client-only tags (message-tags).
+    static func deliveryClass(_ capabilities: HubCapabilities) -> Int {
+        (capabilities.contains(.serverTime) ? 1 : 0) | (capabilities.contains(.messageTags) ? 2 : 0)
+    }
+
+    /// The channel's members by ``deliveryClass(_:)``, kept on the channel until its
+    /// membership or a member's capabilities change: sending to a channel then looks up
+    /// no session.
+    mutating func deliveryGroups(ofChannel key: String) -> [[SessionID]] {
+        if let groups = channels[key]?.deliveryGroups { return groups }
+        var groups: [[SessionID]] = [[], [], [], []]
+        for id in channels[key]?.members ?? [] {
+            guard let capabilities = sessions[id]?.capabilities else { continue }
+            groups[Self.deliveryClass(capabilities)].append(id)
+        }
+        channels[key]?.deliveryGroups = groups
+        return groups
     }
 
     /// Everyone sharing a channel with `session`, each once, the session itself excluded.
