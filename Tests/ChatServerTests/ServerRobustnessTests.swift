@@ -38,6 +38,21 @@ struct ServerRobustnessTests {
         }
     }
 
+    @Test func floodOfInvalidLinesIsChargedLikeCommands() async throws {
+        try await withTestServer(configure: {
+            $0.limits.floodBurst = 5
+            $0.limits.floodRate = 1
+            $0.limits.floodDisconnectAfter = .seconds(1)
+        }) { server in
+            let alice = try await server.login("alice")
+            // 5000 lines that are not UTF-8, in one send: each would earn a NOTICE.
+            try await alice.sendRaw(Array([[UInt8]](repeating: [0xFF, 0x0A], count: 5000).joined()))
+            let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
+            #expect(error == "ERROR :Excess Flood")
+            #expect(alice.lines.filter { $0.contains("not valid UTF-8") }.count <= 5)
+        }
+    }
+
     @Test func clientThatStopsReadingIsDisconnectedWithoutHurtingOthers() async throws {
         try await withTestServer(configure: {
             $0.limits.floodBurst = 1_000_000

@@ -76,9 +76,10 @@ public struct ServerConfiguration: Sendable {
         public var pingTimeout: Duration = .seconds(60)
         /// Lines accepted before registration completes; more means a confused or hostile client.
         public var maxLinesBeforeRegistration: Int = 1024
-        /// Commands a client may send at once before flood control holds it back.
+        /// Lines a client may send at once before flood control holds it back; every line
+        /// counts, including those refused as too long, not UTF-8 or malformed.
         public var floodBurst: Int = 20
-        /// Commands per second a client earns back after a burst (token refill rate).
+        /// Lines per second a client earns back after a burst (token refill rate).
         public var floodRate: Double = 5
         /// How long a client may stay over its flood allowance before it is disconnected.
         public var floodDisconnectAfter: Duration = .seconds(10)
