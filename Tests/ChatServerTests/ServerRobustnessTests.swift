@@ -20,17 +20,41 @@ struct ServerRobustnessTests {
         }
     }
 
-    @Test func sustainedFloodDisconnects() async throws {
+    @Test func pasteArrivingAtOnceIsDeliveredInFull() async throws {
         try await withTestServer(configure: {
             $0.limits.floodBurst = 5
-            $0.limits.floodRate = 5
+            $0.limits.floodRate = 100
+            $0.limits.floodDisconnectAfter = .milliseconds(200)
+        }) { server in
+            let alice = try await server.login("alice")
+            let start = ContinuousClock.now
+            let paste = (0..<100).map { "PING :paste-\($0)\r\n" }.joined()
+            try await alice.sendRaw(Array(paste.utf8))
+            // 95 lines wait, at 100 per second: far longer than flood_disconnect_after.
+            for index in 0..<100 { try await alice.waitForLine { $0.hasSuffix(" paste-\(index)") } }
+            #expect(ContinuousClock.now - start > .milliseconds(800))
+            #expect(!alice.hasLine { $0.hasPrefix("ERROR") })
+            #expect(!alice.log.isInactive)
+        }
+    }
+
+    @Test func clientThatKeepsFloodingIsDisconnected() async throws {
+        try await withTestServer(configure: {
+            $0.limits.floodBurst = 5
+            $0.limits.floodRate = 50
             $0.limits.floodDisconnectAfter = .seconds(1)
         }) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
-            var burst = ""
-            for index in 0..<200 { burst += "PRIVMSG #lobby :spam \(index)\r\n" }
-            try await alice.sendRaw(Array(burst.utf8))
+            // 50 lines every 20 ms, while the server lets through 50 per second.
+            let deadline = ContinuousClock.now + .seconds(10)
+            var index = 0
+            while !alice.log.isInactive, !alice.hasLine(where: { $0.hasPrefix("ERROR") }), ContinuousClock.now < deadline {
+                let burst = (index..<index + 50).map { "PRIVMSG #lobby :spam \($0)\r\n" }.joined()
+                index += 50
+                try? await alice.sendRaw(Array(burst.utf8))
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
             #expect(error == "ERROR :Excess Flood")
             try await alice.waitForClose()

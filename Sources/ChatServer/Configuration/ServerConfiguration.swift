@@ -81,7 +81,9 @@ public struct ServerConfiguration: Sendable {
         public var floodBurst: Int = 20
         /// Lines per second a client earns back after a burst (token refill rate).
         public var floodRate: Double = 5
-        /// How long a client may stay over its flood allowance before it is disconnected.
+        /// How long a client may go on sending faster than `floodRate` once its waiting lines
+        /// were handled, before it is disconnected. Time spent held back does not count, so a
+        /// paste (up to 512 lines) is only slowed down.
         public var floodDisconnectAfter: Duration = .seconds(10)
         /// Bytes queued for a slow reader before it is disconnected ("SendQ exceeded");
         /// at least ``minimumSendQueueBytes`` so that one full burst of replies fits.

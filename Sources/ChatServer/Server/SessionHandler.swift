@@ -197,10 +197,6 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     private func drainDelayed() {
-        if !self.delayed.isEmpty, self.flood.isAbusive(now: .now()) {
-            self.close(reason: "Excess Flood")
-            return
-        }
         while !self.isClosing, let event = self.delayed.first {
             guard self.flood.takeDelayed(now: .now()) else {
                 self.scheduleDrain(at: self.flood.nextToken(now: .now()))
@@ -211,7 +207,7 @@ final class SessionHandler: ChannelInboundHandler {
         }
         self.hub.flushPending()
         if self.delayed.isEmpty {
-            self.flood.caughtUp()
+            self.flood.caughtUp(now: .now())
             self.setReading(true)
         }
     }
