@@ -77,6 +77,26 @@ struct ServerRobustnessTests {
         }
     }
 
+    @Test func sessionClosedWhileHeldBackByFloodControlReadsTheCloseNotify() async throws {
+        try await withTestServer(configure: { $0.limits.floodBurst = 5; $0.limits.floodRate = 1 }) { server in
+            // A client that answers close_notify and leaves closing TCP to the server.
+            let alice = try await IRCTestClient(
+                port: server.port, context: try server.pki.clientContext("alice"), leavesClosingToPeer: true)
+            try await alice.register(nick: "alice")
+            try await alice.waitFor("366")
+            // Some lines wait, so the server stops reading from alice.
+            try await alice.sendRaw(Array((0..<20).map { "PING :held-\($0)\r\n" }.joined().utf8))
+            try await alice.waitForLine { $0.hasSuffix(" held-0") }
+            try server.writeAllowlist(try server.allowlistLine("bob") + "\n")
+            server.server.reload()
+            try await alice.waitFor("ERROR")
+            let closing = ContinuousClock.now
+            try await alice.waitForClose()
+            // Not the server's shutdown timeout (3 s): it read alice's close_notify.
+            #expect(ContinuousClock.now - closing < .seconds(1))
+        }
+    }
+
     @Test func clientThatStopsReadingIsDisconnectedWithoutHurtingOthers() async throws {
         try await withTestServer(configure: {
             $0.limits.floodBurst = 1_000_000

@@ -259,6 +259,8 @@ final class SessionHandler: ChannelInboundHandler {
         self.isClosing = true
         self.closeReason = reason
         self.cancelTimers()
+        // Flood control may have paused reading; TLS must read the peer's close_notify.
+        self.setReading(true)
         var buffer = context.channel.allocator.buffer(capacity: reason.utf8.count + 9)
         IRCMessage(command: "ERROR", params: [reason]).write(into: &buffer)
         context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
