@@ -73,7 +73,12 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         self.cancelTimers()
-        self.failPendingWrites(with: TLSError(.closed, "the TLS handler was removed"))
+        let error = TLSError(.closed, "the TLS handler was removed")
+        if case .closing(let promise) = self.state {
+            promise?.fail(error)
+        }
+        self.state = .closed
+        self.failPendingWrites(with: error)
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -288,6 +293,11 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func beginShutdown(promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
         self.failPendingWrites(with: TLSError(.closed, "the connection was closed before this write was flushed"), onlyUnflushed: true)
         self.writeFlushedData(context: context)
+        if case .closed = self.state {
+            // Writing failed and closed the channel already.
+            context.close(promise: promise)
+            return
+        }
         let outcome = self.connection.shutdown()
         self.sendOutput(context: context)
         self.state = .closing(promise)
@@ -366,17 +376,21 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Reports `error` once and closes the channel.
     private func fail(_ error: TLSError, context: ChannelHandlerContext) {
+        let closing: EventLoopPromise<Void>?
         switch self.state {
         case .closed:
             return
-        case .idle, .handshaking, .active, .inputClosed, .outputClosed, .closing:
-            break
+        case .closing(let promise):
+            closing = promise
+        case .idle, .handshaking, .active, .inputClosed, .outputClosed:
+            closing = nil
         }
         self.state = .closed
         self.cancelTimers()
         self.failPendingWrites(with: error)
         context.fireErrorCaught(error)
-        context.close(promise: nil)
+        // A close that was waiting for the peer's close_notify completes with this one.
+        context.close(promise: closing)
     }
 
     /// Returns an error when a peer's first bytes cannot start a TLS connection: every TLS
