@@ -13,7 +13,7 @@ import NIOCore
 ///   one socket write and as few TLS records as their size allows.
 /// - `close(mode: .all)` sends close_notify and waits (bounded by the shutdown timeout) for
 ///   the peer's; `close(mode: .output)` sends close_notify and half-closes TCP, while
-///   reading goes on.
+///   reading goes on. Either sends what was flushed first and fails writes not flushed.
 /// - A peer's close_notify closes the channel, or, when the channel allows remote half
 ///   closure, is passed up as `ChannelEvent.inputClosed`. End of input without
 ///   close_notify is reported as ``TLSError/Code/uncleanShutdown``.
@@ -276,6 +276,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case (.all, .closed):
             context.close(promise: promise)
         case (.output, .active):
+            self.failPendingWrites(with: Self.closedBeforeFlush, onlyUnflushed: true)
             self.writeFlushedData(context: context)
             _ = self.connection.shutdown()
             self.sendOutput(context: context)
@@ -291,7 +292,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Sends close_notify and closes the channel when the peer's arrives, or after the
     /// shutdown timeout.
     private func beginShutdown(promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
-        self.failPendingWrites(with: TLSError(.closed, "the connection was closed before this write was flushed"), onlyUnflushed: true)
+        self.failPendingWrites(with: Self.closedBeforeFlush, onlyUnflushed: true)
         self.writeFlushedData(context: context)
         if case .closed = self.state {
             // Writing failed and closed the channel already.
@@ -410,6 +411,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         self.fail(error, context: context)
     }
+
+    private static let closedBeforeFlush = TLSError(.closed, "the connection was closed before this write was flushed")
 
     private func failPendingWrites(with error: TLSError, onlyUnflushed: Bool = false) {
         if onlyUnflushed {

@@ -225,6 +225,20 @@ struct TLSHandlerTests {
         #expect(throws: TLSError(.closed, "")) { try pair.client.writeAndFlush(ByteBuffer(string: "late")).wait() }
     }
 
+    @Test func unflushedWritesFailWhenOutputIsClosed() throws {
+        let pair = try self.makePair()
+        try pair.handshake()
+        // The embedded channel cannot half-close; keep it open as a socket would.
+        try pair.client.pipeline.syncOperations.addHandler(CloseIgnorer(), position: .first)
+        let flushed = pair.client.writeAndFlush(ByteBuffer(string: "sent"))
+        let unflushed = pair.client.write(ByteBuffer(string: "never flushed"))
+        pair.client.close(mode: .output, promise: nil)
+        #expect(pair.client.isActive)
+        try flushed.wait()
+        try #require(self.hasCompleted(unflushed))
+        #expect(throws: TLSError(.closed, "")) { try unflushed.wait() }
+    }
+
     @Test func liveSessionIsReverifiedAgainstReloadedCAAndCRL() throws {
         let pair = try self.makePair()
         try pair.handshake()

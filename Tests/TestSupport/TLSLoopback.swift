@@ -108,11 +108,13 @@ public struct TLSTestClient: Sendable {
 }
 
 /// Swallows close requests below the TLS handler: its close_notify still goes out, but the
-/// TCP connection stays open until the peer closes it.
-final class CloseIgnorer: ChannelOutboundHandler {
-    typealias OutboundIn = ByteBuffer
+/// connection stays open until the peer closes it.
+public final class CloseIgnorer: ChannelOutboundHandler {
+    public typealias OutboundIn = ByteBuffer
 
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+    public init() {}
+
+    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         promise?.succeed()
     }
 }
