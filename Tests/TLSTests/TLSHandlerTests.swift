@@ -218,6 +218,14 @@ struct TLSHandlerTests {
         #expect(!pair.server.isActive)
     }
 
+    @Test func corruptRecordAfterTheHandshakeIsAProtocolError() throws {
+        let pair = try self.makePair()
+        try pair.handshake()
+        try pair.server.writeInbound(Self.corruptRecord)
+        #expect(pair.serverLog.firstTLSError?.code == .protocolError)
+        #expect(!pair.server.isActive)
+    }
+
     @Test func writesAfterCloseFail() throws {
         let pair = try self.makePair()
         try pair.handshake()
