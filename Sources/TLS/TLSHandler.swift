@@ -366,6 +366,9 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(Self.wrapOutboundOut(output), promise: promise)
     }
 
+    /// The context this connection was made with; a reload does not change it.
+    public var tlsContext: TLSContext { self.connection.context }
+
     /// Checks the peer's certificate against another server context's client CAs and CRL,
     /// e.g. after they were reloaded. Returns why the peer would now be refused, or nil.
     /// Only meaningful on a server after the handshake; call on the channel's event loop.
