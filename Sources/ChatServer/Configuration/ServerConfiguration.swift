@@ -90,7 +90,7 @@ public struct ServerConfiguration: Sendable {
         public var sendQueueBytes: Int = 196_608
         /// Connections open at once, in total.
         public var maxConnections: Int = 4096
-        /// Connections open at once from one IP address.
+        /// Connections open at once from one IPv4 address or one IPv6 /64 prefix.
         public var maxConnectionsPerAddress: Int = 16
         /// Whether connections from 127.0.0.0/8 and ::1 ignore ``maxConnectionsPerAddress``
         /// (a local bouncer or test harness).
