@@ -24,6 +24,9 @@ final class TLSConnection {
     private let ssl: OpaquePointer
     /// Why the verify callback refused the peer; more precise than OpenSSL's generic error.
     fileprivate var verificationFailure: TLSError?
+    /// Whether the handshake has completed. Not `SSL_is_init_finished`: after a fatal error
+    /// OpenSSL marks the connection as in its handshake again.
+    private var handshakeCompleted = false
 
     /// A memory BIO that has grown past this many bytes is replaced once it is empty, so an
     /// idle connection does not keep the buffers of its largest burst.
@@ -99,7 +102,9 @@ final class TLSConnection {
     func handshake() -> Outcome<Void> {
         OpenSSLErrorQueue.clear()
         let result = SSL_do_handshake(self.ssl)
-        return result == 1 ? .complete(()) : self.outcome(of: result)
+        guard result == 1 else { return self.outcome(of: result) }
+        self.handshakeCompleted = true
+        return .complete(())
     }
 
     /// Decrypts as much application data as is available, appending it to `buffer`.
@@ -258,7 +263,6 @@ final class TLSConnection {
         if let failure = self.verificationFailure {
             return TLSError(failure.code, failure.reason, openSSLErrors: messages)
         }
-        let inHandshake = SSL_is_init_finished(self.ssl) == 0
         switch reason {
         case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE?:
             return TLSError(.certificateRequired, "the client sent no certificate; a certificate is required", openSSLErrors: messages)
@@ -268,7 +272,7 @@ final class TLSConnection {
             let text = messages.last ?? "alert \(alert - SSL_AD_REASON_OFFSET)"
             return TLSError(.rejectedByPeer, "the peer refused the connection: \(text)", openSSLErrors: messages)
         default:
-            if inHandshake {
+            if !self.handshakeCompleted {
                 return TLSError(.handshakeFailed, "TLS handshake failed", openSSLErrors: messages)
             }
             return TLSError(.protocolError, "TLS protocol error", openSSLErrors: messages)

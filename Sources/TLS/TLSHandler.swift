@@ -13,7 +13,7 @@ import NIOCore
 ///   one socket write and as few TLS records as their size allows.
 /// - `close(mode: .all)` sends close_notify and waits (bounded by the shutdown timeout) for
 ///   the peer's; `close(mode: .output)` sends close_notify and half-closes TCP, while
-///   reading goes on.
+///   reading goes on. Either sends what was flushed first and fails writes not flushed.
 /// - A peer's close_notify closes the channel, or, when the channel allows remote half
 ///   closure, is passed up as `ChannelEvent.inputClosed`. End of input without
 ///   close_notify is reported as ``TLSError/Code/uncleanShutdown``.
@@ -73,7 +73,12 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         self.cancelTimers()
-        self.failPendingWrites(with: TLSError(.closed, "the TLS handler was removed"))
+        let error = TLSError(.closed, "the TLS handler was removed")
+        if case .closing(let promise) = self.state {
+            promise?.fail(error)
+        }
+        self.state = .closed
+        self.failPendingWrites(with: error)
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -271,6 +276,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case (.all, .closed):
             context.close(promise: promise)
         case (.output, .active):
+            self.failPendingWrites(with: Self.closedBeforeFlush, onlyUnflushed: true)
             self.writeFlushedData(context: context)
             _ = self.connection.shutdown()
             self.sendOutput(context: context)
@@ -286,8 +292,13 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Sends close_notify and closes the channel when the peer's arrives, or after the
     /// shutdown timeout.
     private func beginShutdown(promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
-        self.failPendingWrites(with: TLSError(.closed, "the connection was closed before this write was flushed"), onlyUnflushed: true)
+        self.failPendingWrites(with: Self.closedBeforeFlush, onlyUnflushed: true)
         self.writeFlushedData(context: context)
+        if case .closed = self.state {
+            // Writing failed and closed the channel already.
+            context.close(promise: promise)
+            return
+        }
         let outcome = self.connection.shutdown()
         self.sendOutput(context: context)
         self.state = .closing(promise)
@@ -355,6 +366,9 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(Self.wrapOutboundOut(output), promise: promise)
     }
 
+    /// The context this connection was made with; a reload does not change it.
+    public var tlsContext: TLSContext { self.connection.context }
+
     /// Checks the peer's certificate against another server context's client CAs and CRL,
     /// e.g. after they were reloaded. Returns why the peer would now be refused, or nil.
     /// Only meaningful on a server after the handshake; call on the channel's event loop.
@@ -366,17 +380,21 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Reports `error` once and closes the channel.
     private func fail(_ error: TLSError, context: ChannelHandlerContext) {
+        let closing: EventLoopPromise<Void>?
         switch self.state {
         case .closed:
             return
-        case .idle, .handshaking, .active, .inputClosed, .outputClosed, .closing:
-            break
+        case .closing(let promise):
+            closing = promise
+        case .idle, .handshaking, .active, .inputClosed, .outputClosed:
+            closing = nil
         }
         self.state = .closed
         self.cancelTimers()
         self.failPendingWrites(with: error)
         context.fireErrorCaught(error)
-        context.close(promise: nil)
+        // A close that was waiting for the peer's close_notify completes with this one.
+        context.close(promise: closing)
     }
 
     /// Returns an error when a peer's first bytes cannot start a TLS connection: every TLS
@@ -396,6 +414,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         self.fail(error, context: context)
     }
+
+    private static let closedBeforeFlush = TLSError(.closed, "the connection was closed before this write was flushed")
 
     private func failPendingWrites(with error: TLSError, onlyUnflushed: Bool = false) {
         if onlyUnflushed {

@@ -20,21 +20,80 @@ struct ServerRobustnessTests {
         }
     }
 
-    @Test func sustainedFloodDisconnects() async throws {
+    @Test func pasteArrivingAtOnceIsDeliveredInFull() async throws {
         try await withTestServer(configure: {
             $0.limits.floodBurst = 5
-            $0.limits.floodRate = 5
+            $0.limits.floodRate = 100
+            $0.limits.floodDisconnectAfter = .milliseconds(200)
+        }) { server in
+            let alice = try await server.login("alice")
+            let start = ContinuousClock.now
+            let paste = (0..<100).map { "PING :paste-\($0)\r\n" }.joined()
+            try await alice.sendRaw(Array(paste.utf8))
+            // 95 lines wait, at 100 per second: far longer than flood_disconnect_after.
+            for index in 0..<100 { try await alice.waitForLine { $0.hasSuffix(" paste-\(index)") } }
+            #expect(ContinuousClock.now - start > .milliseconds(800))
+            #expect(!alice.hasLine { $0.hasPrefix("ERROR") })
+            #expect(!alice.log.isInactive)
+        }
+    }
+
+    @Test func clientThatKeepsFloodingIsDisconnected() async throws {
+        try await withTestServer(configure: {
+            $0.limits.floodBurst = 5
+            $0.limits.floodRate = 50
             $0.limits.floodDisconnectAfter = .seconds(1)
         }) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
-            var burst = ""
-            for index in 0..<200 { burst += "PRIVMSG #lobby :spam \(index)\r\n" }
-            try await alice.sendRaw(Array(burst.utf8))
+            // 50 lines every 20 ms, while the server lets through 50 per second.
+            let deadline = ContinuousClock.now + .seconds(10)
+            var index = 0
+            while !alice.log.isInactive, !alice.hasLine(where: { $0.hasPrefix("ERROR") }), ContinuousClock.now < deadline {
+                let burst = (index..<index + 50).map { "PRIVMSG #lobby :spam \($0)\r\n" }.joined()
+                index += 50
+                try? await alice.sendRaw(Array(burst.utf8))
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
             #expect(error == "ERROR :Excess Flood")
             try await alice.waitForClose()
             try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.contains("QUIT") }
+        }
+    }
+
+    @Test func floodOfInvalidLinesIsChargedLikeCommands() async throws {
+        try await withTestServer(configure: {
+            $0.limits.floodBurst = 5
+            $0.limits.floodRate = 1
+            $0.limits.floodDisconnectAfter = .seconds(1)
+        }) { server in
+            let alice = try await server.login("alice")
+            // 5000 lines that are not UTF-8, in one send: each would earn a NOTICE.
+            try await alice.sendRaw(Array([[UInt8]](repeating: [0xFF, 0x0A], count: 5000).joined()))
+            let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
+            #expect(error == "ERROR :Excess Flood")
+            #expect(alice.lines.filter { $0.contains("not valid UTF-8") }.count <= 5)
+        }
+    }
+
+    @Test func sessionClosedWhileHeldBackByFloodControlReadsTheCloseNotify() async throws {
+        try await withTestServer(configure: { $0.limits.floodBurst = 5; $0.limits.floodRate = 1 }) { server in
+            // A client that answers close_notify and leaves closing TCP to the server.
+            let alice = try await IRCTestClient(
+                port: server.port, context: try server.pki.clientContext("alice"), leavesClosingToPeer: true)
+            try await alice.register(nick: "alice")
+            try await alice.waitFor("366")
+            // Some lines wait, so the server stops reading from alice.
+            try await alice.sendRaw(Array((0..<20).map { "PING :held-\($0)\r\n" }.joined().utf8))
+            try await alice.waitForLine { $0.hasSuffix(" held-0") }
+            try server.writeAllowlist(try server.allowlistLine("bob") + "\n")
+            server.server.reload()
+            try await alice.waitFor("ERROR")
+            let closing = ContinuousClock.now
+            try await alice.waitForClose()
+            // Not the server's shutdown timeout (3 s): it read alice's close_notify.
+            #expect(ContinuousClock.now - closing < .seconds(1))
         }
     }
 

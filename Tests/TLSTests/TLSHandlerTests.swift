@@ -22,6 +22,16 @@ struct TLSHandlerTests {
         buffers.flatMap { Array($0.readableBytesView) }
     }
 
+    /// An application-data record whose contents fail decryption.
+    static let corruptRecord = ByteBuffer(bytes: [0x17, 0x03, 0x03, 0x00, 0x20] + Array(repeating: 0xAB, count: 32))
+
+    /// Whether `future` has completed, without waiting (embedded loop only).
+    private func hasCompleted(_ future: EventLoopFuture<Void>) -> Bool {
+        var completed = false
+        future.assumeIsolated().whenComplete { _ in completed = true }
+        return completed
+    }
+
     @Test func handshakeCompletesOnBothSides() throws {
         let pair = try self.makePair()
         try pair.handshake()
@@ -127,6 +137,27 @@ struct TLSHandlerTests {
         #expect(!pair.client.isActive)
     }
 
+    @Test func closeCompletesWhenAFailureEndsTheWaitForCloseNotify() throws {
+        let pair = try self.makePair()
+        try pair.handshake()
+        let closed = pair.client.close()
+        _ = try pair.takeOutbound(from: pair.client)
+        // A corrupt application-data record arrives instead of the peer's close_notify.
+        try pair.client.writeInbound(Self.corruptRecord)
+        #expect(!pair.client.isActive)
+        #expect(self.hasCompleted(closed))
+    }
+
+    @Test func closeFailsWhenTheHandlerIsRemovedWhileWaitingForCloseNotify() throws {
+        let pair = try self.makePair()
+        try pair.handshake()
+        let closed = pair.client.close()
+        let handler = try pair.client.pipeline.syncOperations.handler(type: TLSHandler.self)
+        try pair.client.pipeline.syncOperations.removeHandler(handler).wait()
+        try #require(self.hasCompleted(closed))
+        #expect(throws: TLSError(.closed, "")) { try closed.wait() }
+    }
+
     @Test func endOfInputWithoutCloseNotifyIsUnclean() throws {
         let pair = try self.makePair()
         try pair.handshake()
@@ -187,11 +218,33 @@ struct TLSHandlerTests {
         #expect(!pair.server.isActive)
     }
 
+    @Test func corruptRecordAfterTheHandshakeIsAProtocolError() throws {
+        let pair = try self.makePair()
+        try pair.handshake()
+        try pair.server.writeInbound(Self.corruptRecord)
+        #expect(pair.serverLog.firstTLSError?.code == .protocolError)
+        #expect(!pair.server.isActive)
+    }
+
     @Test func writesAfterCloseFail() throws {
         let pair = try self.makePair()
         try pair.handshake()
         _ = pair.client.close()
         #expect(throws: TLSError(.closed, "")) { try pair.client.writeAndFlush(ByteBuffer(string: "late")).wait() }
+    }
+
+    @Test func unflushedWritesFailWhenOutputIsClosed() throws {
+        let pair = try self.makePair()
+        try pair.handshake()
+        // The embedded channel cannot half-close; keep it open as a socket would.
+        try pair.client.pipeline.syncOperations.addHandler(CloseIgnorer(), position: .first)
+        let flushed = pair.client.writeAndFlush(ByteBuffer(string: "sent"))
+        let unflushed = pair.client.write(ByteBuffer(string: "never flushed"))
+        pair.client.close(mode: .output, promise: nil)
+        #expect(pair.client.isActive)
+        try flushed.wait()
+        try #require(self.hasCompleted(unflushed))
+        #expect(throws: TLSError(.closed, "")) { try unflushed.wait() }
     }
 
     @Test func liveSessionIsReverifiedAgainstReloadedCAAndCRL() throws {

@@ -11,8 +11,9 @@ public final class IRCTestClient: Sendable {
     public let connection: TLSTestClient
     private let cursor = NIOLockedValueBox(0)
 
-    public init(port: Int, context: TLSContext) async throws {
-        self.connection = try await TLSTestClient(port: port, context: context)
+    /// - Parameter leavesClosingToPeer: see ``TLSTestClient/init(port:context:serverName:allowHalfClosure:leavesClosingToPeer:)``.
+    public init(port: Int, context: TLSContext, leavesClosingToPeer: Bool = false) async throws {
+        self.connection = try await TLSTestClient(port: port, context: context, leavesClosingToPeer: leavesClosingToPeer)
     }
 
     public var log: EventLog { self.connection.log }

@@ -74,13 +74,25 @@ public struct TLSTestClient: Sendable {
     public let log: EventLog
 
     /// Connects to 127.0.0.1:`port` with `context`.
-    public init(port: Int, context: TLSContext, serverName: String? = "localhost", allowHalfClosure: Bool = false) async throws {
+    ///
+    /// - Parameter leavesClosingToPeer: answer the peer's close_notify but leave the TCP
+    ///   connection open until the peer closes it (as some clients do), instead of closing.
+    public init(
+        port: Int,
+        context: TLSContext,
+        serverName: String? = "localhost",
+        allowHalfClosure: Bool = false,
+        leavesClosingToPeer: Bool = false
+    ) async throws {
         let log = EventLog()
         self.log = log
         self.channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.allowRemoteHalfClosure, value: allowHalfClosure)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if leavesClosingToPeer {
+                        try channel.pipeline.syncOperations.addHandler(CloseIgnorer())
+                    }
                     try channel.pipeline.syncOperations.addHandler(TLSHandler(context: context, serverName: serverName))
                     try channel.pipeline.syncOperations.addHandler(EventRecorder(log: log))
                 }
@@ -92,5 +104,17 @@ public struct TLSTestClient: Sendable {
     /// Writes `bytes` and flushes.
     public func send(_ bytes: [UInt8]) async throws {
         try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+}
+
+/// Swallows close requests below the TLS handler: its close_notify still goes out, but the
+/// connection stays open until the peer closes it.
+public final class CloseIgnorer: ChannelOutboundHandler {
+    public typealias OutboundIn = ByteBuffer
+
+    public init() {}
+
+    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        promise?.succeed()
     }
 }

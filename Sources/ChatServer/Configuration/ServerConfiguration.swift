@@ -76,18 +76,21 @@ public struct ServerConfiguration: Sendable {
         public var pingTimeout: Duration = .seconds(60)
         /// Lines accepted before registration completes; more means a confused or hostile client.
         public var maxLinesBeforeRegistration: Int = 1024
-        /// Commands a client may send at once before flood control holds it back.
+        /// Lines a client may send at once before flood control holds it back; every line
+        /// counts, including those refused as too long, not UTF-8 or malformed.
         public var floodBurst: Int = 20
-        /// Commands per second a client earns back after a burst (token refill rate).
+        /// Lines per second a client earns back after a burst (token refill rate).
         public var floodRate: Double = 5
-        /// How long a client may stay over its flood allowance before it is disconnected.
+        /// How long a client may go on sending faster than `floodRate` once its waiting lines
+        /// were handled, before it is disconnected. Time spent held back does not count, so a
+        /// paste (up to 512 lines) is only slowed down.
         public var floodDisconnectAfter: Duration = .seconds(10)
         /// Bytes queued for a slow reader before it is disconnected ("SendQ exceeded");
         /// at least ``minimumSendQueueBytes`` so that one full burst of replies fits.
         public var sendQueueBytes: Int = 196_608
         /// Connections open at once, in total.
         public var maxConnections: Int = 4096
-        /// Connections open at once from one IP address.
+        /// Connections open at once from one IPv4 address or one IPv6 /64 prefix.
         public var maxConnectionsPerAddress: Int = 16
         /// Whether connections from 127.0.0.0/8 and ::1 ignore ``maxConnectionsPerAddress``
         /// (a local bouncer or test harness).

@@ -1,13 +1,18 @@
 import NIOCore
 
-/// Per-client flood control: a token bucket of commands.
+/// Per-client flood control: a token bucket of lines.
 ///
-/// A client may send `burst` commands at once; tokens refill at `rate` per second. A command
-/// that finds no token is delayed until one is available (the session stops reading
-/// meanwhile, so TCP pushes back). A client that stays in excess for longer than
-/// `disconnectAfter` (it still has delayed commands then), or piles up more than
-/// `maxDelayed` of them (a memory bound), is abusive and is disconnected. A paste of a few
-/// dozen lines is only slowed down.
+/// A client may send `burst` lines at once; tokens refill at `rate` per second. A line that
+/// finds no token is delayed until one is available, and the session stops reading
+/// meanwhile, so TCP pushes back: a client held back cannot add to its excess. A paste that
+/// arrives at once is only slowed down, however long it takes to deliver.
+///
+/// A client is abusive, and is disconnected, when it
+/// - piles up more than `maxDelayed` waiting lines (a memory bound; a client that kept
+///   sending while held back finds more waiting each time reading resumes), or
+/// - spends more than `disconnectAfter` in excess while the session reads: the time from
+///   catching up (reading resumes) until a line must wait again counts, the time spent
+///   held back does not. A line that finds a token at once ends the stretch of excess.
 struct FloodControl {
     let burst: Double
     let rate: Double
@@ -15,13 +20,15 @@ struct FloodControl {
     let maxDelayed: Int
     private var tokens: Double
     private var refilledAt: NIODeadline
-    /// When the client first ran out of tokens in the current stretch of excess.
-    private var excessSince: NIODeadline?
+    /// Time spent in excess while reading, in the current stretch of excess.
+    private var excess: TimeAmount = .zero
+    /// When the session caught up and read again, if no line had to wait since.
+    private var resumedAt: NIODeadline?
 
     enum Verdict: Equatable {
-        /// Process the command now.
+        /// Handle the line now.
         case allow
-        /// Process it at the given time.
+        /// Handle it at the given time.
         case delay(until: NIODeadline)
         /// Sustained abuse: disconnect.
         case disconnect
@@ -36,23 +43,25 @@ struct FloodControl {
         self.refilledAt = now
     }
 
-    /// Decides about one command, given how many commands are already waiting.
+    /// Decides about one line, given how many lines are already waiting.
     mutating func admit(now: NIODeadline, alreadyDelayed: Int) -> Verdict {
         self.refill(now: now)
         if alreadyDelayed == 0, self.tokens >= 1 {
             self.tokens -= 1
-            self.excessSince = nil
+            self.excess = .zero
+            self.resumedAt = nil
             return .allow
         }
-        let since = self.excessSince ?? now
-        self.excessSince = since
-        if alreadyDelayed >= self.maxDelayed || now - since > self.disconnectAfter {
+        if let resumedAt = self.resumedAt.take() {
+            self.excess = self.excess + (now - resumedAt)
+        }
+        if alreadyDelayed >= self.maxDelayed || self.excess > self.disconnectAfter {
             return .disconnect
         }
         return .delay(until: self.nextToken(now: now, waiting: alreadyDelayed + 1))
     }
 
-    /// Takes a token for a delayed command whose time has come; false if none is there yet.
+    /// Takes a token for a delayed line whose time has come; false if none is there yet.
     mutating func takeDelayed(now: NIODeadline) -> Bool {
         self.refill(now: now)
         guard self.tokens >= 1 else { return false }
@@ -60,14 +69,9 @@ struct FloodControl {
         return true
     }
 
-    /// True when the client has been in excess for longer than `disconnectAfter`.
-    func isAbusive(now: NIODeadline) -> Bool {
-        guard let since = self.excessSince else { return false }
-        return now - since > self.disconnectAfter
-    }
-
-    /// Marks the end of a stretch of excess (no more delayed commands).
-    mutating func caughtUp() { self.excessSince = nil }
+    /// Every delayed line was handled and the session reads again: from now on, excess
+    /// counts until a line has to wait.
+    mutating func caughtUp(now: NIODeadline) { self.resumedAt = now }
 
     /// When `waiting` more tokens will have accumulated.
     func nextToken(now: NIODeadline, waiting: Int = 1) -> NIODeadline {

@@ -58,8 +58,22 @@ final class Hub {
 
     /// A TLS handshake finished: admit the certificate if the allowlist binds a nick to it.
     /// A refused client gets an ERROR line with the exact allowlist line to add.
+    ///
+    /// A handshake that began before a TLS reload was verified against the previous CA
+    /// bundle and CRL, which ``reloadTLS(_:handlers:)`` could not check yet: it is verified
+    /// again against the current ones first.
     func admit(_ session: SessionHandler, identity: PeerIdentity) {
         let certificate = identity.certificate
+        if let handler = session.tlsHandler, handler.tlsContext !== self.tlsContext,
+            let error = handler.reverifyPeer(against: self.tlsContext)
+        {
+            self.logger.notice(
+                "refused a connection whose handshake began before the TLS reload: \(error.reason)",
+                metadata: self.metadata(session, certificate)
+            )
+            session.close(reason: "Closing link: \(error.reason)")
+            return
+        }
         let nicks = self.allowlist.nicks(for: certificate)
         guard !nicks.isEmpty else {
             let line = Allowlist.suggestedLine(for: certificate)

@@ -38,9 +38,9 @@ final class SessionHandler: ChannelInboundHandler {
     private var pingSentAt: NIODeadline?
     private var timer: Scheduled<Void>?
     private var flood: FloodControl
-    /// Commands waiting for flood-control tokens. Rarely used, so empty costs nothing: an
+    /// Lines waiting for flood-control tokens. Rarely used, so empty costs nothing: an
     /// empty array allocates no storage, unlike a ring buffer.
-    private var delayed: [IRCMessage] = []
+    private var delayed: [IRCLineEvent] = []
     private var drainTimer: Scheduled<Void>?
 
     private var limits: ServerConfiguration.Limits { self.hub.configuration.limits }
@@ -91,12 +91,7 @@ final class SessionHandler: ChannelInboundHandler {
                 return
             }
         }
-        switch Self.unwrapInboundIn(data) {
-        case .tooLong:
-            self.reply(IRCNumeric.ERR_INPUTTOOLONG, ["Input line was too long"])
-        case .line(let line):
-            self.received(line)
-        }
+        self.admit(Self.unwrapInboundIn(data))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -138,6 +133,33 @@ final class SessionHandler: ChannelInboundHandler {
 
     // MARK: lines
 
+    /// Applies flood control to every line received, then handles it (now or later).
+    ///
+    /// Lines that only earn an error reply (too long, not UTF-8, malformed) are charged
+    /// like commands: otherwise a client could make the server answer a flood of them at
+    /// full speed.
+    private func admit(_ event: IRCLineEvent) {
+        switch self.flood.admit(now: .now(), alreadyDelayed: self.delayed.count) {
+        case .allow:
+            self.handle(event)
+        case .delay(let until):
+            self.delayed.append(event)
+            self.setReading(false)
+            self.scheduleDrain(at: until)
+        case .disconnect:
+            self.close(reason: "Excess Flood")
+        }
+    }
+
+    private func handle(_ event: IRCLineEvent) {
+        switch event {
+        case .tooLong:
+            self.reply(IRCNumeric.ERR_INPUTTOOLONG, ["Input line was too long"])
+        case .line(let line):
+            self.received(line)
+        }
+    }
+
     private func received(_ line: ByteBuffer) {
         if !self.sawFirstLine {
             self.sawFirstLine = true
@@ -157,21 +179,7 @@ final class SessionHandler: ChannelInboundHandler {
             self.notice("Malformed line ignored: \(error.reason)")
             return
         }
-        self.process(message)
-    }
-
-    /// Applies flood control, then hands the command to the hub (now or later).
-    private func process(_ message: IRCMessage) {
-        switch self.flood.admit(now: .now(), alreadyDelayed: self.delayed.count) {
-        case .allow:
-            self.hub.receive(message, from: self)
-        case .delay(let until):
-            self.delayed.append(message)
-            self.setReading(false)
-            self.scheduleDrain(at: until)
-        case .disconnect:
-            self.close(reason: "Excess Flood")
-        }
+        self.hub.receive(message, from: self)
     }
 
     private func scheduleDrain(at deadline: NIODeadline) {
@@ -183,21 +191,17 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     private func drainDelayed() {
-        if !self.delayed.isEmpty, self.flood.isAbusive(now: .now()) {
-            self.close(reason: "Excess Flood")
-            return
-        }
-        while !self.isClosing, let message = self.delayed.first {
+        while !self.isClosing, let event = self.delayed.first {
             guard self.flood.takeDelayed(now: .now()) else {
                 self.scheduleDrain(at: self.flood.nextToken(now: .now()))
                 return
             }
             self.delayed.removeFirst()
-            self.hub.receive(message, from: self)
+            self.handle(event)
         }
         self.hub.flushPending()
         if self.delayed.isEmpty {
-            self.flood.caughtUp()
+            self.flood.caughtUp(now: .now())
             self.setReading(true)
         }
     }
@@ -237,6 +241,8 @@ final class SessionHandler: ChannelInboundHandler {
         self.isClosing = true
         self.closeReason = reason
         self.cancelTimers()
+        // Flood control may have paused reading; TLS must read the peer's close_notify.
+        self.setReading(true)
         var buffer = context.channel.allocator.buffer(capacity: reason.utf8.count + 9)
         IRCMessage(command: "ERROR", params: [reason]).write(into: &buffer)
         context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)

@@ -1,0 +1,60 @@
+import Foundation
+import IRC
+import Logging
+import NIOCore
+import NIOEmbedded
+import Testing
+import TestSupport
+import TLS
+
+@testable import ChatServer
+
+/// A hub and one session on back-to-back in-memory channels, so that a TLS reload can
+/// land at an exact point of a handshake.
+@Suite("Hub: TLS reload")
+struct HubTLSReloadTests {
+    let pki: TestPKI
+    init() throws { self.pki = try TestPKI() }
+
+    @Test func handshakeBegunBeforeAReloadIsCheckedAgainstTheNewCRL() throws {
+        let before = try self.pki.serverContext()
+        let pair = try TLSChannelPair(clientContext: try self.pki.clientContext("alice"), serverContext: before)
+        let allowlist = try Allowlist(parsing: "alice \(try self.pki.client("alice").info().fingerprint)\n", path: "allowlist")
+        var logger = Logger(label: "test-hub")
+        logger.logLevel = .critical
+        let hub = Hub(
+            loop: pair.loop,
+            configuration: ServerConfiguration(),
+            hubConfiguration: HubConfiguration(),
+            allowlist: allowlist,
+            tlsContext: before,
+            logger: logger
+        )
+        let tls = try pair.server.pipeline.syncOperations.handler(type: TLSHandler.self)
+        try pair.server.pipeline.syncOperations.addHandlers(
+            [ByteToMessageHandler(IRCLineDecoder()), SessionHandler(hub: hub, address: "192.0.2.1")],
+            position: .after(tls)
+        )
+
+        // ClientHello to the server, its flight back: the client is done, and the server
+        // waits for the client's certificate and Finished, under the context it began with.
+        try pair.connect()
+        try Self.deliver(from: pair.client, to: pair.server, in: pair)
+        try Self.deliver(from: pair.server, to: pair.client, in: pair)
+        #expect(pair.clientLog.peerIdentity != nil)
+
+        let crl = try self.pki.ca.writeCRL(revoking: [try self.pki.client("alice")])
+        #expect(hub.reloadTLS(try self.pki.serverContext(crl: crl), handlers: { $0.tlsHandler }) == 0)
+        try Self.deliver(from: pair.client, to: pair.server, in: pair)
+        try pair.interact()
+
+        #expect(hub.sessionCount == 0)
+        let received = String(decoding: pair.clientLog.receivedBytes, as: UTF8.self)
+        #expect(received.hasPrefix("ERROR :Closing link: "))
+        #expect(received.contains("certificate revoked"))
+    }
+
+    private static func deliver(from sender: EmbeddedChannel, to receiver: EmbeddedChannel, in pair: TLSChannelPair) throws {
+        for buffer in try pair.takeOutbound(from: sender) { try receiver.writeInbound(buffer) }
+    }
+}
