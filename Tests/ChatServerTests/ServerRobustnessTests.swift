@@ -9,7 +9,7 @@ import TestSupport
 @Suite("Server: robustness")
 struct ServerRobustnessTests {
     @Test func floodIsDelayedNotDropped() async throws {
-        try await withTestServer(configure: { $0.limits.floodBurst = 5; $0.limits.floodRate = 20 }) { server in
+        try await withTestServer(configure: Self.flood(burst: 5, rate: 20)) { server in
             let alice = try await server.login("alice")
             let start = ContinuousClock.now
             for index in 0..<25 { try await alice.send("PING :flood-\(index)") }
@@ -21,15 +21,10 @@ struct ServerRobustnessTests {
     }
 
     @Test func pasteArrivingAtOnceIsDeliveredInFull() async throws {
-        try await withTestServer(configure: {
-            $0.limits.floodBurst = 5
-            $0.limits.floodRate = 100
-            $0.limits.floodDisconnectAfter = .milliseconds(200)
-        }) { server in
+        try await withTestServer(configure: Self.flood(burst: 5, rate: 100, disconnectAfter: .milliseconds(200))) { server in
             let alice = try await server.login("alice")
             let start = ContinuousClock.now
-            let paste = (0..<100).map { "PING :paste-\($0)\r\n" }.joined()
-            try await alice.sendRaw(Array(paste.utf8))
+            try await alice.sendRaw(Self.lines(100) { "PING :paste-\($0)" })
             // 95 lines wait, at 100 per second: far longer than flood_disconnect_after.
             for index in 0..<100 { try await alice.waitForLine { $0.hasSuffix(" paste-\(index)") } }
             #expect(ContinuousClock.now - start > .milliseconds(800))
@@ -39,20 +34,15 @@ struct ServerRobustnessTests {
     }
 
     @Test func clientThatKeepsFloodingIsDisconnected() async throws {
-        try await withTestServer(configure: {
-            $0.limits.floodBurst = 5
-            $0.limits.floodRate = 50
-            $0.limits.floodDisconnectAfter = .seconds(1)
-        }) { server in
+        try await withTestServer(configure: Self.flood(burst: 5, rate: 50, disconnectAfter: .seconds(1))) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             // 50 lines every 20 ms, while the server lets through 50 per second.
             let deadline = ContinuousClock.now + .seconds(10)
             var index = 0
             while !alice.log.isInactive, !alice.hasLine(where: { $0.hasPrefix("ERROR") }), ContinuousClock.now < deadline {
-                let burst = (index..<index + 50).map { "PRIVMSG #lobby :spam \($0)\r\n" }.joined()
+                try? await alice.sendRaw(Self.lines(50, from: index) { "PRIVMSG #lobby :spam \($0)" })
                 index += 50
-                try? await alice.sendRaw(Array(burst.utf8))
                 try await Task.sleep(for: .milliseconds(20))
             }
             let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
@@ -63,11 +53,7 @@ struct ServerRobustnessTests {
     }
 
     @Test func floodOfInvalidLinesIsChargedLikeCommands() async throws {
-        try await withTestServer(configure: {
-            $0.limits.floodBurst = 5
-            $0.limits.floodRate = 1
-            $0.limits.floodDisconnectAfter = .seconds(1)
-        }) { server in
+        try await withTestServer(configure: Self.flood(burst: 5, rate: 1, disconnectAfter: .seconds(1))) { server in
             let alice = try await server.login("alice")
             // 5000 lines that are not UTF-8, in one send: each would earn a NOTICE.
             try await alice.sendRaw(Array([[UInt8]](repeating: [0xFF, 0x0A], count: 5000).joined()))
@@ -78,14 +64,14 @@ struct ServerRobustnessTests {
     }
 
     @Test func sessionClosedWhileHeldBackByFloodControlReadsTheCloseNotify() async throws {
-        try await withTestServer(configure: { $0.limits.floodBurst = 5; $0.limits.floodRate = 1 }) { server in
+        try await withTestServer(configure: Self.flood(burst: 5, rate: 1)) { server in
             // A client that answers close_notify and leaves closing TCP to the server.
             let alice = try await IRCTestClient(
                 port: server.port, context: try server.pki.clientContext("alice"), leavesClosingToPeer: true)
             try await alice.register(nick: "alice")
             try await alice.waitFor("366")
             // Some lines wait, so the server stops reading from alice.
-            try await alice.sendRaw(Array((0..<20).map { "PING :held-\($0)\r\n" }.joined().utf8))
+            try await alice.sendRaw(Self.lines(20) { "PING :held-\($0)" })
             try await alice.waitForLine { $0.hasSuffix(" held-0") }
             try server.writeAllowlist(try server.allowlistLine("bob") + "\n")
             server.server.reload()
@@ -219,6 +205,24 @@ struct ServerRobustnessTests {
     }
 
     // MARK: helpers
+
+    /// Flood control letting `burst` lines through at once, then `rate` per second.
+    static func flood(
+        burst: Int,
+        rate: Double,
+        disconnectAfter: Duration = .seconds(10)
+    ) -> (inout ServerConfiguration) -> Void {
+        { configuration in
+            configuration.limits.floodBurst = burst
+            configuration.limits.floodRate = rate
+            configuration.limits.floodDisconnectAfter = disconnectAfter
+        }
+    }
+
+    /// `count` IRC lines made by `line`, as one block of bytes.
+    static func lines(_ count: Int, from first: Int = 0, _ line: (Int) -> String) -> [UInt8] {
+        Array((first..<first + count).map { line($0) + "\r\n" }.joined().utf8)
+    }
 
     /// Connects without TLS, sends `text`, and records what comes back.
     static func rawConnect(port: Int, send text: String) async throws -> EventLog {

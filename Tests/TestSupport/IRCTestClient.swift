@@ -11,7 +11,8 @@ public final class IRCTestClient: Sendable {
     public let connection: TLSTestClient
     private let cursor = NIOLockedValueBox(0)
 
-    /// - Parameter leavesClosingToPeer: see ``TLSTestClient/init(port:context:serverName:allowHalfClosure:leavesClosingToPeer:)``.
+    /// - Parameter leavesClosingToPeer: answer the server's close_notify but leave closing
+    ///   TCP to it (see ``TLSTestClient``).
     public init(port: Int, context: TLSContext, leavesClosingToPeer: Bool = false) async throws {
         self.connection = try await TLSTestClient(port: port, context: context, leavesClosingToPeer: leavesClosingToPeer)
     }
