@@ -32,11 +32,14 @@ struct TurnOutput {
     /// if the share is from another turn.
     func forEachSlice(of share: PendingOutput, _ body: (ByteBuffer) -> Void) {
         guard share.turn == self.turn, let first = share.first else { return }
-        for range in CollectionOfOne(first).lazy + share.rest {
-            if let slice = self.buffer.getSlice(at: range.lowerBound, length: range.count) {
-                body(slice)
-            }
+        self.slice(first).map(body)
+        for range in share.rest {
+            self.slice(range).map(body)
         }
+    }
+
+    private func slice(_ range: Range<Int>) -> ByteBuffer? {
+        self.buffer.getSlice(at: range.lowerBound, length: range.count)
     }
 
     /// Starts the next turn, once every session holding ranges of this one has been flushed.
