@@ -25,7 +25,7 @@ extension HubState {
     /// recipients; TAGMSG reaches message-tags recipients only. NOTICE never gets an
     /// error reply. More than `maxTargets` targets: 407, nothing is sent.
     mutating func relay(_ kind: RelayKind, _ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard let client = sessions[command.session] else { return }
+        guard let client = sessions.read(command.session, RelayedMessage.Sender.init) else { return }
         let reportsErrors = kind != .notice
         guard let targetList = command.params.first, !targetList.isEmpty else {
             if reportsErrors { replies.numeric(.ERR_NORECIPIENT, "No recipient given (\(kind.command))") }
@@ -38,18 +38,20 @@ extension HubState {
                 return
             }
             text = command.params[1]
-            // In place: copying the session out and back costs a retain per field.
-            sessions[command.session]?.lastMessageAt = command.now
+            sessions.update(command.session) { $0.lastMessageAt = command.now }
         }
-        var targets: [String]
-        if !targetList.utf8.contains(UInt8(ascii: ",")) {
-            targets = [targetList]  // the usual case: one target, nothing to de-duplicate
-        } else {
-            targets = []
-            var seen: Set<String> = []
-            for target in Self.commaList(targetList) where seen.insert(IRCCaseMapping.fold(target)).inserted {
-                targets.append(target)
-            }
+        if configuration.maxTargets >= 1, !targetList.utf8.contains(UInt8(ascii: ",")) {
+            // The usual case: one target, nothing to de-duplicate.
+            let relayed = RelayedMessage(
+                kind: kind, client: client, text: text, clientTags: Self.relayedTags(of: command.message, from: client)
+            )
+            relay(relayed, to: targetList, command, into: &replies)
+            return
+        }
+        var targets: [String] = []
+        var seen: Set<String> = []
+        for target in Self.commaList(targetList) where seen.insert(IRCCaseMapping.fold(target)).inserted {
+            targets.append(target)
         }
         guard targets.count <= configuration.maxTargets else {
             if reportsErrors {
@@ -60,43 +62,92 @@ extension HubState {
             }
             return
         }
-        let clientTags = client.capabilities.contains(.messageTags) ? Self.clientOnlyTags(of: command.message) : [:]
-        let echo = client.capabilities.contains(.echoMessage)
-        let onlyWithMessageTags = kind == .tagmsg
-
+        let relayed = RelayedMessage(
+            kind: kind, client: client, text: text, clientTags: Self.relayedTags(of: command.message, from: client)
+        )
         for target in targets {
-            let key = IRCCaseMapping.fold(target)
-            if target.hasPrefix("#") {
-                guard let channel = channels[key] else {
-                    if reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
-                    continue
-                }
-                guard channel.contains(command.session) else {
-                    if reportsErrors { replies.numeric(.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel") }
-                    continue
-                }
-                let message = IRCMessage(source: client.source, command: kind.command, params: [channel.name] + (text.map { [$0] } ?? []))
+            relay(relayed, to: target, command, into: &replies)
+        }
+    }
+
+    /// What one PRIVMSG, NOTICE or TAGMSG sends to each of its targets.
+    private struct RelayedMessage {
+        /// What is needed of the sender: copying its whole session retains every field.
+        struct Sender {
+            let source: IRCSource
+            let capabilities: HubCapabilities
+
+            init(_ session: borrowing HubSession) {
+                self.source = session.source
+                self.capabilities = session.capabilities
+            }
+        }
+
+        let kind: RelayKind
+        let client: Sender
+        let text: String?
+        let clientTags: IRCTags
+
+        var reportsErrors: Bool { kind != .notice }
+
+        /// The message as relayed to `target` (the channel's or the nick's own spelling).
+        func message(to target: String) -> IRCMessage {
+            IRCMessage(source: client.source, command: kind.command, params: text.map { [target, $0] } ?? [target])
+        }
+    }
+
+    private mutating func relay(
+        _ relayed: RelayedMessage,
+        to target: String,
+        _ command: HubCommandContext,
+        into replies: inout HubResponseBuffer
+    ) {
+        let key = IRCCaseMapping.fold(target)
+        let echo = relayed.client.capabilities.contains(.echoMessage)
+        let onlyWithMessageTags = relayed.kind == .tagmsg
+        if target.hasPrefix("#") {
+            guard let channel = channels[key] else {
+                if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
+                return
+            }
+            guard channel.contains(command.session) else {
+                if relayed.reportsErrors { replies.numeric(.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel") }
+                return
+            }
+            deliver(
+                relayed.message(to: channel.name), clientTags: relayed.clientTags, toGroups: deliveryGroups(ofChannel: key),
+                excluding: echo ? nil : command.session,
+                onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
+            )
+        } else {
+            guard let recipient = nicks[key],
+                let (nick, capabilities, awayMessage) = sessions.read(recipient, { ($0.nick, $0.capabilities, $0.awayMessage) }),
+                let nick
+            else {
+                if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
+                return
+            }
+            let message = relayed.message(to: nick)
+            if echo && recipient != command.session {
                 deliver(
-                    message, clientTags: clientTags, toGroups: deliveryGroups(ofChannel: key),
-                    excluding: echo ? nil : command.session,
+                    message, clientTags: relayed.clientTags, to: [recipient, command.session],
                     onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
                 )
             } else {
-                guard let recipient = nicks[key], let recipientSession = sessions[recipient], let nick = recipientSession.nick else {
-                    if reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
-                    continue
-                }
-                let message = IRCMessage(source: client.source, command: kind.command, params: [nick] + (text.map { [$0] } ?? []))
-                let recipients = echo && recipient != command.session ? [recipient, command.session] : [recipient]
                 deliver(
-                    message, clientTags: clientTags, to: recipients,
+                    message, clientTags: relayed.clientTags, toOne: recipient, capabilities: capabilities,
                     onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
                 )
-                if kind == .privmsg, let away = recipientSession.awayMessage {
-                    replies.numeric(.RPL_AWAY, nick, away)
-                }
+            }
+            if relayed.kind == .privmsg, let away = awayMessage {
+                replies.numeric(.RPL_AWAY, nick, away)
             }
         }
+    }
+
+    /// The sender's client-only tags to relay: none unless it negotiated message-tags.
+    private static func relayedTags(of message: IRCMessage, from client: RelayedMessage.Sender) -> IRCTags {
+        client.capabilities.contains(.messageTags) ? clientOnlyTags(of: message) : [:]
     }
 
     /// The message's client-only (`+`) tags, or none when together they exceed what a

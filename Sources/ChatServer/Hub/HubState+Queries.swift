@@ -104,7 +104,7 @@ extension HubState {
     func sendLusers(into replies: inout HubResponseBuffer) {
         var visible = 0
         var invisible = 0
-        for session in sessions.values where session.isRegistered {
+        for session in sessions.allValues where session.isRegistered {
             if session.isInvisible { invisible += 1 } else { visible += 1 }
         }
         replies.numeric(.RPL_LUSERCLIENT, "There are \(visible) users and \(invisible) invisible on 1 servers")

@@ -15,7 +15,7 @@ public struct HubState: Sendable {
     let configuration: HubConfiguration
     let server: IRCSource
     /// Every connected session, registered or not.
-    var sessions: [SessionID: HubSession] = [:]
+    var sessions = SessionTable<HubSession>()
     /// Folded nick → the registered session holding it.
     var nicks: [String: SessionID] = [:]
     /// Folded channel name → channel.
@@ -42,13 +42,13 @@ public struct HubState: Sendable {
     /// One command from a session: checks the command table (421, 451, 461) and runs
     /// the handler. Messages from unknown sessions are ignored.
     public mutating func handle(_ message: IRCMessage, from session: SessionID, now: Date) -> [HubOutput] {
-        guard let client = sessions[session] else { return [] }
-        var replies = HubResponseBuffer(server: server, session: session, target: client.replyTarget)
+        guard let (target, isRegistered) = sessions.read(session, { ($0.replyTarget, $0.isRegistered) }) else { return [] }
+        var replies = HubResponseBuffer(server: server, session: session, target: target)
         guard let command = Self.commands[message.command] else {
             replies.numeric(.ERR_UNKNOWNCOMMAND, message.command, "Unknown command")
             return replies.outputs
         }
-        guard client.isRegistered || command.allowedBeforeRegistration else {
+        guard isRegistered || command.allowedBeforeRegistration else {
             replies.numeric(.ERR_NOTREGISTERED, "You have not registered")
             return replies.outputs
         }
@@ -86,7 +86,7 @@ public struct HubState: Sendable {
 
     /// The session's nick once NICK was accepted (before registration too), else `nil`.
     public func nick(of session: SessionID) -> String? {
-        sessions[session]?.nick
+        sessions.read(session) { $0.nick } ?? nil
     }
 
     public func isRegistered(_ session: SessionID) -> Bool {
@@ -161,17 +161,54 @@ public struct HubState: Sendable {
                 recipients.remove(at: position)
             }
             guard !recipients.isEmpty else { continue }
-            var rendered = message
-            if index & 1 != 0 {
-                let value = time ?? Self.serverTime(now).tagValue
-                time = value
-                rendered.tags.set("time", to: value)
-            }
-            if hasMessageTags && relaysTags {
-                for tag in clientTags { rendered.tags.set(tag.key, to: tag.value) }
-            }
-            replies.send(rendered, to: recipients)
+            replies.send(
+                Self.rendering(of: message, deliveryClass: index, clientTags: clientTags, now: now, time: &time),
+                to: recipients
+            )
         }
+    }
+
+    /// Delivers to one recipient (a private message): the same rendering
+    /// ``deliver(_:clientTags:toGroups:excluding:onlyWithMessageTags:now:into:)`` gives its
+    /// group, without building groups.
+    func deliver(
+        _ message: IRCMessage,
+        clientTags: IRCTags,
+        toOne recipient: SessionID,
+        capabilities: HubCapabilities,
+        onlyWithMessageTags: Bool,
+        now: Date,
+        into replies: inout HubResponseBuffer
+    ) {
+        var deliveryClass = Self.deliveryClass(capabilities)
+        if onlyWithMessageTags && deliveryClass & 2 == 0 { return }
+        if clientTags.isEmpty && !onlyWithMessageTags { deliveryClass &= 1 }
+        var time: String?
+        replies.send(
+            Self.rendering(of: message, deliveryClass: deliveryClass, clientTags: clientTags, now: now, time: &time),
+            to: [recipient]
+        )
+    }
+
+    /// `message` as recipients of `deliveryClass` get it. `time` keeps the tag value once
+    /// made, for the other groups of the same delivery.
+    private static func rendering(
+        of message: IRCMessage,
+        deliveryClass: Int,
+        clientTags: IRCTags,
+        now: Date,
+        time: inout String?
+    ) -> IRCMessage {
+        var rendered = message
+        if deliveryClass & 1 != 0 {
+            let value = time ?? Self.serverTime(now).tagValue
+            time = value
+            rendered.tags.set("time", to: value)
+        }
+        if deliveryClass & 2 != 0 && !clientTags.isEmpty {
+            for tag in clientTags { rendered.tags.set(tag.key, to: tag.value) }
+        }
+        return rendered
     }
 
     /// Which rendering of a relayed message a recipient gets, 0...3: bit 0 for a

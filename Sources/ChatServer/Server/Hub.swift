@@ -87,11 +87,10 @@ final class Hub {
             )
             return
         }
-        let id = self.sessions.makeID(counter: self.nextSessionID)
+        let id = self.sessions.insert(session, counter: self.nextSessionID)
         self.nextSessionID += 1
         session.id = id
         session.boundNicks = nicks
-        self.sessions.insert(session, as: id)
         self.logger.info("connected", metadata: self.metadata(session, certificate))
         let clientIdentity = ClientIdentity(
             certificateFingerprint: certificate.fingerprint,

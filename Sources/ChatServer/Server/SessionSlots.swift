@@ -1,41 +1,39 @@
-/// The hub's live sessions, each in a slot of an array that its ``SessionID`` names, so
-/// that routing a message to a hundred recipients is a hundred array reads, not a hundred
-/// hash-table lookups. Freed slots are reused; the ID's counter, compared on every read,
-/// keeps a new session in a reused slot from being taken for an old one.
+/// The hub's live sessions, each in the slot of a ``SessionTable`` that its ``SessionID``
+/// names, so that routing a message to a hundred recipients is a hundred array reads, not a
+/// hundred hash-table lookups. Freed slots are reused; the ID's counter, compared on every
+/// read, keeps a new session in a reused slot from being taken for an old one. The hub
+/// state keys its own table by the same IDs, so it finds them in the same slots.
 struct SessionSlots {
-    private var slots: [SessionHandler?] = []
+    private var table = SessionTable<SessionHandler>()
     private var free: [Int] = []
-    private(set) var count = 0
+    private var nextSlot = 0
 
-    /// The ID for the next session: a fresh counter value and a free slot.
-    mutating func makeID(counter: UInt64) -> SessionID {
-        SessionID(counter, slot: self.free.popLast() ?? self.slots.count)
-    }
+    var count: Int { self.table.count }
 
-    subscript(id: SessionID) -> SessionHandler? {
-        guard id.slot < self.slots.count, let session = self.slots[id.slot], session.id == id else { return nil }
-        return session
-    }
-
-    mutating func insert(_ session: SessionHandler, as id: SessionID) {
-        if id.slot == self.slots.count {
-            self.slots.append(session)
+    /// Adds `session` under a fresh ID: `counter` and a free slot.
+    mutating func insert(_ session: SessionHandler, counter: UInt64) -> SessionID {
+        let slot: Int
+        if let reused = self.free.popLast() {
+            slot = reused
         } else {
-            self.slots[id.slot] = session
+            slot = self.nextSlot
+            self.nextSlot += 1
         }
-        self.count += 1
+        let id = SessionID(counter, slot: slot)
+        self.table[id] = session
+        return id
     }
+
+    subscript(id: SessionID) -> SessionHandler? { self.table[id] }
 
     @discardableResult
     mutating func remove(_ id: SessionID) -> SessionHandler? {
-        guard let session = self[id] else { return nil }
-        self.slots[id.slot] = nil
+        guard let session = self.table.removeValue(forKey: id) else { return nil }
         self.free.append(id.slot)
-        self.count -= 1
         return session
     }
 
-    var all: [SessionHandler] { self.slots.compactMap { $0 } }
+    var all: [SessionHandler] { self.table.allValues }
 
     mutating func removeAll() -> [SessionHandler] {
         defer { self = SessionSlots() }
