@@ -25,41 +25,32 @@ public enum IRCLineEvent: Hashable, Sendable {
 /// When ``IRCLimits/maxLineBytes`` bytes are buffered with no `\n` among them, no
 /// legal line can be in progress, and `decode` throws ``IRCFramingError`` so the
 /// server disconnects; the buffer never holds more than that plus one read.
-public struct IRCLineDecoder: ByteToMessageDecoder, Sendable {
+public struct IRCLineDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     public typealias InboundOut = IRCLineEvent
 
-    /// A decoder; one per connection, wrapped in `ByteToMessageHandler`.
+    /// A decoder; one per connection, wrapped in `ByteToMessageHandler` or driven by an
+    /// `NIOSingleStepByteToMessageProcessor`.
     public init() {}
 
-    /// Emits at most one event per call, as `ByteToMessageDecoder` expects; skips
-    /// empty lines. Throws ``IRCFramingError`` as described on the type.
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    /// The next event, skipping empty lines; nil until a line end arrives. Throws
+    /// ``IRCFramingError`` as described on the type.
+    public mutating func decode(buffer: inout ByteBuffer) throws -> IRCLineEvent? {
         while true {
             switch try Self.nextStep(from: &buffer) {
-            case .event(let event):
-                context.fireChannelRead(Self.wrapInboundOut(event))
-                return .continue
-            case .skippedEmptyLine:
-                continue
-            case .needMoreData:
-                return .needMoreData
+            case .event(let event): return event
+            case .skippedEmptyLine: continue
+            case .needMoreData: return nil
             }
         }
     }
 
     /// At end of stream, emits the remaining complete lines and drops a final line
     /// that never got its line end.
-    public mutating func decodeLast(
-        context: ChannelHandlerContext,
-        buffer: inout ByteBuffer,
-        seenEOF: Bool
-    ) throws -> DecodingState {
-        let state = try decode(context: context, buffer: &buffer)
-        if state == .needMoreData {
-            // An unterminated last line was never a message; drop it.
-            buffer.moveReaderIndex(to: buffer.writerIndex)
-        }
-        return state
+    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> IRCLineEvent? {
+        if let event = try self.decode(buffer: &buffer) { return event }
+        // An unterminated last line was never a message; drop it.
+        buffer.moveReaderIndex(to: buffer.writerIndex)
+        return nil
     }
 
     /// What taking the next line out of the buffer did.

@@ -165,6 +165,25 @@ struct ServerRobustnessTests {
         }
     }
 
+    @Test func linesSplitAcrossRecordsOrSharingOneArriveWhole() async throws {
+        try await withTestServer { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            // One line in three TLS records, then three lines (and an empty one) in one.
+            for piece in ["PRIVMSG bob :spl", "it in thr", "ee\r\n"] {
+                try await alice.sendRaw(Array(piece.utf8))
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await alice.sendRaw(Array("PRIVMSG bob :one\r\n\r\nPRIVMSG bob :two\nPRIVMSG bob :three\r\n".utf8))
+            for text in ["split in three", "one", "two", "three"] {
+                // A one-word text needs no ':' on the wire.
+                try await bob.waitForLine {
+                    $0.hasPrefix(":alice!") && ($0.hasSuffix("PRIVMSG bob :\(text)") || $0.hasSuffix("PRIVMSG bob \(text)"))
+                }
+            }
+        }
+    }
+
     @Test func httpRequestIsAnsweredWithOneErrorLine() async throws {
         try await withTestServer { server in
             let client = try await server.connect("alice")

@@ -176,7 +176,6 @@ public final class ChatServer: Service, Sendable {
         return channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
             try sync.addHandler(TLSHandler(context: hub.tlsContext))
-            try sync.addHandler(ByteToMessageHandler(IRCLineDecoder()))
             try sync.addHandler(SessionHandler(hub: hub, address: address))
         }
     }
