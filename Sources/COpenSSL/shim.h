@@ -67,14 +67,18 @@ static inline int COpenSSL_SSL_get_ex_new_index(void) {
     return SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 }
 
-// MARK: memory BIOs
-
-static inline long COpenSSL_BIO_set_mem_eof_return(BIO *bio, int value) {
-    return BIO_set_mem_eof_return(bio, value);
-}
+// MARK: BIOs
 
 static inline long COpenSSL_BIO_get_mem_ptr(BIO *bio, BUF_MEM **buffer) {
     return BIO_get_mem_ptr(bio, buffer);
+}
+
+static inline void COpenSSL_BIO_clear_retry_flags(BIO *bio) {
+    BIO_clear_retry_flags(bio);
+}
+
+static inline void COpenSSL_BIO_set_retry_read(BIO *bio) {
+    BIO_set_retry_read(bio);
 }
 
 // MARK: memory and stacks

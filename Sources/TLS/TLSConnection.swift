@@ -1,9 +1,14 @@
 import COpenSSL
 import NIOCore
 
-/// One OpenSSL `SSL` object over a pair of memory BIOs: ciphertext goes in with ``feed(_:)``
-/// and comes out with ``takeOutput(allocator:)``; plaintext goes through ``write(_:)`` and
-/// ``read(into:)``.
+/// One OpenSSL `SSL` object over a BIO of `ByteBuffer`s: ciphertext goes in with
+/// ``feed(_:)`` and comes out with ``takeOutput()``; plaintext goes through
+/// ``write(_:)`` and ``read(into:)``.
+///
+/// The BIO (``ciphertextBIOMethod``) reads straight from the buffers NIO read, without
+/// copying them first, and writes into one `ByteBuffer` that goes to the socket as it is.
+/// A pair of memory BIOs would copy every byte once more each way, grow and zero its
+/// buffer by doubling for each flush, and keep that buffer while the connection idles.
 ///
 /// Owns the `SSL` and frees it in `deinit`. Not thread-safe: used only from its channel's
 /// event loop. Every OpenSSL call clears the thread's error queue first and drains it into
@@ -28,9 +33,12 @@ final class TLSConnection {
     /// OpenSSL marks the connection as in its handshake again.
     private var handshakeCompleted = false
 
-    /// A memory BIO that has grown past this many bytes is replaced once it is empty, so an
-    /// idle connection does not keep the buffers of its largest burst.
-    private static let retainedBufferLimit = 1024
+    /// Ciphertext from the peer that OpenSSL has not read yet; nil when there is none, so
+    /// an idle connection keeps no buffer.
+    private var input: ByteBuffer?
+    /// Ciphertext OpenSSL wrote, until ``takeOutput()``.
+    private var output: ByteBuffer?
+    private static let allocator = ByteBufferAllocator()
 
     /// The ex_data slot through which C callbacks find this object.
     static let exDataIndex: Int32 = COpenSSL_SSL_get_ex_new_index()
@@ -44,7 +52,6 @@ final class TLSConnection {
         }
         self.context = context
         self.ssl = ssl
-        SSL_set_bio(ssl, Self.makeBIO(), Self.makeBIO())
         switch context.role {
         case .server:
             SSL_set_accept_state(ssl)
@@ -54,19 +61,19 @@ final class TLSConnection {
                 try self.expectServer(named: serverName)
             }
         }
-        // Unretained: the SSL object is freed in deinit, and callbacks only run inside calls
-        // this object makes.
-        SSL_set_ex_data(ssl, Self.exDataIndex, Unmanaged.passUnretained(self).toOpaque())
+        // Unretained: the SSL object (and with it the BIO) is freed in deinit, and callbacks
+        // only run inside calls this object makes.
+        let unretained = Unmanaged.passUnretained(self).toOpaque()
+        SSL_set_ex_data(ssl, Self.exDataIndex, unretained)
+        guard let method = ciphertextBIOMethod, let bio = BIO_new(method) else {
+            throw TLSError(.handshakeFailed, "cannot create a TLS connection", openSSLErrors: OpenSSLErrorQueue.drain())
+        }
+        BIO_set_data(bio, unretained)
+        BIO_set_init(bio, 1)
+        SSL_set_bio(ssl, bio, bio)  // one BIO both ways: SSL_free frees it once
     }
 
     deinit { SSL_free(self.ssl) }
-
-    private static func makeBIO() -> OpaquePointer? {
-        let bio = BIO_new(BIO_s_mem())
-        // An empty memory BIO means "no data yet" (retry), not end of file.
-        if let bio { _ = COpenSSL_BIO_set_mem_eof_return(bio, -1) }
-        return bio
-    }
 
     private func expectServer(named name: String) throws(TLSError) {
         let isAddress = IPAddressText.isAddress(name)
@@ -86,17 +93,50 @@ final class TLSConnection {
 
     // MARK: operations
 
-    /// Hands ciphertext received from the peer to OpenSSL.
+    /// Hands ciphertext received from the peer to OpenSSL: kept as it is, without a copy,
+    /// unless an incomplete record from an earlier read is still waiting.
     func feed(_ buffer: ByteBuffer) {
-        buffer.withUnsafeReadableBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = BIO_write(SSL_get_rbio(self.ssl), bytes.baseAddress! + offset, Int32(bytes.count - offset))
-                guard written > 0 else { break }  // a memory BIO only fails when out of memory
-                offset += Int(written)
-            }
+        guard buffer.readableBytes > 0 else { return }
+        if var input = self.input {
+            self.input = nil  // unique, so appending does not copy it first
+            input.writeImmutableBuffer(buffer)
+            self.input = input
+        } else {
+            self.input = buffer
         }
     }
+
+    /// Moves an incomplete record waiting for the rest into a buffer of its own size, so
+    /// that the connection does not hold on to the whole buffer it was read into.
+    func compactInput() {
+        guard let input = self.input, input.capacity > 4 * input.readableBytes + 4096 else { return }
+        var compact = Self.allocator.buffer(capacity: input.readableBytes)
+        compact.writeImmutableBuffer(input)
+        self.input = compact
+    }
+
+    /// For OpenSSL's BIO reads: copies up to `space.count` bytes of waiting ciphertext.
+    fileprivate func readInput(into space: UnsafeMutableRawBufferPointer) -> Int {
+        guard var input = self.input else { return 0 }
+        let count = min(space.count, input.readableBytes)
+        input.withUnsafeReadableBytes { bytes in
+            space.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.prefix(count)))
+        }
+        input.moveReaderIndex(forwardBy: count)
+        self.input = input.readableBytes == 0 ? nil : input
+        return count
+    }
+
+    /// For OpenSSL's BIO writes: appends ciphertext to the output.
+    fileprivate func appendOutput(_ bytes: UnsafeRawBufferPointer) {
+        var output = self.output ?? Self.allocator.buffer(capacity: max(bytes.count, 1024))
+        self.output = nil
+        output.writeBytes(bytes)
+        self.output = output
+    }
+
+    fileprivate var pendingInput: Int { self.input?.readableBytes ?? 0 }
+    fileprivate var pendingOutput: Int { self.output?.readableBytes ?? 0 }
 
     /// Advances the handshake as far as the bytes fed so far allow.
     func handshake() -> Outcome<Void> {
@@ -133,6 +173,13 @@ final class TLSConnection {
 
     /// Encrypts all of `buffer`.
     func write(_ buffer: ByteBuffer) -> Outcome<Void> {
+        // Room for the records up front (each adds at most 32 bytes to up to 16 KiB of
+        // plaintext), so the output does not grow by doubling while OpenSSL writes it.
+        let expected = buffer.readableBytes + 32 * (buffer.readableBytes / 16_384 + 1)
+        var output = self.output ?? Self.allocator.buffer(capacity: 0)
+        self.output = nil
+        output.reserveCapacity(minimumWritableBytes: expected)
+        self.output = output
         var remaining = buffer
         while remaining.readableBytes > 0 {
             OpenSSLErrorQueue.clear()
@@ -158,41 +205,10 @@ final class TLSConnection {
     }
 
     /// Ciphertext waiting to be sent to the peer, if any.
-    func takeOutput(allocator: ByteBufferAllocator) -> ByteBuffer? {
-        guard let bio = SSL_get_wbio(self.ssl) else { return nil }
-        let pending = BIO_ctrl_pending(bio)
-        guard pending > 0 else { return nil }
-        var buffer = allocator.buffer(capacity: pending)
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { space in
-            Int(max(0, BIO_read(bio, space.baseAddress, Int32(pending))))
-        }
-        self.releaseIfLarge(bio, replace: { SSL_set0_wbio(self.ssl, $0) })
-        return buffer
-    }
-
-    /// Frees the input buffer if it grew large and is now empty.
-    func releaseIdleInput() {
-        guard let bio = SSL_get_rbio(self.ssl) else { return }
-        self.releaseIfLarge(bio, limit: Self.retainedBufferLimit, replace: { SSL_set0_rbio(self.ssl, $0) })
-    }
-
-    /// Frees both memory buffers once the handshake is done (when empty): they grew to the
-    /// size of its flights, which an idle connection should not keep.
-    func releaseHandshakeBuffers() {
-        if let bio = SSL_get_rbio(self.ssl) {
-            self.releaseIfLarge(bio, limit: 0, replace: { SSL_set0_rbio(self.ssl, $0) })
-        }
-        if let bio = SSL_get_wbio(self.ssl) {
-            self.releaseIfLarge(bio, limit: 0, replace: { SSL_set0_wbio(self.ssl, $0) })
-        }
-    }
-
-    private func releaseIfLarge(_ bio: OpaquePointer, limit: Int = retainedBufferLimit, replace: (OpaquePointer) -> Void) {
-        guard BIO_ctrl_pending(bio) == 0 else { return }
-        var memory: UnsafeMutablePointer<BUF_MEM>?
-        _ = COpenSSL_BIO_get_mem_ptr(bio, &memory)
-        guard let memory, memory.pointee.max > limit, let fresh = Self.makeBIO() else { return }
-        replace(fresh)  // frees the old BIO
+    func takeOutput() -> ByteBuffer? {
+        defer { self.output = nil }
+        guard let output = self.output, output.readableBytes > 0 else { return nil }
+        return output
     }
 
     // MARK: identity
@@ -340,6 +356,49 @@ let serverVerifyCallback: @convention(c) (Int32, OpaquePointer?) -> Int32 = { pr
 let clientCertificateVerifyCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = { store, _ in
     guard let store, let connection = TLSConnection.from(store: store) else { return 0 }
     return connection.verifyServer(store) ? 1 : 0
+}
+
+/// The BIO under every ``TLSConnection``: reads come from its input buffers, writes go to
+/// its output buffer. Created once; OpenSSL only reads it afterwards.
+nonisolated(unsafe) private let ciphertextBIOMethod: OpaquePointer? = {
+    guard let method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "SecureChat ByteBuffer") else { return nil }
+    _ = BIO_meth_set_read_ex(method) { bio, data, count, read in
+        guard let bio, let data, let connection = TLSConnection.from(bio: bio) else { return 0 }
+        COpenSSL_BIO_clear_retry_flags(bio)
+        let copied = connection.readInput(into: UnsafeMutableRawBufferPointer(start: data, count: count))
+        guard copied > 0 else {
+            // Nothing yet: "try again", not end of file.
+            COpenSSL_BIO_set_retry_read(bio)
+            return 0
+        }
+        read?.pointee = copied
+        return 1
+    }
+    _ = BIO_meth_set_write_ex(method) { bio, data, count, written in
+        guard let bio, let data, let connection = TLSConnection.from(bio: bio) else { return 0 }
+        COpenSSL_BIO_clear_retry_flags(bio)
+        connection.appendOutput(UnsafeRawBufferPointer(start: data, count: count))
+        written?.pointee = count
+        return 1
+    }
+    _ = BIO_meth_set_ctrl(method) { bio, command, _, _ in
+        guard let bio, let connection = TLSConnection.from(bio: bio) else { return 0 }
+        switch command {
+        case BIO_CTRL_FLUSH: return 1  // the handler sends the output after every call
+        case BIO_CTRL_PENDING: return Int(connection.pendingInput)
+        case BIO_CTRL_WPENDING: return Int(connection.pendingOutput)
+        default: return 0
+        }
+    }
+    return method
+}()
+
+extension TLSConnection {
+    /// The connection a BIO belongs to, from inside a BIO callback.
+    fileprivate static func from(bio: OpaquePointer) -> TLSConnection? {
+        guard let object = BIO_get_data(bio) else { return nil }
+        return Unmanaged<TLSConnection>.fromOpaque(object).takeUnretainedValue()
+    }
 }
 
 /// Recognises IPv4 and IPv6 address literals.

@@ -138,7 +138,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.connection.feed(buffer)
             self.readApplicationData(context: context)
         }
-        self.connection.releaseIdleInput()
+        self.connection.compactInput()
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {
@@ -179,7 +179,6 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             self.peerIdentity = identity
             self.state = .active
-            self.connection.releaseHandshakeBuffers()
             context.fireUserInboundEventTriggered(TLSEvent.handshakeCompleted(identity))
             // The event's receivers may have closed the channel.
             guard case .active = self.state else { return }
@@ -348,7 +347,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Writes and flushes whatever ciphertext OpenSSL produced.
     private func sendOutput(context: ChannelHandlerContext, promises: [EventLoopPromise<Void>] = []) {
-        guard let output = self.connection.takeOutput(allocator: context.channel.allocator) else {
+        guard let output = self.connection.takeOutput() else {
             promises.forEach { $0.succeed() }
             return
         }

@@ -71,6 +71,31 @@ struct TLSHandlerTests {
         #expect(pair.serverLog.receivedBytes == Array((0..<50).map { "r\($0);" }.joined().utf8))
     }
 
+    @Test func largeWriteSpansRecordsAndArrivesWhole() throws {
+        let pair = try self.makePair()
+        try pair.handshake()
+        let text = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        try pair.client.writeAndFlush(ByteBuffer(bytes: text)).wait()
+        let written = try pair.takeOutbound(from: pair.client)
+        #expect(written.count == 1)  // seven records, one socket write
+        try pair.server.writeInbound(ByteBuffer(bytes: self.bytes(written)))
+        #expect(pair.serverLog.receivedBytes == text)
+    }
+
+    @Test func partialRecordReadIntoALargeBufferIsKeptUntilTheRestArrives() throws {
+        let pair = try self.makePair()
+        try pair.handshake()
+        try pair.client.writeAndFlush(ByteBuffer(string: "hello")).wait()
+        let record = self.bytes(try pair.takeOutbound(from: pair.client))
+        // As NIO reads: the first bytes at the start of a large buffer.
+        var first = ByteBufferAllocator().buffer(capacity: 65_536)
+        first.writeBytes(record.prefix(3))
+        try pair.server.writeInbound(first)
+        #expect(pair.serverLog.receivedBytes.isEmpty)
+        try pair.server.writeInbound(ByteBuffer(bytes: record.dropFirst(3)))
+        #expect(pair.serverLog.receivedBytes == Array("hello".utf8))
+    }
+
     @Test func handshakeEndAndApplicationDataInTheSameRead() throws {
         let pair = try self.makePair()
         try pair.connect()
