@@ -97,9 +97,8 @@ final class TLSConnection {
     /// unless an incomplete record from an earlier read is still waiting.
     func feed(_ buffer: ByteBuffer) {
         guard buffer.readableBytes > 0 else { return }
-        if var input = self.input {
-            self.input = nil  // unique, so appending does not copy it first
-            input.writeImmutableBuffer(buffer)
+        if var input = self.input.take() {
+            input.writeImmutableBuffer(buffer)  // unique once taken: no copy first
             self.input = input
         } else {
             self.input = buffer
@@ -117,7 +116,7 @@ final class TLSConnection {
 
     /// For OpenSSL's BIO reads: copies up to `space.count` bytes of waiting ciphertext.
     fileprivate func readInput(into space: UnsafeMutableRawBufferPointer) -> Int {
-        guard var input = self.input else { return 0 }
+        guard var input = self.input.take() else { return 0 }
         let count = min(space.count, input.readableBytes)
         input.withUnsafeReadableBytes { bytes in
             space.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.prefix(count)))
@@ -129,9 +128,17 @@ final class TLSConnection {
 
     /// For OpenSSL's BIO writes: appends ciphertext to the output.
     fileprivate func appendOutput(_ bytes: UnsafeRawBufferPointer) {
-        var output = self.output ?? Self.allocator.buffer(capacity: max(bytes.count, 1024))
-        self.output = nil
+        // Taken out, so that the buffer is unique while it is written (no copy).
+        var output = self.output.take() ?? Self.allocator.buffer(capacity: max(bytes.count, 1024))
         output.writeBytes(bytes)
+        self.output = output
+    }
+
+    /// Makes room for `count` more bytes of output. In a function of its own, so that no
+    /// second reference to the buffer outlives it: the writes that follow would copy it.
+    private func reserveOutput(_ count: Int) {
+        var output = self.output.take() ?? Self.allocator.buffer(capacity: count)
+        output.reserveCapacity(minimumWritableBytes: count)
         self.output = output
     }
 
@@ -175,11 +182,7 @@ final class TLSConnection {
     func write(_ buffer: ByteBuffer) -> Outcome<Void> {
         // Room for the records up front (each adds at most 32 bytes to up to 16 KiB of
         // plaintext), so the output does not grow by doubling while OpenSSL writes it.
-        let expected = buffer.readableBytes + 32 * (buffer.readableBytes / 16_384 + 1)
-        var output = self.output ?? Self.allocator.buffer(capacity: 0)
-        self.output = nil
-        output.reserveCapacity(minimumWritableBytes: expected)
-        self.output = output
+        self.reserveOutput(buffer.readableBytes + 32 * (buffer.readableBytes / 16_384 + 1))
         var remaining = buffer
         while remaining.readableBytes > 0 {
             OpenSSLErrorQueue.clear()
