@@ -33,6 +33,9 @@ import Testing
         #expect(table[far] == "far")
         #expect(table.count == 6)
         #expect(Set(table.allValues) == ["user1", "user2", "user3", "user4", "user5", "far"])
+        var seen: [String] = []
+        table.forEach { seen.append(copy $0) }
+        #expect(Set(seen) == Set(table.allValues) && seen.count == 6)
         table[SessionID(1)] = nil
         table[far] = nil
         #expect(table[SessionID(1)] == nil)

@@ -104,7 +104,10 @@ extension HubState {
     func sendLusers(into replies: inout HubResponseBuffer) {
         var visible = 0
         var invisible = 0
-        for session in sessions.allValues where session.isRegistered {
+        // Runs at every registration: over thousands of sessions, copying each would cost
+        // more than the rest of the registration.
+        sessions.forEach { session in
+            guard session.isRegistered else { return }
             if session.isInvisible { invisible += 1 } else { visible += 1 }
         }
         replies.numeric(.RPL_LUSERCLIENT, "There are \(visible) users and \(invisible) invisible on 1 servers")

@@ -125,6 +125,17 @@ struct SessionTable<Value> {
         }
     }
 
+    /// Reads every value in place, in no particular order: no copy of each (a retain per
+    /// field), no array of them all.
+    func forEach(_ body: (borrowing Value) -> Void) {
+        self.values.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                if case .some(let value) = buffer[index] { body(value) }
+            }
+        }
+        for value in self.overflow.values { body(value) }
+    }
+
     /// Every value, in no particular order.
     var allValues: [Value] {
         self.values.compactMap { $0 } + self.overflow.values
