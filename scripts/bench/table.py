@@ -3,10 +3,15 @@
 
 One row per scenario and figure; one column per server, in the order they ran; then, for
 each peer, the ratio SecureChat / peer (for a "lower is better" figure, above 1 means
-SecureChat is worse).
+SecureChat is worse). A scenario run several times shows each figure's median, except
+lost, duplicated, reordered and failed (the worst run) and connections held (the worst).
 """
 import json
+import statistics
 import sys
+
+# Figures where one bad run must show, not be outvoted by good ones.
+WORST = {"lost": max, "duplicated": max, "reordered": max, "failed": max, "succeeded": min}
 
 FIGURES = {
     "handshake": [
@@ -57,6 +62,18 @@ def number(value):
     return str(value)
 
 
+def aggregate(key, lines):
+    """The figure over every run of a scenario: the median, or the worst for WORST keys."""
+    values = [line.get(key) for line in lines if line.get(key) is not None]
+    if not values:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return values[-1]
+    if key in WORST:
+        return WORST[key](values)
+    return statistics.median(values)
+
+
 def main(path):
     lines = [json.loads(line) for line in open(path) if line.strip()]
     servers = []
@@ -67,7 +84,7 @@ def main(path):
             continue
         if server not in servers:
             servers.append(server)
-        results[(scenario, server)] = line
+        results.setdefault((scenario, server), []).append(line)
     peers = [s for s in servers if s != "securechat"]
     header = ["scenario", "figure"] + servers + [f"securechat/{p}" for p in peers]
     rows = []
@@ -76,7 +93,7 @@ def main(path):
             continue
         for key, label, direction in figures:
             row = [scenario, label]
-            values = {s: results.get((scenario, s), {}).get(key) for s in servers}
+            values = {s: aggregate(key, results.get((scenario, s), [])) for s in servers}
             row += [number(values[s]) for s in servers]
             for peer in peers:
                 ours, theirs = values.get("securechat"), values.get(peer)
@@ -85,13 +102,16 @@ def main(path):
             rows.append(row)
         notes = []
         for s in servers:
-            line = results.get((scenario, s), {})
-            if line.get("generator_saturated"):
+            lines = results.get((scenario, s), [])
+            if len(lines) > 1:
+                notes.append(f"{s}: median of {len(lines)} runs")
+            if any(line.get("generator_saturated") for line in lines):
                 notes.append(f"{s}: generator saturated")
-            if line.get("timed_out"):
+            if any(line.get("timed_out") for line in lines):
                 notes.append(f"{s}: timed out")
-            if line.get("error") or line.get("first_error"):
-                notes.append(f"{s}: {line.get('error') or line.get('first_error')}"[:120])
+            for line in lines:
+                if line.get("error") or line.get("first_error"):
+                    notes.append(f"{s}: {line.get('error') or line.get('first_error')}"[:120])
         for note in notes:
             rows.append([scenario, "note: " + note] + [""] * (len(header) - 2))
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
