@@ -43,7 +43,7 @@ private struct Parser {
     }
 
     mutating func parse() throws(IRCParseError) -> IRCMessage {
-        if let offset = bytes.firstIndex(where: \.isLineBreakOrNUL) {
+        if let offset = bytes.offsetOfLineBreakOrNUL() {
             throw IRCParseError(
                 .containsControlCharacter,
                 reason: "byte 0x\(String(bytes[offset], radix: 16)) at offset \(offset); "

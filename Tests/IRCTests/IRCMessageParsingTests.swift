@@ -203,6 +203,23 @@ struct IRCMessageParsingTests {
         #expect(error.description.contains("'12'"))
     }
 
+    @Test func otherControlBytesAreKeptOnlyNULCRAndLFAreRefused() throws {
+        // CTCP's \u{1}, tab, vertical tab, form feed, bell and color codes are text.
+        let text = "\u{1}ACTION\tw\u{B}a\u{C}v\u{7}e\u{3}4s\u{1}"
+        #expect(try IRCMessage(parsing: Array("PRIVMSG #a :\(text)".utf8)).params == ["#a", text])
+        for (offset, byte) in [(14, UInt8(0)), (12, 10), (20, 13)] {
+            var line = Array("PRIVMSG #a :0123456789".utf8)
+            line.insert(byte, at: offset)
+            do {
+                _ = try IRCMessage(parsing: line)
+                Issue.record("byte \(byte) at offset \(offset) was accepted")
+            } catch {
+                #expect(error.code == .containsControlCharacter)
+                #expect(error.reason.contains("at offset \(offset)"))
+            }
+        }
+    }
+
     @Test func invalidUTF8IsReplacedNotRefused() throws {
         let message = try IRCMessage(parsing: Array("PRIVMSG #a :x".utf8) + [0xFF])
         #expect(message.params == ["#a", "x\u{FFFD}"])
