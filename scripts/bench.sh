@@ -5,7 +5,7 @@
 #   scripts/bench.sh            # default sizes, about 10 minutes
 #   scripts/bench.sh --quick    # small sizes, about 2 minutes
 #   scripts/bench.sh --servers "securechat inspircd"   # a subset
-#   scripts/bench.sh --repeat 5  # fanout and privmsg 5 times each (default 3)
+#   scripts/bench.sh --repeat 5  # fanout and privmsg 5 times each (default 3; --quick: 1)
 #
 # Steps: builds securechat-bench and securechat-server (release); writes a CA, a server
 # certificate (ECDSA P-256, SAN localhost/127.0.0.1) and one client certificate per user
@@ -42,8 +42,9 @@
 #     use --window 3 (the others 32), which the JSON records.
 #
 # fanout and privmsg take seconds and one run of them moves by about 20 %: each runs
-# --repeat times (a fresh server each time) and the table shows each figure's median;
-# lost, duplicated and reordered show the worst run. handshake and hold run once.
+# --repeat times (default 3, with --quick 1; a fresh server each time) and the table
+# shows each figure's median, and the worst run for lost, duplicated and reordered.
+# handshake and hold run once.
 #
 # Figures are printed, never judged. Each JSON line says whether the generator itself
 # used more than 90 % of a core (generator_saturated): the machine is shared by the
@@ -52,7 +53,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 quick=0
-repeat=3
+repeat=
 servers="securechat inspircd ngircd"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -69,6 +70,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ $quick = 1 ]; then
+    repeat=${repeat:-1}  # --quick keeps to its two minutes
     hs_c=16; hs_t=3
     hold_n=1000
     fan_m=50; fan_s=5; fan_k=1000
@@ -80,6 +82,7 @@ else
     fan_m=100; fan_s=10; fan_k=1000
     pm_p=100; pm_k=1000
     timeout=60
+    repeat=${repeat:-3}
 fi
 # The generator gets one event-loop thread fewer than there are cores: every server under
 # test runs its clients on one event loop, and on a small machine a generator thread per
