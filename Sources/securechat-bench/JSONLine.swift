@@ -26,18 +26,13 @@ struct JSONLine {
         "{" + self.keys.map { "\(JSONLine.quote($0)):\(self.values[$0] ?? "null")" }.joined(separator: ",") + "}"
     }
 
-    static func quote(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+    /// A JSON string literal, escaped by Foundation's encoder.
+    static func quote(_ text: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        // Encoding a String cannot fail; the fallback only keeps the output valid JSON.
+        guard let data = try? encoder.encode(text), let literal = String(data: data, encoding: .utf8) else { return "\"\"" }
+        return literal
     }
 }
 

@@ -126,4 +126,15 @@ import Testing
             JSONLine.encode(message)
                 == #"{"time":"2026-01-02T03:04:05.000Z","room":null,"from":"bob","text":"say \"hi\"\n✅","private":true}"#)
     }
+
+    @Test func jsonLineEscapesControlBytesAndKeepsSlashes() throws {
+        let text = "\u{1}ACTION waves\u{1} at a/b\\c\r\t"
+        let message = ChatMessage(time: Self.time, room: "#ops", from: "bob", to: "#ops", text: text, isOwnEcho: false)
+        let line = JSONLine.encode(message)
+        #expect(line.contains(#""text":"\u0001ACTION waves\u0001 at a/b\\c\r\t""#))
+        // What a JSON reader makes of it is the text itself.
+        let decoded = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        #expect(decoded?["text"] as? String == text)
+        #expect(decoded?["room"] as? String == "#ops")
+    }
 }

@@ -13,6 +13,19 @@ import sys
 # Figures where one bad run must show, not be outvoted by good ones.
 WORST = {"lost": max, "duplicated": max, "reordered": max, "failed": max, "succeeded": min}
 
+# fanout and privmsg report the same figures about their deliveries.
+DELIVERY_FIGURES = [
+    ("deliveries_per_second", "deliveries/s", "higher"),
+    ("latency_us_p50", "latency p50 µs", "lower"),
+    ("latency_us_p99", "latency p99 µs", "lower"),
+    ("latency_us_max", "latency max µs", "lower"),
+    ("server_cpu_ns_per_delivery", "server CPU ns/delivery", "lower"),
+    ("lost", "lost", "lower"),
+    ("duplicated", "duplicated", "lower"),
+    ("reordered", "reordered", "lower"),
+    ("window", "window", None),
+]
+
 FIGURES = {
     "handshake": [
         ("handshakes_per_second", "handshakes/s", "higher"),
@@ -27,28 +40,8 @@ FIGURES = {
         ("server_cpu_us_per_connection", "server CPU µs/connection", "lower"),
         ("connect_all_seconds", "time to connect all s", "lower"),
     ],
-    "fanout": [
-        ("deliveries_per_second", "deliveries/s", "higher"),
-        ("latency_us_p50", "latency p50 µs", "lower"),
-        ("latency_us_p99", "latency p99 µs", "lower"),
-        ("latency_us_max", "latency max µs", "lower"),
-        ("server_cpu_ns_per_delivery", "server CPU ns/delivery", "lower"),
-        ("lost", "lost", "lower"),
-        ("duplicated", "duplicated", "lower"),
-        ("reordered", "reordered", "lower"),
-        ("window", "window", None),
-    ],
-    "privmsg": [
-        ("deliveries_per_second", "deliveries/s", "higher"),
-        ("latency_us_p50", "latency p50 µs", "lower"),
-        ("latency_us_p99", "latency p99 µs", "lower"),
-        ("latency_us_max", "latency max µs", "lower"),
-        ("server_cpu_ns_per_delivery", "server CPU ns/delivery", "lower"),
-        ("lost", "lost", "lower"),
-        ("duplicated", "duplicated", "lower"),
-        ("reordered", "reordered", "lower"),
-        ("window", "window", None),
-    ],
+    "fanout": DELIVERY_FIGURES,
+    "privmsg": DELIVERY_FIGURES,
 }
 
 
