@@ -151,10 +151,12 @@ setup() {
 for pair in qw:QW er:ER lo:LO xx:XX; do setup "${pair%%:*}" "${pair##*:}"; done
 
 echo "==> QW, ER and LO listen"
+declare -A tailpid
 for pair in qw:QW er:ER lo:LO; do
     h="${pair%%:*}" nick="${pair##*:}"
     XDG_CONFIG_HOME="$work/home-$nick" ip netns exec "$tag-$h" "$bin/securechat" tail >"$work/tail-$nick.jsonl" 2>"$work/tail-$nick.err" &
     pids+=("$!")
+    tailpid[$nick]=$!
 done
 sleep 2
 
@@ -193,7 +195,15 @@ for _ in $(seq 1 20); do
     sleep 0.1
 done
 check "ER was disconnected within two seconds" test "$removed" = yes
-check "ER's listening client stopped and said why" grep -q "no longer accepts your certificate" "$work/tail-ER.err"
+# The hub's log line comes before the client has read the ERROR and written its
+# own message, so wait (up to five seconds) for ER's listener to exit.
+stopped=no
+for _ in $(seq 1 50); do
+    if ! kill -0 "${tailpid[ER]}" 2>/dev/null; then stopped=yes; break; fi
+    sleep 0.1
+done
+check "ER's listening client stopped" test "$stopped" = yes
+check "ER's listening client said why" grep -q "no longer accepts your certificate" "$work/tail-ER.err"
 set +e
 client er ER send --nick ER-send --to '#lobby' "am I still here?" >/dev/null 2>&1
 er_status=$?
