@@ -188,8 +188,6 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .closed:
             self.fail(TLSError(.handshakeFailed, "the peer closed the connection during the TLS handshake"), context: context)
         case .failed(let error):
-            // Send OpenSSL's alert so the peer learns why, then close.
-            self.sendOutput(context: context)
             self.fail(error, context: context)
         }
     }
@@ -378,6 +376,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: failure
 
     /// Reports `error` once and closes the channel.
+    /// Sends the alert OpenSSL wrote for `error`, if any, so the peer learns why (RFC 8446
+    /// §5.2: a record that fails to decrypt ends with bad_record_mac), then closes.
     private func fail(_ error: TLSError, context: ChannelHandlerContext) {
         let closing: EventLoopPromise<Void>?
         switch self.state {
@@ -389,6 +389,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             closing = nil
         }
         self.state = .closed
+        self.sendOutput(context: context)
         self.cancelTimers()
         self.failPendingWrites(with: error)
         context.fireErrorCaught(error)

@@ -249,6 +249,12 @@ struct TLSHandlerTests {
         try pair.server.writeInbound(Self.corruptRecord)
         #expect(pair.serverLog.firstTLSError?.code == .protocolError)
         #expect(!pair.server.isActive)
+        // The server told the client why before it closed: a bad_record_mac alert.
+        let alert = try pair.takeOutbound(from: pair.server)
+        #expect(!alert.isEmpty)
+        for buffer in alert { try pair.client.writeInbound(buffer) }
+        let clientError = try #require(pair.clientLog.firstTLSError)
+        #expect("\(clientError)".contains("bad record mac"))
     }
 
     @Test func writesAfterCloseFail() throws {
