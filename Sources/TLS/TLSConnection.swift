@@ -93,8 +93,11 @@ final class TLSConnection {
 
     // MARK: operations
 
-    /// Hands ciphertext received from the peer to OpenSSL: kept as it is, without a copy,
-    /// unless an incomplete record from an earlier read is still waiting.
+    /// Hands ciphertext received from the peer to OpenSSL: kept as it is, without a copy.
+    ///
+    /// OpenSSL reads all of it before it asks for more: an incomplete record is copied into
+    /// its own read buffer, so the buffer NIO read into is not held while the rest is on its
+    /// way. Bytes are left here only after a failure or the peer's close_notify.
     func feed(_ buffer: ByteBuffer) {
         guard buffer.readableBytes > 0 else { return }
         if var input = self.input.take() {
@@ -103,15 +106,6 @@ final class TLSConnection {
         } else {
             self.input = buffer
         }
-    }
-
-    /// Moves an incomplete record waiting for the rest into a buffer of its own size, so
-    /// that the connection does not hold on to the whole buffer it was read into.
-    func compactInput() {
-        guard let input = self.input, input.capacity > 4 * input.readableBytes + 4096 else { return }
-        var compact = Self.allocator.buffer(capacity: input.readableBytes)
-        compact.writeImmutableBuffer(input)
-        self.input = compact
     }
 
     /// For OpenSSL's BIO reads: copies up to `space.count` bytes of waiting ciphertext.
@@ -178,7 +172,11 @@ final class TLSConnection {
         }
     }
 
-    /// Encrypts all of `buffer`.
+    /// Encrypts all of `buffer`: `.complete` or `.failed`, never `.incomplete`.
+    ///
+    /// The BIO takes every byte OpenSSL writes and renegotiation is off, so OpenSSL has no
+    /// reason to stop part-way; if it ever asked to, the rest would be lost while the write
+    /// looked done, so that is a failure.
     func write(_ buffer: ByteBuffer) -> Outcome<Void> {
         // Room for the records up front (each adds at most 32 bytes to up to 16 KiB of
         // plaintext), so the output does not grow by doubling while OpenSSL writes it.
@@ -190,7 +188,14 @@ final class TLSConnection {
             let status = remaining.withUnsafeReadableBytes { bytes in
                 SSL_write_ex(self.ssl, bytes.baseAddress, bytes.count, &written)
             }
-            guard status == 1 else { return self.outcome(of: status) }
+            guard status == 1 else {
+                switch self.outcome(of: status) as Outcome<Void> {
+                case .incomplete:
+                    return .failed(TLSError(.protocolError, "OpenSSL stopped part-way through a write"))
+                case let outcome:
+                    return outcome
+                }
+            }
             remaining.moveReaderIndex(forwardBy: written)
         }
         return .complete(())

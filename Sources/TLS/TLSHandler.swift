@@ -138,7 +138,6 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.connection.feed(buffer)
             self.readApplicationData(context: context)
         }
-        self.connection.compactInput()
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {

@@ -82,7 +82,9 @@ struct TLSHandlerTests {
         #expect(pair.serverLog.receivedBytes == text)
     }
 
-    @Test func partialRecordReadIntoALargeBufferIsKeptUntilTheRestArrives() throws {
+    /// OpenSSL copies the partial record into its own read buffer and asks for more; the
+    /// rest completes it.
+    @Test func partialRecordReadIntoALargeBufferIsDeliveredWhenTheRestArrives() throws {
         let pair = try self.makePair()
         try pair.handshake()
         try pair.client.writeAndFlush(ByteBuffer(string: "hello")).wait()
