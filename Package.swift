@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "IRCTests",
             dependencies: [
-                "IRC",
+                "IRC", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -1,5 +1,6 @@
 import IRC
 import NIOCore
+import TestSupport
 import Testing
 
 /// A message and its exact wire form (without `\r\n`).
@@ -89,23 +90,6 @@ struct IRCMessageWritingTests {
             #expect(buffer.readableBytesView.elementsEqual("\r\n".utf8))
             #expect(try IRCMessage(parsing: wire) == message)
         }
-    }
-}
-
-/// A small deterministic generator so a failure reproduces from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
