@@ -1,4 +1,5 @@
 @testable import ChatServer
+import TestSupport
 import Testing
 
 @Suite struct SessionTableTests {
@@ -77,5 +78,64 @@ import Testing
         clear(&table[id])
         #expect(table[id] == nil)
         #expect(table.count == 0)
+    }
+
+    /// With an ID on the side, a new ID whose own slot is free goes to that slot only: once
+    /// in `forEach`, and gone for good when removed.
+    @Test func aNewIDIsStoredOnceWhileAnotherIsOnTheSide() {
+        var table = SessionTable<String>()
+        table[SessionID(1, slot: 0)] = "alice"
+        table[SessionID(2, slot: 0)] = "bob"  // slot 0 is taken: on the side
+        let carol = SessionID(3, slot: 1)
+        table[carol] = "carol v1"
+        table[carol] = "carol v2"
+        var seen: [String] = []
+        table.forEach { seen.append(copy $0) }
+        #expect(seen.sorted() == ["alice", "bob", "carol v2"])
+        #expect(table.count == 3)
+        #expect(table.removeValue(forKey: carol) == "carol v2")
+        #expect(table[carol] == nil)
+        #expect(!table.contains(carol))
+        #expect(table.count == 2)
+    }
+
+    /// Random inserts, removals and changes, through every entry point, give the same
+    /// contents as a dictionary: slots, reused slots, shared slots and far-off IDs mixed.
+    @Test(arguments: 0..<20) func behavesLikeADictionary(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        var table = SessionTable<Int>()
+        var model: [SessionID: Int] = [:]
+        var ids: [SessionID] = []
+        for step in 0..<500 {
+            let operation = Int(random.next() % 8)
+            if operation < 2 || ids.isEmpty {
+                let slot = random.next() % 2 == 0 ? Int(random.next() % 8) : Int(random.next() % 3_000) - 3
+                let id = SessionID(UInt64(ids.count + 1), slot: slot)
+                ids.append(id)
+                table[id] = step
+                model[id] = step
+            } else {
+                let id = ids[Int(random.next() % UInt64(ids.count))]
+                switch operation {
+                case 2: #expect(table.removeValue(forKey: id) == model.removeValue(forKey: id))
+                case 3: table[id] = nil; model[id] = nil
+                case 4: table[id]? += 1; model[id]? += 1
+                case 5: table.update(id) { $0 += 7 }; model[id]? += 7
+                case 6: table[id] = step; model[id] = step
+                default:
+                    func clear(_ value: inout Int?) { value = nil }
+                    clear(&table[id])
+                    model[id] = nil
+                }
+            }
+            var values: [Int] = []
+            table.forEach { values.append($0) }
+            let agrees = table.count == model.count && values.sorted() == model.values.sorted()
+                && ids.allSatisfy { table[$0] == model[$0] && table.read($0, { $0 }) == model[$0] && table.contains($0) == (model[$0] != nil) }
+            guard agrees else {
+                Issue.record("seed \(seed), step \(step): the table and the dictionary differ")
+                return
+            }
+        }
     }
 }

@@ -108,7 +108,12 @@ struct SessionTable<Value> {
             self.values[index] = value
             return
         }
-        if !self.overflow.isEmpty, self.overflow.updateValue(value, forKey: id) != nil { return }
+        // Only an ID already on the side is replaced there (`updateValue` would add a new
+        // one, storing it twice once it also took its free slot below).
+        if !self.overflow.isEmpty, let index = self.overflow.index(forKey: id) {
+            self.overflow.values[index] = value
+            return
+        }
         self.count += 1
         let slot = id.slot
         if slot >= 0, slot < self.ids.count, self.ids[slot] == nil {
