@@ -146,6 +146,22 @@ struct ServerRobustnessTests {
         }
     }
 
+    /// The ping timer measures silence: a client typing a long line slowly is not pinged.
+    @Test func anyBytesDeferThePing() async throws {
+        try await withTestServer(configure: {
+            $0.limits.pingInterval = .seconds(1)
+            $0.limits.pingTimeout = .seconds(1)
+        }) { server in
+            let alice = try await server.login("alice")
+            for _ in 0..<8 {
+                try await alice.sendRaw(Array("x".utf8))
+                try await Task.sleep(for: .milliseconds(400))
+            }
+            #expect(!alice.hasLine { $0.hasPrefix("PING") })
+            #expect(!alice.log.isInactive)
+        }
+    }
+
     @Test func tooManyLinesBeforeRegistrationDisconnects() async throws {
         try await withTestServer(configure: { $0.limits.maxLinesBeforeRegistration = 5 }) { server in
             let alice = try await server.connect("alice")

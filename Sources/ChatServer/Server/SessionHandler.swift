@@ -91,6 +91,8 @@ final class SessionHandler: ChannelInboundHandler {
         guard self.id != nil, !self.isClosing else { return }
         // The lines of one read arrived together: one clock reading serves them all.
         let now = NIODeadline.now()
+        // Any bytes the client sends, even part of a line or an empty one, show that it is
+        // there: the ping timer measures silence, not chat.
         self.lastActivity = now
         self.pingSentAt = nil
         let processor = self.lineProcessor ?? NIOSingleStepByteToMessageProcessor(IRCLineDecoder())
