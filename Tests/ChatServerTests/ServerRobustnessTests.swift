@@ -121,10 +121,7 @@ struct ServerRobustnessTests {
     }
 
     @Test func silentClientIsPingedThenDisconnected() async throws {
-        try await withTestServer(configure: {
-            $0.limits.pingInterval = .seconds(1)
-            $0.limits.pingTimeout = .seconds(1)
-        }) { server in
+        try await withTestServer(configure: Self.fastPings) { server in
             let alice = try await server.login("alice")
             try await alice.waitFor("PING", timeout: .seconds(5))
             let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
@@ -133,10 +130,7 @@ struct ServerRobustnessTests {
     }
 
     @Test func answeringPingsKeepsTheConnection() async throws {
-        try await withTestServer(configure: {
-            $0.limits.pingInterval = .seconds(1)
-            $0.limits.pingTimeout = .seconds(1)
-        }) { server in
+        try await withTestServer(configure: Self.fastPings) { server in
             let alice = try await server.login("alice")
             for _ in 0..<2 {
                 let ping = try await alice.waitFor("PING", timeout: .seconds(5))
@@ -148,10 +142,7 @@ struct ServerRobustnessTests {
 
     /// The ping timer measures silence: a client typing a long line slowly is not pinged.
     @Test func anyBytesDeferThePing() async throws {
-        try await withTestServer(configure: {
-            $0.limits.pingInterval = .seconds(1)
-            $0.limits.pingTimeout = .seconds(1)
-        }) { server in
+        try await withTestServer(configure: Self.fastPings) { server in
             let alice = try await server.login("alice")
             for _ in 0..<8 {
                 try await alice.sendRaw(Array("x".utf8))
@@ -242,6 +233,12 @@ struct ServerRobustnessTests {
     // MARK: helpers
 
     /// Flood control letting `burst` lines through at once, then `rate` per second.
+    /// PING after one second of silence, and disconnect one second later.
+    static func fastPings(_ configuration: inout ServerConfiguration) {
+        configuration.limits.pingInterval = .seconds(1)
+        configuration.limits.pingTimeout = .seconds(1)
+    }
+
     static func flood(
         burst: Int,
         rate: Double,
