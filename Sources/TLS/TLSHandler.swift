@@ -374,9 +374,9 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: failure
 
-    /// Reports `error` once and closes the channel.
-    /// Sends the alert OpenSSL wrote for `error`, if any, so the peer learns why (RFC 8446
-    /// §5.2: a record that fails to decrypt ends with bad_record_mac), then closes.
+    /// Reports `error` once and closes the channel, after sending the alert OpenSSL wrote
+    /// for it, if any, so the peer learns why (RFC 8446 §5.2: a record that fails to decrypt
+    /// ends with bad_record_mac).
     private func fail(_ error: TLSError, context: ChannelHandlerContext) {
         let closing: EventLoopPromise<Void>?
         switch self.state {
