@@ -1,6 +1,7 @@
 import ChatServer
 import Foundation
 import IRC
+import NIOCore
 import TLS
 import Testing
 
@@ -19,7 +20,7 @@ struct HubHarness {
     private(set) var registrations: [HubOutput] = []
     /// What the last event returned, unchanged.
     private(set) var lastOutputs: [HubOutput] = []
-    private var nextSession: UInt64 = 1
+    private var nextSeed: UInt8 = 1
 
     init(_ configuration: HubConfiguration = HubConfiguration(created: HubHarness.epoch)) {
         hub = HubState(configuration: configuration)
@@ -39,10 +40,10 @@ struct HubHarness {
 
     /// Connects a new session whose certificate is bound to `bound`.
     mutating func connect(bound: [String], host: String = "192.0.2.1", notAfter: Date? = nil) -> SessionID {
-        let session = SessionID(nextSession)
-        nextSession += 1
-        let identity = Self.identity(bound: bound, host: host, notAfter: notAfter, seed: UInt8(truncatingIfNeeded: session.rawValue))
-        record(hub.connect(session, identity: identity, now: now))
+        let identity = Self.identity(bound: bound, host: host, notAfter: notAfter, seed: nextSeed)
+        nextSeed &+= 1
+        let (session, outputs) = hub.connect(identity: identity, now: now)
+        record(outputs)
         return session
     }
 
@@ -72,6 +73,33 @@ struct HubHarness {
             return
         }
         record(hub.handle(message, from: session, now: now))
+    }
+
+    /// Hands `bytes` to the hub as one line the transport cut (no line ending).
+    mutating func receive(line bytes: [UInt8], from session: SessionID) {
+        record(hub.receive(.line(ByteBuffer(bytes: bytes)), from: session, now: now))
+    }
+
+    /// Tells the hub the transport dropped an over-long line.
+    mutating func receiveTooLong(from session: SessionID) {
+        record(hub.receive(.tooLong, from: session, now: now))
+    }
+
+    /// The transport closes the session (a timeout, flood, a full send queue).
+    mutating func close(_ session: SessionID, reason: String) {
+        record(hub.close(session, reason: reason, now: now))
+    }
+
+    mutating func revoke(_ session: SessionID, reason: String) {
+        record(hub.revoke(session, reason: reason, now: now))
+    }
+
+    mutating func disallow(_ session: SessionID) {
+        record(hub.disallow(session, now: now))
+    }
+
+    mutating func ping(_ session: SessionID) {
+        record(hub.ping(session))
     }
 
     mutating func disconnect(_ session: SessionID, reason: String) {
@@ -120,7 +148,7 @@ struct HubHarness {
                 for recipient in recipients {
                     received[recipient, default: []].append(line)
                 }
-            case .close(let session, let reason):
+            case .close(let session, _, let reason):
                 closed[session] = reason
             case .registered:
                 registrations.append(output)

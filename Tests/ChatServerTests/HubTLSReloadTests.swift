@@ -32,7 +32,7 @@ struct HubTLSReloadTests {
         )
         let tls = try pair.server.pipeline.syncOperations.handler(type: TLSHandler.self)
         try pair.server.pipeline.syncOperations.addHandlers(
-            [ByteToMessageHandler(IRCLineDecoder()), SessionHandler(hub: hub, address: "192.0.2.1")],
+            [SessionHandler(hub: hub, address: "192.0.2.1")],
             position: .after(tls)
         )
 
@@ -44,13 +44,14 @@ struct HubTLSReloadTests {
         #expect(pair.clientLog.peerIdentity != nil)
 
         let crl = try self.pki.ca.writeCRL(revoking: [try self.pki.client("alice")])
-        #expect(hub.reloadTLS(try self.pki.serverContext(crl: crl), handlers: { $0.tlsHandler }) == 0)
+        #expect(hub.reloadTLS(try self.pki.serverContext(crl: crl)) == 0)
         try Self.deliver(from: pair.client, to: pair.server, in: pair)
         try pair.interact()
 
         #expect(hub.sessionCount == 0)
         let received = String(decoding: pair.clientLog.receivedBytes, as: UTF8.self)
-        #expect(received.hasPrefix("ERROR :Closing link: "))
+        #expect(received.hasPrefix(":securechat.local FAIL * CERT_REVOKED "))
+        #expect(received.contains("\r\nERROR :Closing link: "))
         #expect(received.contains("certificate revoked"))
     }
 

@@ -87,8 +87,13 @@ public struct Allowlist: Sendable {
     /// certificate's common name is a valid nickname, otherwise `NICK sha256:hex` with the
     /// literal placeholder `NICK` to replace.
     public static func suggestedLine(for certificate: CertificateInfo) -> String {
-        let nick = certificate.commonName.flatMap { IRCName.isValidNickname($0) ? $0 : nil } ?? "NICK"
-        return "\(nick) \(certificate.fingerprint.description)"
+        self.suggestedLine(commonName: certificate.commonName, fingerprint: certificate.fingerprint)
+    }
+
+    /// ``suggestedLine(for:)`` from the certificate's common name and fingerprint.
+    static func suggestedLine(commonName: String?, fingerprint: Fingerprint) -> String {
+        let nick = commonName.flatMap { IRCName.isValidNickname($0) ? $0 : nil } ?? "NICK"
+        return "\(nick) \(fingerprint.description)"
     }
 
     private static func distinctNicks(_ entries: [Entry]) -> [String] {

@@ -26,7 +26,7 @@ struct ChatChannel: Sendable {
     private(set) var operators: Set<SessionID> = []
     /// The members grouped for delivery (``HubState/deliveryGroups(ofChannel:)``); nil
     /// until needed and again after any change of membership or of a member's capabilities.
-    var deliveryGroups: [[SessionID]]?
+    var deliveryGroups: DeliveryGroups?
 
     init(name: String, createdAt: Date, isDefault: Bool) {
         self.name = name

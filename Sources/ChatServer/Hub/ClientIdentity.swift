@@ -4,7 +4,8 @@ import TLS
 /// Who a connection is, established by TLS and the allowlist before the hub sees it.
 ///
 /// The hub trusts every field: the certificate was verified and the allowlist
-/// consulted before ``HubState/connect(_:identity:now:)`` is called.
+/// consulted before ``HubState/connect(identity:now:)`` is called; an identity with no
+/// bound nicks is refused there.
 public struct ClientIdentity: Sendable, Hashable {
     /// SHA-256 of the client certificate (shown to its owner in WHOIS, RPL_WHOISCERTFP).
     public var certificateFingerprint: Fingerprint
@@ -14,7 +15,8 @@ public struct ClientIdentity: Sendable, Hashable {
     public var commonName: String?
     /// When the certificate stops being valid; the hub warns at registration when this is near.
     public var certificateNotAfter: Date
-    /// Nicks the allowlist binds to this certificate, file order; the first is the account. Never empty.
+    /// Nicks the allowlist binds to this certificate, file order; the first is the account.
+    /// Empty when no line admits it.
     public var boundNicks: [String]
     /// The peer's IP address, used as the host part of its prefix (nick!user@host) and in WHOIS.
     public var host: String
@@ -33,5 +35,10 @@ public struct ClientIdentity: Sendable, Hashable {
         self.certificateNotAfter = certificateNotAfter
         self.boundNicks = boundNicks
         self.host = host
+    }
+
+    /// The allowlist line that would admit this certificate.
+    var suggestedAllowlistLine: String {
+        Allowlist.suggestedLine(commonName: commonName, fingerprint: certificateFingerprint)
     }
 }

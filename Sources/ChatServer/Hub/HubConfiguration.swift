@@ -26,6 +26,8 @@ public struct HubConfiguration: Sendable {
     public var topicLength: Int
     /// TARGMAX for PRIVMSG, NOTICE (and TAGMSG): targets in one command.
     public var maxTargets: Int
+    /// Lines a session may send before it registers; one more closes it.
+    public var maxLinesBeforeRegistration: Int
 
     public init(
         serverName: String = "securechat.local",
@@ -37,7 +39,8 @@ public struct HubConfiguration: Sendable {
         expiryWarningDays: Int = 14,
         maxChannelsPerUser: Int = 50,
         topicLength: Int = 390,
-        maxTargets: Int = 4
+        maxTargets: Int = 4,
+        maxLinesBeforeRegistration: Int = 1024
     ) {
         self.serverName = serverName
         self.networkName = networkName
@@ -49,5 +52,6 @@ public struct HubConfiguration: Sendable {
         self.maxChannelsPerUser = maxChannelsPerUser
         self.topicLength = topicLength
         self.maxTargets = maxTargets
+        self.maxLinesBeforeRegistration = maxLinesBeforeRegistration
     }
 }

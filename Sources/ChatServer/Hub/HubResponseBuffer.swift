@@ -27,6 +27,11 @@ struct HubResponseBuffer {
         reply(IRCMessage(source: server, command: "NOTICE", params: [target, text]))
     }
 
+    /// Appends a standard reply, `FAIL <command> <code> :<text>`, for the session.
+    mutating func fail(_ command: String, _ code: IRCFailCode, _ text: String) {
+        reply(IRCMessage(source: server, command: "FAIL", params: [command, code.rawValue, text]))
+    }
+
     /// Appends `message` for the session itself.
     mutating func reply(_ message: IRCMessage) {
         outputs.append(.send(message, to: [session]))

@@ -20,6 +20,8 @@ struct HubSession: Sendable {
     var user: String? { didSet { refreshSource() } }
     var realname = ""
     var isRegistered = false
+    /// Lines received while not registered, against `maxLinesBeforeRegistration`.
+    var linesBeforeRegistration = 0
     /// An unbound nick was refused before registration; the next one gets the account nick.
     var hasRefusedNick = false
     /// `CAP LS` or `CAP REQ` before registration holds it until `CAP END`.

@@ -39,7 +39,7 @@ extension HubState {
         sessions[session]?.channels.append(key)
 
         let announcement = IRCMessage(source: client.source, command: "JOIN", params: [channel.name])
-        deliver(announcement, to: channel.members, now: now, into: &replies)
+        deliver(announcement, to: deliveryGroups(of: channel.members), now: now, into: &replies)
         if let topic = channel.topic {
             replies.numeric(.RPL_TOPIC, channel.name, topic.text)
             replies.numeric(.RPL_TOPICWHOTIME, channel.name, topic.setBy, Self.unixSeconds(topic.setAt))
@@ -67,7 +67,7 @@ extension HubState {
     mutating func part(_ channel: ChatChannel, session: SessionID, reason: String?, now: Date, into replies: inout HubResponseBuffer) {
         guard let client = sessions[session] else { return }
         let params = [channel.name] + (reason.map { [$0] } ?? [])
-        deliver(IRCMessage(source: client.source, command: "PART", params: params), to: channel.members, now: now, into: &replies)
+        deliver(IRCMessage(source: client.source, command: "PART", params: params), to: deliveryGroups(of: channel.members), now: now, into: &replies)
         leave(session, channel: channel.key)
     }
 
@@ -103,7 +103,7 @@ extension HubState {
         channel.topic = text.isEmpty ? nil : ChatChannel.Topic(text: text, setBy: client.replyTarget, setAt: command.now)
         channels[channel.key] = channel
         let announcement = IRCMessage(source: client.source, command: "TOPIC", params: [channel.name, text])
-        deliver(announcement, to: channel.members, now: command.now, into: &replies)
+        deliver(announcement, to: deliveryGroups(of: channel.members), now: command.now, into: &replies)
     }
 
     /// NAMES [<channel>{,<channel>}]
@@ -194,7 +194,7 @@ extension HubState {
                 continue
             }
             let announcement = IRCMessage(source: client.source, command: "KICK", params: [channel.name, targetNick, comment])
-            deliver(announcement, to: current.members, now: command.now, into: &replies)
+            deliver(announcement, to: deliveryGroups(of: current.members), now: command.now, into: &replies)
             leave(target, channel: channel.key)
         }
     }

@@ -115,7 +115,7 @@ extension HubState {
                 return
             }
             deliver(
-                relayed.message(to: channel.name), clientTags: relayed.clientTags, toGroups: deliveryGroups(ofChannel: key),
+                relayed.message(to: channel.name), clientTags: relayed.clientTags, to: deliveryGroups(ofChannel: key),
                 excluding: echo ? nil : command.session,
                 onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
             )
@@ -127,18 +127,14 @@ extension HubState {
                 if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
                 return
             }
-            let message = relayed.message(to: nick)
+            var groups = DeliveryGroups(recipient, Rendering(capabilities))
             if echo && recipient != command.session {
-                deliver(
-                    message, clientTags: relayed.clientTags, to: [recipient, command.session],
-                    onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
-                )
-            } else {
-                deliver(
-                    message, clientTags: relayed.clientTags, toOne: recipient, capabilities: capabilities,
-                    onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
-                )
+                groups.append(command.session, Rendering(relayed.client.capabilities))
             }
+            deliver(
+                relayed.message(to: nick), clientTags: relayed.clientTags, to: groups,
+                onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
+            )
             if relayed.kind == .privmsg, let away = awayMessage {
                 replies.numeric(.RPL_AWAY, nick, away)
             }

@@ -87,7 +87,7 @@ extension HubState {
         let announcement = IRCMessage(
             source: client.source, command: "MODE", params: [channel.name, applied.modes] + applied.arguments
         )
-        deliver(announcement, to: channel.members, now: command.now, into: &replies)
+        deliver(announcement, to: deliveryGroups(of: channel.members), now: command.now, into: &replies)
     }
 
     private mutating func userMode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {

@@ -61,7 +61,7 @@ extension HubState {
         client.nick = requested
         sessions[command.session] = client
         replies.target = requested
-        deliver(announcement, to: [command.session] + peers(of: command.session), now: command.now, into: &replies)
+        deliver(announcement, to: deliveryGroups(of: [command.session] + peers(of: command.session)), now: command.now, into: &replies)
     }
 
     /// USER <username> 0 * <realname>

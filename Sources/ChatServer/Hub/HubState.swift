@@ -32,11 +32,25 @@ public struct HubState: Sendable {
 
     // MARK: - Events
 
-    /// A connection passed TLS and the allowlist. Nothing is sent until the client
-    /// speaks; the session then registers with NICK and USER.
-    public mutating func connect(_ session: SessionID, identity: ClientIdentity, now: Date) -> [HubOutput] {
-        sessions[session] = HubSession(id: session, identity: identity, now: now)
-        return []
+    /// A connection passed TLS: returns the ID the hub knows it by from now on.
+    ///
+    /// A certificate the allowlist binds no nick to is refused at once: the session gets
+    /// `FAIL * CERT_NOT_ALLOWED` and an ERROR naming the allowlist line that would admit
+    /// it, and is closed. Otherwise nothing is sent until the client speaks; the session
+    /// then registers with NICK and USER.
+    public mutating func connect(identity: ClientIdentity, now: Date) -> (SessionID, [HubOutput]) {
+        let session = sessions.add { HubSession(id: $0, identity: identity, now: now) }
+        guard identity.boundNicks.isEmpty else { return (session, []) }
+        var replies = HubResponseBuffer(server: server, session: session, target: "*")
+        let line = identity.suggestedAllowlistLine
+        replies.fail("*", .certificateNotAllowed, "Your certificate is not in this server's allowlist")
+        closeSession(
+            session,
+            reason: "Closing link: your certificate is not in this server's allowlist. "
+                + "To admit it, an administrator adds this line to the allowlist: \(line)",
+            now: now, into: &replies
+        )
+        return (session, replies.outputs)
     }
 
     /// One command from a session: checks the command table (421, 451, 461) and runs
@@ -67,18 +81,43 @@ public struct HubState: Sendable {
         return replies.outputs
     }
 
-    /// The allowlist was reloaded and this session's certificate is still admitted with these nicks. If its current nick is no longer among them, close it with reason "Closing link: nick <nick> is no longer bound to your certificate".
+    /// The allowlist was reloaded and this session's certificate is still admitted with
+    /// these nicks. If its current nick is no longer among them, it gets
+    /// `FAIL * NICK_NOT_BOUND` and is closed with "Closing link: nick <nick> is no longer
+    /// bound to your certificate".
     ///
     /// The account follows the new list's first nick. A session that has not chosen a
     /// nick yet just gets the new list for its next NICK.
     public mutating func updateBindings(_ session: SessionID, boundNicks: [String], now: Date) -> [HubOutput] {
-        guard var client = sessions[session] else { return [] }
-        client.identity.boundNicks = boundNicks
-        sessions[session] = client
-        var replies = HubResponseBuffer(server: server, session: session, target: client.replyTarget)
-        if let nick = client.nick, !client.isBound(nick) {
+        guard let (target, nick, stillBound) = sessions.update(session, { client in
+            client.identity.boundNicks = boundNicks
+            return (client.replyTarget, client.nick, client.nick.map(client.isBound) ?? true)
+        }) else { return [] }
+        var replies = HubResponseBuffer(server: server, session: session, target: target)
+        if let nick, !stillBound {
+            replies.fail("*", .nickNotBound, "Nick \(nick) is no longer bound to your certificate")
             closeSession(session, reason: "Closing link: nick \(nick) is no longer bound to your certificate", now: now, into: &replies)
         }
+        return replies.outputs
+    }
+
+    /// The certificate no longer passes verification after a TLS reload (revoked, or its
+    /// CA no longer trusted): `FAIL * CERT_REVOKED`, then closed with `reason`.
+    public mutating func revoke(_ session: SessionID, reason: String, now: Date) -> [HubOutput] {
+        guard sessions.contains(session) else { return [] }
+        var replies = HubResponseBuffer(server: server, session: session, target: "*")
+        replies.fail("*", .certificateRevoked, "Your certificate is no longer accepted")
+        closeSession(session, reason: reason, quitReason: "Certificate no longer accepted", now: now, into: &replies)
+        return replies.outputs
+    }
+
+    /// No allowlist line admits the certificate any more: `FAIL * CERT_NOT_ALLOWED`,
+    /// then closed; its channels see it quit.
+    public mutating func disallow(_ session: SessionID, now: Date) -> [HubOutput] {
+        guard sessions.contains(session) else { return [] }
+        var replies = HubResponseBuffer(server: server, session: session, target: "*")
+        replies.fail("*", .certificateNotAllowed, "Your certificate is no longer in this server's allowlist")
+        closeSession(session, reason: "Closing link: certificate no longer allowed", quitReason: "Certificate no longer allowed", now: now, into: &replies)
         return replies.outputs
     }
 
@@ -106,127 +145,83 @@ public struct HubState: Sendable {
         nicks[IRCCaseMapping.fold(nick)]
     }
 
-    /// Sends `message` to `recipients` in as few renderings as their capabilities need:
-    /// one `.send` per combination of `time` tag (server-time) and relayed client-only
-    /// tags (message-tags), so a channel of any size costs at most four messages.
+    /// The recipients grouped by the rendering each gets; unknown sessions are left out.
+    func deliveryGroups(of recipients: some Sequence<SessionID>) -> DeliveryGroups {
+        var groups = DeliveryGroups()
+        for id in recipients {
+            guard let capabilities = sessions.read(id, { $0.capabilities }) else { continue }
+            groups.append(id, Rendering(capabilities))
+        }
+        return groups
+    }
+
+    /// Sends `message` to `groups` in as few renderings as their capabilities need: one
+    /// `.send` per ``Rendering`` that has recipients, so a channel of any size costs at
+    /// most four messages.
     ///
     /// - Parameters:
-    ///   - clientTags: the sender's `+` tags, for recipients with message-tags.
+    ///   - clientTags: the sender's `+` tags, for recipients with message-tags. Without
+    ///     them message-tags changes nothing, and those recipients join the group without it.
     ///   - excluded: a recipient to skip (the sender, unless it has echo-message).
     ///   - onlyWithMessageTags: skip recipients without message-tags (TAGMSG).
     func deliver(
         _ message: IRCMessage,
         clientTags: IRCTags = [:],
-        to recipients: some Sequence<SessionID>,
+        to groups: DeliveryGroups,
         excluding excluded: SessionID? = nil,
         onlyWithMessageTags: Bool = false,
         now: Date,
         into replies: inout HubResponseBuffer
     ) {
-        var groups: [[SessionID]] = [[], [], [], []]
-        for id in recipients where id != excluded {
-            guard let capabilities = sessions[id]?.capabilities else { continue }
-            groups[Self.deliveryClass(capabilities)].append(id)
-        }
-        deliver(
-            message, clientTags: clientTags, toGroups: groups,
-            onlyWithMessageTags: onlyWithMessageTags, now: now, into: &replies
-        )
-    }
-
-    /// Delivers to recipients already grouped by ``deliveryClass(_:)``: one rendering of
-    /// the message per group, `excluded` left out.
-    func deliver(
-        _ message: IRCMessage,
-        clientTags: IRCTags,
-        toGroups groups: [[SessionID]],
-        excluding excluded: SessionID? = nil,
-        onlyWithMessageTags: Bool,
-        now: Date,
-        into replies: inout HubResponseBuffer
-    ) {
         var time: String?
-        // Without client tags to relay, message-tags makes no difference to the rendering:
-        // such groups join the group without it.
         let relaysTags = !clientTags.isEmpty
-        for index in 0..<groups.count {
-            let hasMessageTags = index & 2 != 0
+        for rendering in Rendering.all {
+            let hasMessageTags = rendering.contains(.messageTags)
             if onlyWithMessageTags && !hasMessageTags { continue }
-            var recipients = groups[index]
+            var recipients = groups[rendering]
             if !relaysTags && !onlyWithMessageTags {
                 if hasMessageTags { continue }
-                if !groups[index | 2].isEmpty { recipients += groups[index | 2] }
+                let tagged = groups[rendering.union(.messageTags)]
+                if !tagged.isEmpty { recipients += tagged }
             }
             if let excluded, let position = recipients.firstIndex(of: excluded) {
                 recipients.remove(at: position)
             }
             guard !recipients.isEmpty else { continue }
             replies.send(
-                Self.rendering(of: message, deliveryClass: index, clientTags: clientTags, now: now, time: &time),
+                Self.rendered(message, as: rendering, clientTags: clientTags, now: now, time: &time),
                 to: recipients
             )
         }
     }
 
-    /// Delivers to one recipient (a private message): the same rendering
-    /// ``deliver(_:clientTags:toGroups:excluding:onlyWithMessageTags:now:into:)`` gives its
-    /// group, without building groups.
-    func deliver(
-        _ message: IRCMessage,
-        clientTags: IRCTags,
-        toOne recipient: SessionID,
-        capabilities: HubCapabilities,
-        onlyWithMessageTags: Bool,
-        now: Date,
-        into replies: inout HubResponseBuffer
-    ) {
-        var deliveryClass = Self.deliveryClass(capabilities)
-        if onlyWithMessageTags && deliveryClass & 2 == 0 { return }
-        if clientTags.isEmpty && !onlyWithMessageTags { deliveryClass &= 1 }
-        var time: String?
-        replies.send(
-            Self.rendering(of: message, deliveryClass: deliveryClass, clientTags: clientTags, now: now, time: &time),
-            to: [recipient]
-        )
-    }
-
-    /// `message` as recipients of `deliveryClass` get it. `time` keeps the tag value once
+    /// `message` as recipients of `rendering` get it. `time` keeps the tag value once
     /// made, for the other groups of the same delivery.
-    private static func rendering(
-        of message: IRCMessage,
-        deliveryClass: Int,
+    private static func rendered(
+        _ message: IRCMessage,
+        as rendering: Rendering,
         clientTags: IRCTags,
         now: Date,
         time: inout String?
     ) -> IRCMessage {
         var rendered = message
-        if deliveryClass & 1 != 0 {
+        if rendering.contains(.serverTime) {
             let value = time ?? Self.serverTime(now).tagValue
             time = value
             rendered.tags.set("time", to: value)
         }
-        if deliveryClass & 2 != 0 && !clientTags.isEmpty {
+        if rendering.contains(.messageTags) && !clientTags.isEmpty {
             for tag in clientTags { rendered.tags.set(tag.key, to: tag.value) }
         }
         return rendered
     }
 
-    /// Which rendering of a relayed message a recipient gets, 0...3: bit 0 for a
-    /// `time` tag (server-time), bit 1 for the sender's client-only tags (message-tags).
-    static func deliveryClass(_ capabilities: HubCapabilities) -> Int {
-        (capabilities.contains(.serverTime) ? 1 : 0) | (capabilities.contains(.messageTags) ? 2 : 0)
-    }
-
-    /// The channel's members by ``deliveryClass(_:)``, kept on the channel until its
+    /// The channel's members grouped by rendering, kept on the channel until its
     /// membership or a member's capabilities change: sending to a channel then looks up
     /// no session.
-    mutating func deliveryGroups(ofChannel key: String) -> [[SessionID]] {
+    mutating func deliveryGroups(ofChannel key: String) -> DeliveryGroups {
         if let groups = channels[key]?.deliveryGroups { return groups }
-        var groups: [[SessionID]] = [[], [], [], []]
-        for id in channels[key]?.members ?? [] {
-            guard let capabilities = sessions[id]?.capabilities else { continue }
-            groups[Self.deliveryClass(capabilities)].append(id)
-        }
+        let groups = deliveryGroups(of: channels[key]?.members ?? [])
         channels[key]?.deliveryGroups = groups
         return groups
     }
@@ -258,7 +253,7 @@ public struct HubState: Sendable {
         guard let client = sessions[session] else { return }
         if client.isRegistered {
             let quit = IRCMessage(source: client.source, command: "QUIT", params: [quitReason])
-            deliver(quit, to: peers(of: session), now: now, into: &replies)
+            deliver(quit, to: deliveryGroups(of: peers(of: session)), now: now, into: &replies)
         }
         for key in client.channels {
             leave(session, channel: key)
@@ -269,11 +264,14 @@ public struct HubState: Sendable {
         sessions[session] = nil
     }
 
-    /// Removes the session (its peers see QUIT with `reason`) and asks the transport to
-    /// send `ERROR :<reason>` and close it.
-    mutating func closeSession(_ session: SessionID, reason: String, now: Date, into replies: inout HubResponseBuffer) {
-        removeSession(session, quitReason: reason, now: now, into: &replies)
-        replies.append(.close(session, reason: reason))
+    /// Removes the session (its peers see QUIT with `quitReason`, by default `reason`) and
+    /// asks the transport to send `ERROR :<reason>` and close it.
+    mutating func closeSession(
+        _ session: SessionID, reason: String, quitReason: String? = nil, now: Date, into replies: inout HubResponseBuffer
+    ) {
+        let nick = sessions.read(session) { $0.nick } ?? nil
+        removeSession(session, quitReason: quitReason ?? reason, now: now, into: &replies)
+        replies.append(.close(session, nick: nick, reason: reason))
     }
 
     static func serverTime(_ date: Date) -> IRCServerTime {

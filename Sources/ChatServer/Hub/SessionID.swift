@@ -1,15 +1,15 @@
 /// Names one connection to the hub for as long as it lasts.
 ///
-/// The transport hands out the values (a counter is enough); the hub never reuses or
-/// invents them. Ordered so tests and logs can list sessions deterministically.
-///
-/// `slot` tells the transport where it keeps the session (slots are reused); it is not
-/// part of the identity: two IDs are equal when their counters are.
+/// The hub state hands the values out (``SessionTable/add(_:)``) and never reuses one:
+/// a counter, and the slot where every table keeps the session (slots are reused). The
+/// slot is not part of the identity: two IDs are equal when their counters are. Ordered
+/// so tests and logs can list sessions deterministically.
 public struct SessionID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let rawValue: UInt64
-    public let slot: Int
+    let slot: Int
 
-    public init(_ rawValue: UInt64, slot: Int = 0) {
+    init(_ rawValue: UInt64, slot: Int) {
+        precondition(slot >= 0, "a session slot is an array index")
         self.rawValue = rawValue
         self.slot = slot
     }

@@ -2,62 +2,76 @@
 /// an array read and a comparison, not a hash: routing one message touches every
 /// recipient, and the hub looks its sender up several times per command.
 ///
-/// The transport hands out IDs whose slots are free (see `SessionSlots`). An ID whose slot
-/// is taken by another session, or lies far beyond the table (IDs made up by hand, as in
-/// tests), lives in a dictionary on the side: every ID works, hand-made ones are slower.
+/// The table hands out the IDs itself (``add(_:)``): a fresh counter and a free slot, freed
+/// slots reused first. The counter, compared on every read, keeps a new session in a
+/// reused slot from answering for the one that left it. The hub state allocates; the
+/// transport keeps its connections in a second table under the same IDs (``place(_:at:)``),
+/// so both find a session in the same slot.
 struct SessionTable<Value> {
     private var ids: [SessionID?] = []
     private var values: [Value?] = []
-    private var overflow: [SessionID: Value] = [:]
+    private var freeSlots: [Int] = []
+    private var lastCounter: UInt64 = 0
     private(set) var count = 0
 
-    /// How far past its end the table grows to put an ID in its own slot.
-    private static var maximumGap: Int { 1024 }
-
-    /// The index of `id`'s own slot when it holds `id`.
+    /// The index of `id`'s slot when it holds `id`.
     @inline(__always)
     private func index(of id: SessionID) -> Int? {
         let slot = id.slot
-        guard slot >= 0, slot < self.ids.count, let held = self.ids[slot], held == id else { return nil }
+        guard slot < self.ids.count, let held = self.ids[slot], held == id else { return nil }
         return slot
     }
 
     func contains(_ id: SessionID) -> Bool {
-        self.index(of: id) != nil || (!self.overflow.isEmpty && self.overflow[id] != nil)
+        self.index(of: id) != nil
+    }
+
+    /// Stores the value `make` builds for a new ID, and returns that ID.
+    mutating func add(_ make: (SessionID) -> Value) -> SessionID {
+        self.lastCounter += 1
+        let slot = self.freeSlots.popLast() ?? self.ids.count
+        let id = SessionID(self.lastCounter, slot: slot)
+        self.place(make(id), at: id)
+        return id
+    }
+
+    /// Stores `value` under an ID another table handed out. The slot must be free or
+    /// already `id`'s: two live sessions never share a slot.
+    mutating func place(_ value: Value, at id: SessionID) {
+        let slot = id.slot
+        if slot >= self.ids.count {
+            let gap = slot - self.ids.count + 1
+            self.ids.append(contentsOf: repeatElement(nil, count: gap))
+            self.values.append(contentsOf: repeatElement(nil, count: gap))
+        }
+        switch self.ids[slot] {
+        case .none:
+            self.count += 1
+            self.ids[slot] = id
+        case .some(let held):
+            precondition(held == id, "\(id) placed in the slot of live \(held)")
+        }
+        self.values[slot] = value
     }
 
     subscript(id: SessionID) -> Value? {
         @inline(__always)
         get {
-            if let index = self.index(of: id) { return self.values[index] }
-            return self.overflow.isEmpty ? nil : self.overflow[id]
-        }
-        set {
-            if let newValue {
-                self.insert(newValue, for: id)
-            } else {
-                self.removeValue(forKey: id)
-            }
+            guard let index = self.index(of: id) else { return nil }
+            return self.values[index]
         }
         // In place: a session is a large value, and copying it out and back retains each
-        // of its fields.
+        // of its fields. Setting a value for an absent ID stores nothing.
         _modify {
-            if let index = self.index(of: id) {
-                defer {
-                    if self.values[index] == nil {
-                        self.ids[index] = nil
-                        self.count -= 1
-                    }
-                }
-                yield &self.values[index]
-            } else {
-                var value = self.overflow.isEmpty ? nil : self.overflow.removeValue(forKey: id)
-                if value != nil { self.count -= 1 }
-                defer {
-                    if let value { self.insert(value, for: id) }
-                }
-                yield &value
+            guard let index = self.index(of: id) else {
+                var absent: Value? = nil
+                yield &absent
+                return
             }
+            defer {
+                if self.values[index] == nil { self.free(index) }
+            }
+            yield &self.values[index]
         }
     }
 
@@ -65,10 +79,7 @@ struct SessionTable<Value> {
     /// per field), `table.read(id) { $0.nick }` only the nick.
     @inline(__always)
     func read<Result>(_ id: SessionID, _ body: (borrowing Value) -> Result) -> Result? {
-        guard let index = self.index(of: id) else {
-            guard !self.overflow.isEmpty, let value = self.overflow[id] else { return nil }
-            return body(value)
-        }
+        guard let index = self.index(of: id) else { return nil }
         return self.values.withUnsafeBufferPointer { buffer in
             switch buffer[index] {
             case .some(let value): body(value)
@@ -82,52 +93,26 @@ struct SessionTable<Value> {
     @inline(__always)
     @discardableResult
     mutating func update<Result>(_ id: SessionID, _ body: (inout Value) -> Result) -> Result? {
-        guard let index = self.index(of: id) else {
-            guard !self.overflow.isEmpty, self.overflow[id] != nil else { return nil }
-            return body(&self.overflow[id]!)
-        }
+        guard let index = self.index(of: id) else { return nil }
         return self.values.withUnsafeMutableBufferPointer { buffer in
             buffer[index] == nil ? nil : body(&buffer[index]!)
         }
     }
 
+    /// Removes `id`'s value and frees its slot for a later ``add(_:)``.
     @discardableResult
     mutating func removeValue(forKey id: SessionID) -> Value? {
-        if let index = self.index(of: id) {
-            self.ids[index] = nil
-            self.count -= 1
-            return self.values[index].take()
-        }
-        guard !self.overflow.isEmpty, let value = self.overflow.removeValue(forKey: id) else { return nil }
-        self.count -= 1
+        guard let index = self.index(of: id) else { return nil }
+        let value = self.values[index].take()
+        self.free(index)
         return value
     }
 
-    private mutating func insert(_ value: Value, for id: SessionID) {
-        if let index = self.index(of: id) {
-            self.values[index] = value
-            return
-        }
-        // Only an ID already on the side is replaced there (`updateValue` would add a new
-        // one, storing it twice once it also took its free slot below).
-        if !self.overflow.isEmpty, let index = self.overflow.index(forKey: id) {
-            self.overflow.values[index] = value
-            return
-        }
-        self.count += 1
-        let slot = id.slot
-        if slot >= 0, slot < self.ids.count, self.ids[slot] == nil {
-            self.ids[slot] = id
-            self.values[slot] = value
-        } else if slot >= self.ids.count, slot - self.ids.count <= Self.maximumGap {
-            let gap = slot - self.ids.count
-            self.ids.append(contentsOf: repeatElement(nil, count: gap))
-            self.values.append(contentsOf: repeatElement(nil, count: gap))
-            self.ids.append(id)
-            self.values.append(value)
-        } else {
-            self.overflow[id] = value
-        }
+    private mutating func free(_ index: Int) {
+        self.ids[index] = nil
+        self.values[index] = nil
+        self.count -= 1
+        self.freeSlots.append(index)
     }
 
     /// Reads every value in place, in no particular order: no copy of each (a retain per
@@ -138,12 +123,11 @@ struct SessionTable<Value> {
                 if case .some(let value) = buffer[index] { body(value) }
             }
         }
-        for value in self.overflow.values { body(value) }
     }
 
     /// Every value, in no particular order.
     var allValues: [Value] {
-        self.values.compactMap { $0 } + self.overflow.values
+        self.values.compactMap { $0 }
     }
 }
 

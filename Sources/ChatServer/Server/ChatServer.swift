@@ -41,6 +41,7 @@ public final class ChatServer: Service, Sendable {
         hubConfiguration.defaultChannel = configuration.defaultChannel
         hubConfiguration.motd = try configuration.loadMOTD()
         hubConfiguration.expiryWarningDays = configuration.limits.expiryWarningDays
+        hubConfiguration.maxLinesBeforeRegistration = configuration.limits.maxLinesBeforeRegistration
         let hubSettings = hubConfiguration
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
@@ -135,9 +136,7 @@ public final class ChatServer: Service, Sendable {
             hub.value.reloadAllowlist()
             do {
                 let context = try TLSContext(server: try Self.tlsConfiguration(configuration))
-                let closed = hub.value.reloadTLS(context) { session in
-                    session.tlsHandler
-                }
+                let closed = hub.value.reloadTLS(context)
                 logger.notice("TLS files reloaded; \(closed) sessions no longer admitted were closed")
                 if let certificate = context.certificate {
                     Self.warnIfExpiring(certificate, days: configuration.limits.expiryWarningDays, logger: logger)
@@ -188,7 +187,7 @@ public final class ChatServer: Service, Sendable {
             crlPath: configuration.crlPath
         )
         tls.minimumVersion = configuration.minimumTLSVersion
-        tls.handshakeTimeout = SessionHandler.amount(configuration.limits.handshakeTimeout)
+        tls.handshakeTimeout = TimeAmount(configuration.limits.handshakeTimeout)
         tls.nonTLSReply = "ERROR :Closing link: this port speaks IRC over TLS only; connect with TLS\r\n"
         if let file = configuration.privateKeyPassphraseFile {
             guard let passphrase = try? String(contentsOfFile: file, encoding: .utf8) else {

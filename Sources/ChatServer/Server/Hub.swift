@@ -20,8 +20,9 @@ final class Hub {
     private(set) var allowlist: Allowlist
     private(set) var tlsContext: TLSContext
     var limiter: ConnectionLimiter
-    private var sessions = SessionSlots()
-    private var nextSessionID: UInt64 = 1
+    /// The connections, under the IDs ``HubState`` gave them.
+    private var connections = SessionTable<SessionHandler>()
+    private var isShuttingDown = false
     private var awaitingFlush: [SessionHandler] = []
     private var flushScheduled = false
     private var isFlushing = false
@@ -52,68 +53,74 @@ final class Hub {
         )
     }
 
-    var sessionCount: Int { self.sessions.count }
+    var sessionCount: Int { self.connections.count }
 
     // MARK: sessions
 
-    /// A TLS handshake finished: admit the certificate if the allowlist binds a nick to it.
-    /// A refused client gets an ERROR line with the exact allowlist line to add.
+    /// A TLS handshake finished: the hub state admits the certificate if the allowlist
+    /// binds a nick to it, and refuses it otherwise (naming the allowlist line to add).
     ///
     /// A handshake that began before a TLS reload was verified against the previous CA
-    /// bundle and CRL, which ``reloadTLS(_:handlers:)`` could not check yet: it is verified
-    /// again against the current ones first.
+    /// bundle and CRL, which ``reloadTLS(_:)`` could not check yet: it is verified again
+    /// against the current ones.
     func admit(_ session: SessionHandler, identity: PeerIdentity) {
         let certificate = identity.certificate
-        if let handler = session.tlsHandler, handler.tlsContext !== self.tlsContext,
-            let error = handler.reverifyPeer(against: self.tlsContext)
-        {
-            self.logger.notice(
-                "refused a connection whose handshake began before the TLS reload: \(error.reason)",
-                metadata: self.metadata(session, certificate)
-            )
-            session.close(reason: "Closing link: \(error.reason)")
-            return
-        }
-        let nicks = self.allowlist.nicks(for: certificate)
-        guard !nicks.isEmpty else {
-            let line = Allowlist.suggestedLine(for: certificate)
-            self.logger.warning(
-                "refused certificate not in the allowlist; to admit it add this line: \(line)",
-                metadata: self.metadata(session, certificate)
-            )
-            session.close(
-                reason: "Closing link: your certificate is not in this server's allowlist. "
-                    + "To admit it, an administrator adds this line to the allowlist: \(line)"
-            )
-            return
-        }
-        let id = self.sessions.insert(session, counter: self.nextSessionID)
-        self.nextSessionID += 1
-        session.id = id
-        session.boundNicks = nicks
-        self.logger.info("connected", metadata: self.metadata(session, certificate))
         let clientIdentity = ClientIdentity(
             certificateFingerprint: certificate.fingerprint,
             publicKeyFingerprint: certificate.publicKeyFingerprint,
             commonName: certificate.commonName,
             certificateNotAfter: certificate.notAfter,
-            boundNicks: nicks,
+            boundNicks: self.allowlist.nicks(for: certificate),
             host: session.address
         )
-        self.apply(self.state.connect(id, identity: clientIdentity, now: Date()))
+        let now = Date()
+        var (id, outputs) = self.state.connect(identity: clientIdentity, now: now)
+        session.id = id
+        self.connections.place(session, at: id)
+        if let handler = session.tlsHandler, handler.tlsContext !== self.tlsContext,
+            let error = handler.reverifyPeer(against: self.tlsContext)
+        {
+            self.logger.notice(
+                "refused a connection whose handshake began before the TLS reload: \(error.reason)",
+                metadata: self.metadata(session)
+            )
+            outputs += self.state.revoke(id, reason: "Closing link: \(error.reason)", now: now)
+        } else if clientIdentity.boundNicks.isEmpty {
+            self.logger.warning(
+                "refused certificate not in the allowlist; to admit it add this line: \(clientIdentity.suggestedAllowlistLine)",
+                metadata: self.metadata(session)
+            )
+        } else {
+            self.logger.info("connected", metadata: self.metadata(session))
+        }
+        self.apply(outputs)
     }
 
-    func receive(_ message: IRCMessage, from session: SessionHandler) {
-        guard let id = session.id, self.sessions[id] != nil else { return }
-        // QUIT and the like leave the hub state before their log line is written.
-        session.lastNick = self.state.nick(of: id) ?? session.lastNick
-        self.apply(self.state.handle(message, from: id, now: Date()))
+    /// One line (or an over-long line's notice) from the session, for the hub state.
+    func receive(_ event: IRCLineEvent, from session: SessionHandler) {
+        guard let id = session.id else { return }
+        self.apply(self.state.receive(event, from: id, now: Date()))
+    }
+
+    /// The transport must close the session (timeout, flood, send queue, framing): the
+    /// hub state says goodbye to it and to its channels.
+    func close(_ session: SessionHandler, reason: String) {
+        guard let id = session.id else { return }
+        self.apply(self.state.close(id, reason: reason, now: Date()))
+        self.flushPending()
+    }
+
+    /// The session was silent for the ping interval.
+    func ping(_ session: SessionHandler) {
+        guard let id = session.id else { return }
+        self.apply(self.state.ping(id))
+        self.flushPending()
     }
 
     /// The connection is gone; tell the room if the hub still knew it.
     func disconnected(_ session: SessionHandler, reason: String) {
-        guard let id = session.id, self.sessions.remove(id) != nil else { return }
-        self.logger.info("disconnected: \(reason)", metadata: self.metadata(session, session.certificate))
+        guard !self.isShuttingDown, let id = session.id, self.connections.removeValue(forKey: id) != nil else { return }
+        self.logger.info("disconnected: \(reason)", metadata: self.metadata(session))
         self.apply(self.state.disconnect(id, reason: reason, now: Date()))
         self.flushPending()
     }
@@ -128,26 +135,21 @@ final class Hub {
             case .send(let message, let recipients):
                 let range = self.output.append(message)
                 for id in recipients {
-                    guard let session = self.sessions[id] else { continue }
+                    guard let session = self.connections[id] else { continue }
                     self.route(range, to: session)
                 }
-            case .close(let id, let reason):
-                guard let session = self.sessions.remove(id) else { continue }
-                self.logger.info("closing: \(reason)", metadata: self.metadata(session, session.certificate))
+            case .close(let id, let nick, let reason):
+                guard let session = self.connections.removeValue(forKey: id) else { continue }
+                self.logger.info("closing: \(reason)", metadata: self.metadata(session, nick: nick))
                 session.close(reason: reason)
             case .registered(let id, _, let account):
-                guard let session = self.sessions[id] else { continue }
+                guard let session = self.connections[id] else { continue }
                 session.didRegister()
-                var metadata = self.metadata(session, session.certificate)
+                var metadata = self.metadata(session)
                 metadata["account"] = "\(account)"
                 self.logger.info("registered", metadata: metadata)
             }
         }
-    }
-
-    /// Sends `message` to one session (a reply the transport itself makes).
-    func send(_ message: IRCMessage, to session: SessionHandler) {
-        self.route(self.output.append(message), to: session)
     }
 
     private func route(_ range: Range<Int>, to session: SessionHandler) {
@@ -184,8 +186,9 @@ final class Hub {
     // MARK: reload and shutdown
 
     /// Reads the allowlist again. A malformed file is refused as a whole (the old list
-    /// stays); sessions whose certificate lost every line are closed at once; the others are
-    /// told their current nicks and otherwise untouched.
+    /// stays). What the change means for each live session is ``AllowlistReload``'s
+    /// decision: sessions whose certificate lost every line are closed at once, those
+    /// whose bindings changed are told their current nicks, the others are left alone.
     @discardableResult
     func reloadAllowlist() -> Bool {
         let fresh: Allowlist
@@ -195,17 +198,23 @@ final class Hub {
             self.logger.error("allowlist not reloaded, the previous one stays in force: \(error.reason)")
             return false
         }
+        let reload = AllowlistReload(old: self.allowlist, new: fresh)
         self.allowlist = fresh
         var closed = 0
-        for session in self.sessions.all {
-            guard let id = session.id, let certificate = session.certificate else { continue }
-            let nicks = fresh.nicks(for: certificate)
-            if nicks.isEmpty {
-                closed += 1
-                self.drop(id, session, reason: "Closing link: certificate no longer allowed", quit: "Certificate no longer allowed")
-            } else if nicks != session.boundNicks {
-                session.boundNicks = nicks
-                self.apply(self.state.updateBindings(id, boundNicks: nicks, now: Date()))
+        if reload.hasChanges {
+            let now = Date()
+            for session in self.connections.allValues {
+                guard let id = session.id, let certificate = session.certificate else { continue }
+                switch reload.outcome(for: certificate, nick: self.state.nick(of: id)) {
+                case .unchanged:
+                    continue
+                case .revoked:
+                    closed += 1
+                    self.logger.notice("certificate no longer allowed", metadata: self.metadata(session))
+                    self.apply(self.state.disallow(id, now: now))
+                case .nicksChanged(let nicks), .nickRemoved(let nicks):
+                    self.apply(self.state.updateBindings(id, boundNicks: nicks, now: now))
+                }
             }
         }
         self.flushPending()
@@ -213,31 +222,27 @@ final class Hub {
         return true
     }
 
-    /// Makes a new TLS context from the configured files for new handshakes, and closes live
-    /// sessions whose certificate the new CA bundle or CRL no longer admits.
+    /// Makes `context` the TLS context for new handshakes, and closes live sessions whose
+    /// certificate the new CA bundle or CRL no longer admits. Returns how many it closed.
     @discardableResult
-    func reloadTLS(_ context: TLSContext, handlers: (SessionHandler) -> TLSHandler?) -> Int {
+    func reloadTLS(_ context: TLSContext) -> Int {
         self.tlsContext = context
         var closed = 0
-        for session in self.sessions.all {
-            guard let id = session.id, let handler = handlers(session), let error = handler.reverifyPeer(against: context) else { continue }
+        let now = Date()
+        for session in self.connections.allValues {
+            guard let id = session.id, let error = session.tlsHandler?.reverifyPeer(against: context) else { continue }
             closed += 1
-            self.drop(id, session, reason: "Closing link: \(error.reason)", quit: "Certificate no longer accepted")
+            self.logger.notice("certificate no longer accepted: \(error.reason)", metadata: self.metadata(session))
+            self.apply(self.state.revoke(id, reason: "Closing link: \(error.reason)", now: now))
         }
         self.flushPending()
         return closed
     }
 
-    private func drop(_ id: SessionID, _ session: SessionHandler, reason: String, quit: String) {
-        self.sessions.remove(id)
-        self.logger.notice("\(reason)", metadata: self.metadata(session, session.certificate))
-        self.apply(self.state.disconnect(id, reason: quit, now: Date()))
-        session.close(reason: reason)
-    }
-
     /// Says goodbye to every session; the future completes when all are closed.
     func shutdown() -> EventLoopFuture<Void> {
-        let sessions = self.sessions.removeAll()
+        self.isShuttingDown = true
+        let sessions = self.connections.allValues
         for session in sessions { session.close(reason: "Server shutting down") }
         let closing = sessions.compactMap(\.closeFuture)
         return EventLoopFuture.andAllComplete(closing, on: self.loop)
@@ -246,31 +251,33 @@ final class Hub {
     /// Logs, once a day and at start, the live sessions whose certificate expires soon.
     func logExpiringCertificates(now: Date = Date()) {
         let days = self.configuration.limits.expiryWarningDays
-        for session in self.sessions.all {
-            guard let certificate = session.certificate else { continue }
+        self.connections.forEach { session in
+            guard let certificate = session.certificate else { return }
             let left = certificate.daysUntilExpiry(from: now)
             if left <= days {
                 self.logger.warning(
                     "client certificate expires in \(left) days",
-                    metadata: self.metadata(session, certificate)
+                    metadata: self.metadata(session)
                 )
             }
         }
     }
 
     func logTLSFailure(_ error: TLSError, session: SessionHandler) {
-        var metadata = self.metadata(session, session.certificate)
+        var metadata = self.metadata(session)
         metadata["code"] = "\(error.code)"
         self.logger.notice("TLS: \(error)", metadata: metadata)
     }
 
-    private func metadata(_ session: SessionHandler, _ certificate: CertificateInfo?) -> Logger.Metadata {
+    /// What every log line about a session carries; `nick` for a session the hub state
+    /// has already let go of.
+    private func metadata(_ session: SessionHandler, nick: String? = nil) -> Logger.Metadata {
         var metadata: Logger.Metadata = ["address": "\(session.address)"]
-        if let certificate {
+        if let certificate = session.certificate {
             metadata["fingerprint"] = "\(certificate.fingerprint)"
             if let name = certificate.commonName { metadata["cn"] = "\(name)" }
         }
-        if let nick = session.id.flatMap({ self.state.nick(of: $0) }) ?? session.lastNick { metadata["nick"] = "\(nick)" }
+        if let nick = session.id.flatMap({ self.state.nick(of: $0) }) ?? nick { metadata["nick"] = "\(nick)" }
         if let id = session.id { metadata["session"] = "\(id)" }
         return metadata
     }

@@ -3,8 +3,10 @@ import Logging
 import NIOCore
 import TLS
 
-/// One client connection, after TLS: line framing, admission, timers, flood control and
-/// the send side. Everything it decides about IRC goes through the ``Hub``.
+/// One client connection, after TLS: the transport only. It cuts lines and hands them to
+/// the ``Hub``, paces them (flood control), keeps the session's timers, flushes what the
+/// hub routed to it and closes when told. Every IRC fact about the session (nick,
+/// registration, bindings) and every reply belongs to ``HubState``.
 ///
 /// It cuts lines itself rather than behind a `ByteToMessageHandler`: each line would
 /// otherwise cross the pipeline boxed in an `NIOAny` and be cast back, which perf showed
@@ -19,27 +21,20 @@ final class SessionHandler: ChannelInboundHandler {
     /// The peer's IP address.
     let address: String
     private var context: ChannelHandlerContext?
-    /// Set once the allowlist admitted the certificate.
+    /// The hub's name for the session, once TLS completed; the only thing the hub sets.
     var id: SessionID?
+    /// The verified peer certificate, once TLS completed.
     private(set) var certificate: CertificateInfo?
-    var boundNicks: [String] = []
-    /// The current nick, once the client chose one.
-    var nick: String? { self.id.flatMap { self.hub.state.nick(of: $0) } }
-    /// The nick before the latest command, for log lines written after the hub let go of it.
-    var lastNick: String?
-    private(set) var isRegistered = false
     /// Whether the hub queued writes for this session since its last flush.
     var awaitsFlush = false
     /// What the hub routed to this session since its last flush.
     private var pending = PendingOutput()
     private var isClosing = false
+    /// Why the connection ended, when the transport saw it first (TLS); for the QUIT.
     private var closeReason: String?
 
-    private var linesBeforeRegistration = 0
-    private var sawFirstLine = false
-    private var admittedAt: NIODeadline = .now()
-    private var lastActivity: NIODeadline = .now()
-    private var pingSentAt: NIODeadline?
+    /// Set once TLS completed: the registration deadline counts from then.
+    private var timers: SessionTimers?
     private var timer: Scheduled<Void>?
     private var flood: FloodControl
     /// Lines waiting for flood-control tokens. Rarely used, so empty costs nothing: an
@@ -50,8 +45,6 @@ final class SessionHandler: ChannelInboundHandler {
     private var lineProcessor: NIOSingleStepByteToMessageProcessor<IRCLineDecoder>?
     private var drainTimer: Scheduled<Void>?
 
-    private var limits: ServerConfiguration.Limits { self.hub.configuration.limits }
-
     init(hub: Hub, address: String) {
         self.hub = hub
         self.address = address
@@ -59,7 +52,7 @@ final class SessionHandler: ChannelInboundHandler {
         self.flood = FloodControl(
             burst: limits.floodBurst,
             rate: limits.floodRate,
-            disconnectAfter: Self.amount(limits.floodDisconnectAfter),
+            disconnectAfter: TimeAmount(limits.floodDisconnectAfter),
             now: .now()
         )
     }
@@ -78,10 +71,15 @@ final class SessionHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .handshakeCompleted(let identity)? = event as? TLSEvent {
             self.certificate = identity.certificate
-            self.admittedAt = .now()
-            self.lastActivity = self.admittedAt
+            let limits = self.hub.configuration.limits
+            self.timers = SessionTimers(
+                registrationTimeout: limits.registrationTimeout,
+                pingInterval: limits.pingInterval,
+                pingTimeout: limits.pingTimeout,
+                now: .now()
+            )
             self.hub.admit(self, identity: identity)
-            if self.id != nil { self.scheduleTimer() }
+            self.scheduleTimer()
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -91,34 +89,18 @@ final class SessionHandler: ChannelInboundHandler {
         guard self.id != nil, !self.isClosing else { return }
         // The lines of one read arrived together: one clock reading serves them all.
         let now = NIODeadline.now()
-        // Any bytes the client sends, even part of a line or an empty one, show that it is
-        // there: the ping timer measures silence, not chat.
-        self.lastActivity = now
-        self.pingSentAt = nil
+        self.timers?.activity(now: now)
         let processor = self.lineProcessor ?? NIOSingleStepByteToMessageProcessor(IRCLineDecoder())
         do {
-            try processor.process(buffer: Self.unwrapInboundIn(data)) { self.received($0, now: now) }
+            try processor.process(buffer: Self.unwrapInboundIn(data)) { self.admit($0, now: now) }
         } catch let error as IRCFramingError {
-            self.close(reason: "Closing link: \(error.reason)")
+            self.hub.close(self, reason: "Closing link: \(error.reason)")
             return
         } catch {
-            self.close(reason: "Closing link: \(error)")
+            self.hub.close(self, reason: "Closing link: \(error)")
             return
         }
         self.lineProcessor = processor.unprocessedBytes == 0 ? nil : processor
-    }
-
-    /// One line (or an over-long line's notice) from the client.
-    private func received(_ event: IRCLineEvent, now: NIODeadline) {
-        guard !self.isClosing else { return }
-        if !self.isRegistered {
-            self.linesBeforeRegistration += 1
-            if self.linesBeforeRegistration > self.limits.maxLinesBeforeRegistration {
-                self.close(reason: "Closing link: more than \(self.limits.maxLinesBeforeRegistration) lines before registration")
-                return
-            }
-        }
-        self.admit(event, now: now)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -134,7 +116,7 @@ final class SessionHandler: ChannelInboundHandler {
         guard !context.channel.isWritable, self.id != nil else { return }
         context.eventLoop.assumeIsolated().execute {
             if let channel = self.context?.channel, !channel.isWritable {
-                self.close(reason: "SendQ exceeded")
+                self.hub.close(self, reason: "SendQ exceeded")
             }
         }
     }
@@ -146,7 +128,7 @@ final class SessionHandler: ChannelInboundHandler {
             self.closeReason = self.closeReason ?? "TLS: \(error.reason)"
             self.hub.logTLSFailure(error, session: self)
         default:
-            self.close(reason: "Closing link: \(error)")
+            self.hub.close(self, reason: "Closing link: \(error)")
         }
     }
 
@@ -158,53 +140,24 @@ final class SessionHandler: ChannelInboundHandler {
 
     // MARK: lines
 
-    /// Applies flood control to every line received, then handles it (now or later).
+    /// Applies flood control to every line received, then hands it to the hub (now or
+    /// later).
     ///
     /// Lines that only earn an error reply (too long, not UTF-8, malformed) are charged
     /// like commands: otherwise a client could make the server answer a flood of them at
     /// full speed.
     private func admit(_ event: IRCLineEvent, now: NIODeadline) {
+        guard !self.isClosing else { return }
         switch self.flood.admit(now: now, alreadyDelayed: self.delayed.count) {
         case .allow:
-            self.handle(event)
+            self.hub.receive(event, from: self)
         case .delay(let until):
             self.delayed.append(event)
             self.setReading(false)
             self.scheduleDrain(at: until)
         case .disconnect:
-            self.close(reason: "Excess Flood")
+            self.hub.close(self, reason: "Excess Flood")
         }
-    }
-
-    private func handle(_ event: IRCLineEvent) {
-        switch event {
-        case .tooLong:
-            self.reply(IRCNumeric.ERR_INPUTTOOLONG, ["Input line was too long"])
-        case .line(let line):
-            self.received(line)
-        }
-    }
-
-    private func received(_ line: ByteBuffer) {
-        if !self.sawFirstLine {
-            self.sawFirstLine = true
-            if Self.looksLikeHTTP(line) {
-                self.close(reason: "Closing link: this is an IRC server over TLS, not a web server")
-                return
-            }
-        }
-        guard IRCMessage.isValidUTF8(line) else {
-            self.notice("Your line was refused, not relayed: it is not valid UTF-8")
-            return
-        }
-        let message: IRCMessage
-        do {
-            message = try IRCMessage(parsing: line)
-        } catch {
-            self.notice("Malformed line ignored: \(error.reason)")
-            return
-        }
-        self.hub.receive(message, from: self)
     }
 
     private func scheduleDrain(at deadline: NIODeadline) {
@@ -222,7 +175,7 @@ final class SessionHandler: ChannelInboundHandler {
                 return
             }
             self.delayed.removeFirst()
-            self.handle(event)
+            self.hub.receive(event, from: self)
         }
         self.hub.flushPending()
         if self.delayed.isEmpty {
@@ -259,7 +212,8 @@ final class SessionHandler: ChannelInboundHandler {
         context.flush()
     }
 
-    /// Sends `ERROR :<reason>` and closes the connection (TLS close_notify first).
+    /// Sends what was routed so far, then `ERROR :<reason>`, and closes the connection
+    /// (TLS close_notify first). The hub calls this once it has let go of the session.
     func close(reason: String) {
         guard !self.isClosing, let context = self.context else { return }
         self.flush()  // what was routed before the goodbye goes first
@@ -282,60 +236,32 @@ final class SessionHandler: ChannelInboundHandler {
     /// The future that completes when the connection is closed.
     var closeFuture: EventLoopFuture<Void>? { self.context?.channel.closeFuture }
 
+    /// The hub registered the session: its registration deadline no longer applies.
     func didRegister() {
-        self.isRegistered = true
+        self.timers?.registered()
         self.scheduleTimer()
-    }
-
-    private func reply(_ numeric: IRCNumeric, _ params: [String]) {
-        self.send(IRCMessage(source: self.hub.serverSource, numeric: numeric, params: [self.nick ?? "*"] + params))
-    }
-
-    private func notice(_ text: String) {
-        self.send(IRCMessage(source: self.hub.serverSource, command: "NOTICE", params: [self.nick ?? "*", text]))
-    }
-
-    private func send(_ message: IRCMessage) {
-        self.hub.send(message, to: self)
     }
 
     // MARK: timers
 
-    /// One timer per session, set to the nearest of: the registration deadline, the next
-    /// PING after silence, the deadline for its PONG.
+    /// One timer per session, set to the nearest of its deadlines (``SessionTimers``).
     private func scheduleTimer() {
         self.timer?.cancel()
-        guard let context = self.context, !self.isClosing else { return }
-        let deadline: NIODeadline
-        if !self.isRegistered {
-            deadline = self.admittedAt + Self.amount(self.limits.registrationTimeout)
-        } else if let pingSentAt = self.pingSentAt {
-            deadline = pingSentAt + Self.amount(self.limits.pingTimeout)
-        } else {
-            deadline = self.lastActivity + Self.amount(self.limits.pingInterval)
-        }
+        guard let context = self.context, let deadline = self.timers?.nextDeadline, !self.isClosing else { return }
         self.timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
             self.timerFired()
         }
     }
 
     private func timerFired() {
-        let now = NIODeadline.now()
-        if !self.isRegistered {
-            if now >= self.admittedAt + Self.amount(self.limits.registrationTimeout) {
-                let seconds = self.limits.registrationTimeout.components.seconds
-                self.close(reason: "Closing link: registration timed out after \(seconds) seconds")
-                return
-            }
-        } else if let pingSentAt = self.pingSentAt {
-            if now >= pingSentAt + Self.amount(self.limits.pingTimeout) {
-                self.close(reason: "Ping timeout: \(self.limits.pingTimeout.components.seconds) seconds")
-                return
-            }
-        } else if now >= self.lastActivity + Self.amount(self.limits.pingInterval) {
-            self.pingSentAt = now
-            self.send(IRCMessage(source: self.hub.serverSource, command: "PING", params: [self.hub.configuration.serverName]))
-            self.hub.flushPending()
+        switch self.timers?.tick(now: .now()) {
+        case nil, .nothingDue?:
+            break
+        case .sendPing?:
+            self.hub.ping(self)
+        case .close(let reason)?:
+            self.hub.close(self, reason: reason)
+            return
         }
         self.scheduleTimer()
     }
@@ -345,20 +271,5 @@ final class SessionHandler: ChannelInboundHandler {
         self.timer = nil
         self.drainTimer?.cancel()
         self.drainTimer = nil
-    }
-
-    static func amount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-
-    /// True for an HTTP request line (`GET / HTTP/1.1`), which a browser or a proxy sends.
-    static func looksLikeHTTP(_ line: ByteBuffer) -> Bool {
-        let view = line.readableBytesView
-        guard view.count >= 10, view.last != nil else { return false }
-        let text = String(decoding: view.prefix(16), as: UTF8.self)
-        let methods = ["GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "PATCH ", "TRACE "]
-        guard methods.contains(where: { text.hasPrefix($0) }) else { return false }
-        return String(decoding: view.suffix(9), as: UTF8.self).hasPrefix(" HTTP/")
     }
 }

@@ -1,0 +1,27 @@
+/// The code of an IRCv3 standard reply (`FAIL <command> <code> :<text>`): what a program
+/// reads to decide, where the text is only for people and may be reworded.
+///
+/// SecureChat's server sends these before the `ERROR` that closes a connection for a
+/// reason that would recur on reconnecting; its client stops retrying on them.
+public struct IRCFailCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// No allowlist line admits the client certificate (at login, or after a reload).
+    public static let certificateNotAllowed = IRCFailCode(rawValue: "CERT_NOT_ALLOWED")
+    /// The certificate no longer passes verification (revoked by the CRL, or its CA is no
+    /// longer trusted) after the server reloaded its TLS files.
+    public static let certificateRevoked = IRCFailCode(rawValue: "CERT_REVOKED")
+    /// The nick in use is no longer bound to the certificate.
+    public static let nickNotBound = IRCFailCode(rawValue: "NICK_NOT_BOUND")
+
+    /// Whether reconnecting with the same certificate and nick would be refused the same way.
+    public var isFinal: Bool {
+        self == .certificateNotAllowed || self == .certificateRevoked || self == .nickNotBound
+    }
+
+    public var description: String { self.rawValue }
+}
