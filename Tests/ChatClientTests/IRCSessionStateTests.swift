@@ -33,23 +33,44 @@ import Testing
         #expect(sent(state.receive(try message(":srv CAP * LS :echo-message"))) == ["CAP REQ :echo-message message-tags"])
     }
 
-    static let refusals: [(line: String, code: ChatClientError.Code, mentions: String)] = [
-        (":srv 432 * bob :bob is not bound to your certificate; it is registered to alice", .nickNotBound, "registered to alice"),
-        ("ERROR :Closing link: your certificate is not in this server's allowlist. To admit it, an administrator adds this line to the allowlist: dave sha256:ab",
+    static let refusals: [(lines: [String], code: ChatClientError.Code, mentions: String)] = [
+        ([":srv 432 * bob :bob is not bound to your certificate; it is registered to alice"], .nickNotBound, "registered to alice"),
+        ([":srv FAIL * CERT_NOT_ALLOWED :Your certificate is not in this server's allowlist",
+          "ERROR :Closing link: your certificate is not in this server's allowlist. To admit it, an administrator adds this line to the allowlist: dave sha256:ab"],
          .certificateNotAllowed, "dave sha256:ab"),
-        ("ERROR :Server shutting down", .disconnected, "shutting down"),
+        ([":srv FAIL * CERT_REVOKED :Your certificate is no longer accepted", "ERROR :Closing link: certificate revoked"],
+         .certificateNotAllowed, "no longer accepts"),
+        ([":srv FAIL * NICK_NOT_BOUND :Nick bob is no longer bound", "ERROR :Closing link: nick bob is no longer bound to your certificate"],
+         .nickNotBound, "no longer bound"),
+        (["ERROR :Server shutting down"], .disconnected, "shutting down"),
+        // Without the code, words alone do not make a close final.
+        (["ERROR :Closing link: certificate no longer allowed (allowlist)"], .disconnected, "allowlist"),
     ]
 
     @Test(arguments: refusals)
-    func refusalsBecomeTypedCauses(_ item: (line: String, code: ChatClientError.Code, mentions: String)) throws {
+    func refusalsBecomeTypedCauses(_ item: (lines: [String], code: ChatClientError.Code, mentions: String)) throws {
         var state = IRCSessionState(nick: "bob", rooms: [])
-        let actions = state.receive(try message(item.line))
+        var actions: [IRCSessionState.Action] = []
+        for line in item.lines { actions += state.receive(try message(line)) }
         guard case .fail(let error)? = actions.first else {
             Issue.record("expected a failure, got \(actions)")
             return
         }
         #expect(error.code == item.code)
         #expect(error.reason.contains(item.mentions))
+    }
+
+    /// The server's words may change: the code decides that reconnecting would not help.
+    @Test(arguments: ["ERROR :Go away", "ERROR :Verbindung beendet: Zertifikat unbekannt", "ERROR :"])
+    func aRewordedRefusalStillStopsReconnecting(error line: String) throws {
+        var state = IRCSessionState(nick: "bob", rooms: [])
+        #expect(state.receive(try message(":srv FAIL * CERT_NOT_ALLOWED :anything at all")).isEmpty)
+        guard case .fail(let error)? = state.receive(try message(line)).first else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(error.code == .certificateNotAllowed)
+        #expect(error.isFinal)
     }
 
     @Test func messagesAreTypedWithServerTimeEchoAndPrivacy() throws {

@@ -27,6 +27,8 @@ struct IRCSessionState {
     private let roomsToJoin: [String]
     private var offered: [String] = []
     private var names: [String: [String]] = [:]
+    /// The code of the last `FAIL` standard reply: why the ERROR that follows closes.
+    private var failCode: IRCFailCode?
 
     init(nick: String, rooms: [String]) {
         self.nick = nick
@@ -42,6 +44,25 @@ struct IRCSessionState {
         ]
     }
 
+    /// Why the server closed the connection, from the code of the `FAIL` sent before its
+    /// `ERROR`: the words of either may change, the code does not. A close without a final
+    /// code is one that reconnecting may cure.
+    private func closeCause(_ text: String) -> ChatClientError {
+        switch self.failCode {
+        case .certificateNotAllowed? where !self.isRegistered:
+            ChatClientError(.certificateNotAllowed, "the server refused your certificate: \(text)")
+        case .certificateNotAllowed?, .certificateRevoked?:
+            // Dropped after an allowlist or CA change: the same certificate would be refused again.
+            ChatClientError(
+                .certificateNotAllowed,
+                "the server no longer accepts your certificate: \(text); ask its administrator, or renew it with scripts/gen-certs.sh client \(self.nick)")
+        case .nickNotBound?:
+            ChatClientError(.nickNotBound, "the server no longer lets you use nick \(self.nick): \(text); use a nick your certificate is registered for (--nick)")
+        default:
+            ChatClientError(.disconnected, "the server closed the connection: \(text)")
+        }
+    }
+
     mutating func receive(_ message: IRCMessage, now: Date = Date()) -> [Action] {
         let params = message.params
         let last = params.last ?? ""
@@ -52,20 +73,12 @@ struct IRCSessionState {
             return [.send(IRCMessage(command: "PONG", params: params))]
         case "CAP":
             return self.capability(params)
+        case "FAIL":
+            // FAIL <command> <code> [<context>...] :<description>
+            if params.count >= 3 { self.failCode = IRCFailCode(rawValue: params[1]) }
+            return []
         case "ERROR":
-            if last.contains("allowlist") {
-                return [.fail(ChatClientError(.certificateNotAllowed, "the server refused your certificate: \(last)"))]
-            }
-            if last.lowercased().contains("certificate") {
-                // Dropped after an allowlist or CA change: the same certificate would be refused again.
-                return [
-                    .fail(
-                        ChatClientError(
-                            .certificateNotAllowed,
-                            "the server no longer accepts your certificate: \(last); ask its administrator, or renew it with scripts/gen-certs.sh client \(self.nick)"))
-                ]
-            }
-            return [.fail(ChatClientError(.disconnected, "the server closed the connection: \(last)"))]
+            return [.fail(self.closeCause(last))]
         case IRCNumeric.RPL_WELCOME.code:
             self.isRegistered = true
             if let first = params.first { self.nick = first }
