@@ -1,5 +1,6 @@
 import ChatServer
 import TLS
+import NIOCore
 import Testing
 
 @Suite("Server configuration defaults and validation")
@@ -29,6 +30,8 @@ struct ConfigurationTests {
         #expect(limits.floodRate == 5)
         #expect(limits.floodDisconnectAfter == .seconds(10))
         #expect(limits.sendQueueBytes == 196_608)
+        #expect(limits.ioThreads == System.coreCount)
+        #expect(limits.handshakesPerTurn == 8)
         #expect(limits.sendQueueBytes >= 96 * 1024)
         #expect(limits.maxConnections == 4096)
         #expect(limits.maxConnectionsPerAddress == 16)

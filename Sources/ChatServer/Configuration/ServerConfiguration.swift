@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import TLS
 
 #if canImport(Glibc)
@@ -97,6 +98,13 @@ public struct ServerConfiguration: Sendable {
         public var exemptLoopbackFromAddressLimit: Bool = true
         /// Days before a certificate expires (the server's, or a client's) when a warning is logged.
         public var expiryWarningDays: Int = 14
+        /// Event loops that carry connections (TLS, framing, flushing); the hub routes on a
+        /// loop of its own. One per core by default.
+        public var ioThreads: Int = System.coreCount
+        /// TLS handshake steps (reads of a connection still in its handshake) one I/O loop
+        /// runs per turn of the loop; the rest wait for the next turn, so that a storm of
+        /// new connections slows admission rather than the chat of those already in.
+        public var handshakesPerTurn: Int = 8
 
         /// The smallest allowed ``sendQueueBytes``: 96 KiB.
         public static let minimumSendQueueBytes = 98_304

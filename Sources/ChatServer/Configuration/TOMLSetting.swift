@@ -102,6 +102,12 @@ struct TOMLSetting: Sendable {
             configuration.limits.sendQueueBytes = try field.integer(
                 in: ServerConfiguration.Limits.minimumSendQueueBytes...Int.max)
         },
+        TOMLSetting("io_threads") { configuration, field throws(ConfigurationError) in
+            configuration.limits.ioThreads = try field.integer(in: 1...1024)
+        },
+        TOMLSetting("handshakes_per_turn") { configuration, field throws(ConfigurationError) in
+            configuration.limits.handshakesPerTurn = try field.integer(in: 1...Int.max)
+        },
         TOMLSetting("max_connections") { configuration, field throws(ConfigurationError) in
             configuration.limits.maxConnections = try field.integer(in: 1...Int.max)
         },

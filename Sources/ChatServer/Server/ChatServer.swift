@@ -1,6 +1,7 @@
 import Foundation
 import IRC
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -13,19 +14,25 @@ import TLS
 /// graceful shutdown, then tells every client `ERROR :Server shutting down`, closes each
 /// connection with a TLS close_notify and returns.
 ///
-/// All connections share one event loop (like classic single-process IRC servers): routing a
-/// message is a function call, never a thread hop.
+/// Connections live on a group of I/O event loops (`[limits] io_threads`, one per core by
+/// default), which do TLS handshakes, encryption, line framing and flushing; the hub routes
+/// on an event loop of its own, so a storm of handshakes never delays a message, and
+/// routing stays a plain function call with no locks (see ``Hub`` and ``IOLoop``).
 public final class ChatServer: Service, Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
-    private let group: MultiThreadedEventLoopGroup
-    private let hub: NIOLoopBound<Hub>
+    private let hubGroup: MultiThreadedEventLoopGroup
+    private let ioGroup: MultiThreadedEventLoopGroup
+    private let hub: NIOLoopBoundBox<Hub>
+    private let ioLoops: [IOLoop]
+    private let tlsContext: NIOLockedValueBox<TLSContext>
+    private let limiter: NIOLockedValueBox<ConnectionLimiter>
     private let listening: EventLoopPromise<SocketAddress>
 
     /// Loads every file the configuration names.
     ///
     /// - Throws: the first problem, as a one-line error naming the file and the fix
-    ///   (``TLSError``, ``AllowlistError``, ``ConfigurationError``).
+    ///   (``TLSError``, ``ConfigurationError``).
     public init(configuration: ServerConfiguration, logger: Logger) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -42,24 +49,37 @@ public final class ChatServer: Service, Sendable {
         hubConfiguration.motd = try configuration.loadMOTD()
         hubConfiguration.expiryWarningDays = configuration.limits.expiryWarningDays
         hubConfiguration.maxLinesBeforeRegistration = configuration.limits.maxLinesBeforeRegistration
-        let hubSettings = hubConfiguration
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = group.next()
-        self.group = group
-        self.listening = loop.makePromise(of: SocketAddress.self)
-        self.hub = try loop.submit {
-            NIOLoopBound(
-                Hub(
-                    loop: loop,
-                    configuration: configuration,
-                    hubConfiguration: hubSettings,
-                    allowlist: allowlist,
-                    tlsContext: tlsContext,
-                    logger: logger
-                ),
-                eventLoop: loop
+        let limits = configuration.limits
+        self.hubGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.ioGroup = MultiThreadedEventLoopGroup(numberOfThreads: limits.ioThreads)
+        let hubLoop = self.hubGroup.next()
+        self.listening = hubLoop.makePromise(of: SocketAddress.self)
+        let sharedContext = NIOLockedValueBox(tlsContext)
+        self.tlsContext = sharedContext
+        self.limiter = NIOLockedValueBox(
+            ConnectionLimiter(
+                maxTotal: limits.maxConnections,
+                maxPerAddress: limits.maxConnectionsPerAddress,
+                exemptLoopback: limits.exemptLoopbackFromAddressLimit
             )
-        }.wait()
+        )
+        // Made here and handed to the loop whole: nothing else holds the hub, so the caller
+        // (often an async task) never waits for the loop to build it.
+        let hub = NIOLoopBoundBox.makeBoxSendingValue(
+            Hub(
+                loop: hubLoop,
+                configuration: configuration,
+                hubConfiguration: hubConfiguration,
+                allowlist: allowlist,
+                tlsContext: sharedContext,
+                logger: logger
+            ),
+            eventLoop: hubLoop
+        )
+        self.hub = hub
+        self.ioLoops = self.ioGroup.makeIterator().enumerated().map { index, loop in
+            IOLoop(eventLoop: loop, index: index, hub: hub, tlsContext: sharedContext, limits: limits, logger: logger)
+        }
         if let certificate = tlsContext.certificate {
             Self.warnIfExpiring(certificate, days: configuration.limits.expiryWarningDays, logger: logger)
         }
@@ -75,15 +95,18 @@ public final class ChatServer: Service, Sendable {
         let limits = self.configuration.limits
         let listener: any Channel
         do {
-            listener = try await ServerBootstrap(group: self.group)
+            listener = try await ServerBootstrap(group: self.ioGroup)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: limits.sendQueueBytes / 2, high: limits.sendQueueBytes))
                 // Each connection keeps its receive buffer between reads; IRC lines are short,
                 // so start small (NIO grows it for bulk input) rather than at 2 KiB each.
                 .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536))
-                .childChannelInitializer { channel in
-                    Self.initialize(channel, hub: hub.value)
+                .childChannelInitializer { [ioLoops = self.ioLoops, limiter = self.limiter] channel in
+                    guard let io = ioLoops.first(where: { $0.eventLoop === channel.eventLoop }) else {
+                        return channel.close()
+                    }
+                    return Self.initialize(channel, io: io, limiter: limiter)
                 }
                 .bind(host: self.configuration.host, port: self.configuration.port)
                 .get()
@@ -99,7 +122,7 @@ public final class ChatServer: Service, Sendable {
         }
         self.logger.notice(
             "listening on \(self.configuration.host):\(listener.localAddress?.port ?? self.configuration.port)",
-            metadata: ["allowlist": "\(self.configuration.allowlistPath)"]
+            metadata: ["allowlist": "\(self.configuration.allowlistPath)", "io_threads": "\(self.ioLoops.count)"]
         )
         let logger = self.logger
         let watcher = FileWatcher(path: self.configuration.allowlistPath, eventLoop: hub.eventLoop) { change in
@@ -123,7 +146,8 @@ public final class ChatServer: Service, Sendable {
         let deadline = hub.eventLoop.scheduleTask(in: .seconds(5)) { done.succeed() }
         try? await done.futureResult.get()
         deadline.cancel()
-        try await self.group.shutdownGracefully()
+        try await self.ioGroup.shutdownGracefully()
+        try await self.hubGroup.shutdownGracefully()
     }
 
     /// Reloads the allowlist and the TLS files (SIGHUP). A file that fails to load is logged
@@ -136,8 +160,8 @@ public final class ChatServer: Service, Sendable {
             hub.value.reloadAllowlist()
             do {
                 let context = try TLSContext(server: try Self.tlsConfiguration(configuration))
-                let closed = hub.value.reloadTLS(context)
-                logger.notice("TLS files reloaded; \(closed) sessions no longer admitted were closed")
+                hub.value.reloadTLS(context)
+                logger.notice("TLS files reloaded; live sessions they no longer admit are being closed")
                 if let certificate = context.certificate {
                     Self.warnIfExpiring(certificate, days: configuration.limits.expiryWarningDays, logger: logger)
                 }
@@ -154,28 +178,31 @@ public final class ChatServer: Service, Sendable {
 
     // MARK: helpers
 
-    /// Sets up one accepted connection, or closes it at once when it is over a limit.
-    private static func initialize(_ channel: any Channel, hub: Hub) -> EventLoopFuture<Void> {
+    /// Sets up one accepted connection on its I/O loop, or closes it at once when it is
+    /// over a limit.
+    private static func initialize(
+        _ channel: any Channel, io: IOLoop, limiter: NIOLockedValueBox<ConnectionLimiter>
+    ) -> EventLoopFuture<Void> {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        switch hub.limiter.open(from: address) {
+        let (verdict, maxTotal, maxPerAddress) = limiter.withLockedValue { ($0.open(from: address), $0.maxTotal, $0.maxPerAddress) }
+        switch verdict {
         case .accept:
             break
         case .tooManyInTotal:
-            hub.logger.warning("refused connection: \(hub.limiter.maxTotal) connections already", metadata: ["address": "\(address)"])
+            io.logger.warning("refused connection: \(maxTotal) connections already", metadata: ["address": "\(address)"])
             return channel.close()
         case .tooManyFromAddress:
-            hub.logger.warning(
-                "refused connection: \(hub.limiter.maxPerAddress) connections from this address already",
+            io.logger.warning(
+                "refused connection: \(maxPerAddress) connections from this address already",
                 metadata: ["address": "\(address)"]
             )
             return channel.close()
         }
-        let loopBoundHub = NIOLoopBound(hub, eventLoop: hub.loop)
-        channel.closeFuture.whenComplete { _ in loopBoundHub.value.limiter.close(from: address) }
+        channel.closeFuture.whenComplete { _ in limiter.withLockedValue { $0.close(from: address) } }
         return channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
-            try sync.addHandler(TLSHandler(context: hub.tlsContext))
-            try sync.addHandler(SessionHandler(hub: hub, address: address))
+            try sync.addHandler(TLSHandler(context: io.tlsContext.withLockedValue { $0 }))
+            try sync.addHandler(SessionHandler(io: io, address: address))
         }
     }
 

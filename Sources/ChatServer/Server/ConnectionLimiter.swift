@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// Counts open connections in total and per remote address, and refuses those over the
-/// configured limits. Used only on the hub's event loop.
+/// configured limits. Shared by the I/O loops behind a lock (a few operations per connection).
 ///
 /// An IPv6 address counts by its /64 prefix: one subscriber or host usually holds a whole
 /// /64, so counting single addresses would put no limit on it.

@@ -1,34 +1,31 @@
 import IRC
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import TLS
 
-/// One client connection, after TLS: the transport only. It cuts lines and hands them to
-/// the ``Hub``, paces them (flood control), keeps the session's timers, flushes what the
-/// hub routed to it and closes when told. Every IRC fact about the session (nick,
-/// registration, bindings) and every reply belongs to ``HubState``.
+/// One client connection, after TLS: the transport only. It cuts lines and posts them to
+/// the ``Hub`` through its ``IOLoop``, paces them (flood control), keeps the session's
+/// timers, writes what the hub routed to it and closes when told. Every IRC fact about
+/// the session (nick, registration, bindings) and every reply belongs to ``HubState``.
 ///
 /// It cuts lines itself rather than behind a `ByteToMessageHandler`: each line would
 /// otherwise cross the pipeline boxed in an `NIOAny` and be cast back, which perf showed
 /// as a tenth of the server's time per private message.
 ///
-/// Runs on the hub's event loop, like every connection.
+/// Runs on its connection's I/O loop.
 final class SessionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let hub: Hub
+    private let io: IOLoop
+    /// How the hub names this connection in the events it receives.
+    private var handle: SessionHandle?
     /// The peer's IP address.
     let address: String
     private var context: ChannelHandlerContext?
-    /// The hub's name for the session, once TLS completed; the only thing the hub sets.
-    var id: SessionID?
-    /// The verified peer certificate, once TLS completed.
-    private(set) var certificate: CertificateInfo?
-    /// Whether the hub queued writes for this session since its last flush.
-    var awaitsFlush = false
-    /// What the hub routed to this session since its last flush.
-    private var pending = PendingOutput()
+    /// TLS completed and the hub was told: lines go to it from now on.
+    private var isAdmitted = false
     private var isClosing = false
     /// Why the connection ended, when the transport saw it first (TLS); for the QUIT.
     private var closeReason: String?
@@ -45,10 +42,10 @@ final class SessionHandler: ChannelInboundHandler {
     private var lineProcessor: NIOSingleStepByteToMessageProcessor<IRCLineDecoder>?
     private var drainTimer: Scheduled<Void>?
 
-    init(hub: Hub, address: String) {
-        self.hub = hub
+    init(io: IOLoop, address: String) {
+        self.io = io
         self.address = address
-        let limits = hub.configuration.limits
+        let limits = io.limits
         self.flood = FloodControl(
             burst: limits.floodBurst,
             rate: limits.floodRate,
@@ -61,6 +58,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.handle = SessionHandle(loop: self.io, session: self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -68,17 +66,23 @@ final class SessionHandler: ChannelInboundHandler {
         self.context = nil
     }
 
+    /// Queues `event` for the hub, once TLS completed.
+    private func post(_ event: (SessionHandle) -> HubEvent) {
+        guard self.isAdmitted, let handle = self.handle else { return }
+        self.io.post(event(handle))
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted(let identity)? = event as? TLSEvent {
-            self.certificate = identity.certificate
-            let limits = self.hub.configuration.limits
+        if case .handshakeCompleted(let identity)? = event as? TLSEvent, let handle = self.handle {
+            let limits = self.io.limits
             self.timers = SessionTimers(
                 registrationTimeout: limits.registrationTimeout,
                 pingInterval: limits.pingInterval,
                 pingTimeout: limits.pingTimeout,
                 now: .now()
             )
-            self.hub.admit(self, identity: identity)
+            self.isAdmitted = true
+            self.io.post(.admit(handle, identity, address: self.address, refusal: self.reloadRefusal()))
             self.scheduleTimer()
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -86,7 +90,7 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard self.id != nil, !self.isClosing else { return }
+        guard self.isAdmitted, !self.isClosing else { return }
         // The lines of one read arrived together: one clock reading serves them all.
         let now = NIODeadline.now()
         self.timers?.activity(now: now)
@@ -94,10 +98,10 @@ final class SessionHandler: ChannelInboundHandler {
         do {
             try processor.process(buffer: Self.unwrapInboundIn(data)) { self.admit($0, now: now) }
         } catch let error as IRCFramingError {
-            self.hub.close(self, reason: "Closing link: \(error.reason)")
+            self.post { .close($0, reason: "Closing link: \(error.reason)") }
             return
         } catch {
-            self.hub.close(self, reason: "Closing link: \(error)")
+            self.post { .close($0, reason: "Closing link: \(error)") }
             return
         }
         self.lineProcessor = processor.unprocessedBytes == 0 ? nil : processor
@@ -113,10 +117,10 @@ final class SessionHandler: ChannelInboundHandler {
         // A large flush crosses the high-water mark for a moment even when the socket takes
         // it all at once; only data still queued once the flush is done counts against the
         // send queue: then the client is not reading.
-        guard !context.channel.isWritable, self.id != nil else { return }
+        guard !context.channel.isWritable, self.isAdmitted else { return }
         context.eventLoop.assumeIsolated().execute {
             if let channel = self.context?.channel, !channel.isWritable {
-                self.hub.close(self, reason: "SendQ exceeded")
+                self.post { .close($0, reason: "SendQ exceeded") }
             }
         }
     }
@@ -126,15 +130,24 @@ final class SessionHandler: ChannelInboundHandler {
         case let error as TLSError:
             // The TLS handler closes the connection itself; record why.
             self.closeReason = self.closeReason ?? "TLS: \(error.reason)"
-            self.hub.logTLSFailure(error, session: self)
+            if self.isAdmitted {
+                self.post { .tlsFailure($0, error) }
+            } else {
+                self.io.logger.notice("TLS: \(error)", metadata: ["address": "\(self.address)", "code": "\(error.code)"])
+            }
         default:
-            self.hub.close(self, reason: "Closing link: \(error)")
+            if self.isAdmitted {
+                self.post { .close($0, reason: "Closing link: \(error)") }
+            } else {
+                context.close(promise: nil)
+            }
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         self.cancelTimers()
-        self.hub.disconnected(self, reason: self.closeReason ?? "Connection closed")
+        let reason = self.closeReason ?? "Connection closed"
+        self.post { .disconnected($0, reason: reason) }
         context.fireChannelInactive()
     }
 
@@ -150,13 +163,13 @@ final class SessionHandler: ChannelInboundHandler {
         guard !self.isClosing else { return }
         switch self.flood.admit(now: now, alreadyDelayed: self.delayed.count) {
         case .allow:
-            self.hub.receive(event, from: self)
+            self.post { .line($0, event) }
         case .delay(let until):
             self.delayed.append(event)
             self.setReading(false)
             self.scheduleDrain(at: until)
         case .disconnect:
-            self.hub.close(self, reason: "Excess Flood")
+            self.post { .close($0, reason: "Excess Flood") }
         }
     }
 
@@ -175,9 +188,8 @@ final class SessionHandler: ChannelInboundHandler {
                 return
             }
             self.delayed.removeFirst()
-            self.hub.receive(event, from: self)
+            self.post { .line($0, event) }
         }
-        self.hub.flushPending()
         if self.delayed.isEmpty {
             self.flood.caughtUp(now: .now())
             self.setReading(true)
@@ -191,32 +203,21 @@ final class SessionHandler: ChannelInboundHandler {
 
     // MARK: sending
 
-    /// Takes a range of the hub's ``TurnOutput`` for the client; false when the session
-    /// sends nothing more. The hub flushes once per event-loop turn.
-    func queue(_ range: Range<Int>, turn: UInt64) -> Bool {
-        guard self.context != nil, !self.isClosing else { return false }
-        self.pending.add(range, turn: turn)
-        return true
-    }
-
-    /// Everything routed to the client this turn goes down the pipeline as slices of the
-    /// turn's buffer and leaves as one socket write: a single run of messages is encrypted
-    /// straight from the shared bytes; several runs are gathered by the TLS handler.
-    func flush() {
-        self.awaitsFlush = false
-        let share = self.pending.take()
-        guard let context = self.context, !share.isEmpty else { return }
-        self.hub.output.forEachSlice(of: share) { slice in
+    /// Writes the client's share of a hub turn, slices of the turn's one buffer, and
+    /// flushes them as one socket write: a single run of messages is encrypted straight
+    /// from the shared bytes; several runs are gathered by the TLS handler.
+    func write(_ share: PendingOutput, from buffer: ByteBuffer) {
+        guard let context = self.context, !self.isClosing else { return }
+        TurnOutput.forEachSlice(of: share, in: buffer) { slice in
             context.write(Self.wrapOutboundOut(slice), promise: nil)
         }
         context.flush()
     }
 
-    /// Sends what was routed so far, then `ERROR :<reason>`, and closes the connection
-    /// (TLS close_notify first). The hub calls this once it has let go of the session.
+    /// Sends `ERROR :<reason>` and closes the connection (TLS close_notify first). The hub
+    /// asks for this once it has let go of the session, after what it routed before.
     func close(reason: String) {
         guard !self.isClosing, let context = self.context else { return }
-        self.flush()  // what was routed before the goodbye goes first
         self.isClosing = true
         self.closeReason = reason
         self.cancelTimers()
@@ -226,6 +227,16 @@ final class SessionHandler: ChannelInboundHandler {
         IRCMessage(command: "ERROR", params: [reason]).write(into: &buffer)
         context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
         context.close(promise: nil)
+    }
+
+    /// Why the peer must be refused although its handshake succeeded: the handshake began
+    /// before a TLS reload, so it was verified against the previous CA bundle and CRL,
+    /// which the reload could not check yet. Nil when the current context admits it.
+    private func reloadRefusal() -> String? {
+        guard let handler = self.tlsHandler else { return nil }
+        let current = self.io.tlsContext.withLockedValue { $0 }
+        guard handler.tlsContext !== current, let error = handler.reverifyPeer(against: current) else { return nil }
+        return error.reason
     }
 
     /// The connection's TLS handler (to re-verify the peer after a reload).
@@ -258,9 +269,9 @@ final class SessionHandler: ChannelInboundHandler {
         case nil, .nothingDue?:
             break
         case .sendPing?:
-            self.hub.ping(self)
+            self.post { .ping($0) }
         case .close(let reason)?:
-            self.hub.close(self, reason: reason)
+            self.post { .close($0, reason: reason) }
             return
         }
         self.scheduleTimer()

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import TLS
+
+extension Hub {
+    /// Reads the allowlist again. A malformed file is refused as a whole (the old list
+    /// stays). What the change means for each live session is ``AllowlistReload``'s
+    /// decision: sessions whose certificate lost every line are closed at once, those
+    /// whose bindings changed are told their current nicks, the others are left alone.
+    @discardableResult
+    func reloadAllowlist() -> Bool {
+        let fresh: Allowlist
+        do {
+            fresh = try Allowlist.load(path: self.configuration.allowlistPath)
+        } catch {
+            self.logger.error("allowlist not reloaded, the previous one stays in force: \(error.reason)")
+            return false
+        }
+        let reload = AllowlistReload(old: self.allowlist, new: fresh)
+        self.replaceAllowlist(with: fresh)
+        var closed = 0
+        if reload.hasChanges {
+            let now = Date()
+            var outcomes: [(SessionID, AllowlistReload.Outcome)] = []
+            self.forEachConnection { connection, id in
+                let outcome = reload.outcome(for: connection.certificate, nick: self.state.nick(of: id))
+                if outcome != .unchanged { outcomes.append((id, outcome)) }
+            }
+            for (id, outcome) in outcomes {
+                switch outcome {
+                case .unchanged:
+                    continue
+                case .revoked:
+                    closed += 1
+                    self.apply(self.state.disallow(id, now: now))
+                case .nicksChanged(let nicks), .nickRemoved(let nicks):
+                    self.apply(self.state.updateBindings(id, boundNicks: nicks, now: now))
+                }
+            }
+        }
+        self.flush()
+        self.logger.notice("allowlist reloaded: \(fresh.entries.count) lines, \(closed) sessions closed")
+        return true
+    }
+
+    /// Makes `context` the TLS context for new handshakes, and has each I/O loop check its
+    /// live sessions against it: those the new CA bundle or CRL no longer admits come back
+    /// as ``HubEvent/revoke(_:reason:)`` and are closed.
+    func reloadTLS(_ context: TLSContext) {
+        self.tlsContext.withLockedValue { $0 = context }
+        for (loop, handles) in self.handlesByLoop() {
+            loop.reverify(handles, against: context)
+        }
+    }
+
+    /// Says goodbye to every session (`ERROR :Server shutting down`, after what was
+    /// already routed to it); the future completes when all are closed.
+    func shutdown() -> EventLoopFuture<Void> {
+        self.beginShutdown()
+        self.flush()
+        let closing = self.handlesByLoop().map { loop, handles in
+            loop.close(handles, reason: "Server shutting down")
+        }
+        return EventLoopFuture.andAllComplete(closing, on: self.loop)
+    }
+
+    /// Logs, once a day and at start, the live sessions whose certificate expires soon.
+    func logExpiringCertificates(now: Date = Date()) {
+        let days = self.configuration.limits.expiryWarningDays
+        self.forEachConnection { connection, id in
+            let left = connection.certificate.daysUntilExpiry(from: now)
+            if left <= days {
+                self.logger.warning("client certificate expires in \(left) days", metadata: self.metadata(connection, id))
+            }
+        }
+    }
+}

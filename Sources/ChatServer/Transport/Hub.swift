@@ -1,0 +1,261 @@
+import Foundation
+import IRC
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import TLS
+
+/// The single owner of the room: ``HubState``, the allowlist and the admitted sessions,
+/// confined to the hub's own event loop.
+///
+/// Connections live on I/O loops (``IOLoop``), which do TLS, framing and flushing; they
+/// send their events here in one batch per loop turn (``handle(_:)``), so routing stays a
+/// plain function call with no locks in it. Each message is serialized once per hub turn
+/// into ``TurnOutput``; at the end of the turn each I/O loop gets one batch with every
+/// recipient's share of that buffer, and encrypts it on the recipient's own loop.
+final class Hub {
+    let loop: any EventLoop
+    let configuration: ServerConfiguration
+    let logger: Logger
+    /// The room; changed only by the events this hub handles.
+    var state: HubState
+    private(set) var allowlist: Allowlist
+    /// The TLS context for new handshakes, shared with the I/O loops.
+    let tlsContext: NIOLockedValueBox<TLSContext>
+
+    /// An admitted session as the hub keeps it.
+    struct Connection {
+        let handle: SessionHandle
+        let address: String
+        let certificate: CertificateInfo
+        /// What was routed to it this turn.
+        var pending = PendingOutput()
+        var awaitsFlush = false
+    }
+
+    /// The admitted sessions, under the IDs ``HubState`` gave them.
+    private var connections = SessionTable<Connection>()
+    private var isShuttingDown = false
+    private var awaitingFlush: [SessionID] = []
+    private var flushScheduled = false
+    /// This turn's operations per I/O loop, by ``IOLoop/index``.
+    private var outbound: [(loop: IOLoop, operations: [IOOperation])?] = []
+    private let allocator = ByteBufferAllocator()
+    /// What this turn sends.
+    private var output: TurnOutput
+
+    init(
+        loop: any EventLoop,
+        configuration: ServerConfiguration,
+        hubConfiguration: HubConfiguration,
+        allowlist: Allowlist,
+        tlsContext: NIOLockedValueBox<TLSContext>,
+        logger: Logger
+    ) {
+        self.loop = loop
+        self.configuration = configuration
+        self.logger = logger
+        self.state = HubState(configuration: hubConfiguration)
+        self.allowlist = allowlist
+        self.tlsContext = tlsContext
+        self.output = TurnOutput(allocator: self.allocator)
+    }
+
+    /// Admitted sessions.
+    var sessionCount: Int { self.connections.count }
+
+    // MARK: events
+
+    /// One I/O loop turn's events, in the order they happened there.
+    func handle(_ events: [HubEvent]) {
+        // The events of one batch arrived within one turn: one clock reading serves them all.
+        let now = Date()
+        for event in events {
+            switch event {
+            case .admit(let handle, let identity, let address, let refusal):
+                self.admit(handle, identity: identity, address: address, refusal: refusal, now: now)
+            case .line(let handle, let line):
+                guard let id = handle.id else { continue }
+                self.apply(self.state.receive(line, from: id, now: now))
+            case .close(let handle, let reason):
+                guard let id = handle.id else { continue }
+                self.apply(self.state.close(id, reason: reason, now: now))
+            case .ping(let handle):
+                guard let id = handle.id else { continue }
+                self.apply(self.state.ping(id))
+            case .revoke(let handle, let reason):
+                guard let id = handle.id, let connection = self.connections[id] else { continue }
+                self.logger.notice("certificate no longer accepted: \(reason)", metadata: self.metadata(connection, id))
+                self.apply(self.state.revoke(id, reason: reason, now: now))
+            case .tlsFailure(let handle, let error):
+                guard let id = handle.id, let connection = self.connections[id] else { continue }
+                var metadata = self.metadata(connection, id)
+                metadata["code"] = "\(error.code)"
+                self.logger.notice("TLS: \(error)", metadata: metadata)
+            case .disconnected(let handle, let reason):
+                guard !self.isShuttingDown, let id = handle.id, let connection = self.connections[id] else { continue }
+                self.logger.info("disconnected: \(reason)", metadata: self.metadata(connection, id))
+                self.connections.removeValue(forKey: id)
+                self.apply(self.state.disconnect(id, reason: reason, now: now))
+            }
+        }
+        self.scheduleFlush()
+    }
+
+    /// A TLS handshake finished: the hub state admits the certificate if the allowlist
+    /// binds a nick to it, and refuses it otherwise (naming the allowlist line to add).
+    /// `refusal` is set when the I/O loop found that the certificate fails a TLS context
+    /// loaded while its handshake was under way.
+    private func admit(_ handle: SessionHandle, identity: PeerIdentity, address: String, refusal: String?, now: Date) {
+        let certificate = identity.certificate
+        let clientIdentity = ClientIdentity(
+            certificateFingerprint: certificate.fingerprint,
+            publicKeyFingerprint: certificate.publicKeyFingerprint,
+            commonName: certificate.commonName,
+            certificateNotAfter: certificate.notAfter,
+            boundNicks: self.allowlist.nicks(for: certificate),
+            host: address
+        )
+        var (id, outputs) = self.state.connect(identity: clientIdentity, now: now)
+        handle.id = id
+        let connection = Connection(handle: handle, address: address, certificate: certificate)
+        self.connections.place(connection, at: id)
+        if let refusal {
+            self.logger.notice(
+                "refused a connection whose handshake began before the TLS reload: \(refusal)",
+                metadata: self.metadata(connection, id)
+            )
+            outputs += self.state.revoke(id, reason: "Closing link: \(refusal)", now: now)
+        } else if clientIdentity.boundNicks.isEmpty {
+            self.logger.warning(
+                "refused certificate not in the allowlist; to admit it add this line: \(clientIdentity.suggestedAllowlistLine)",
+                metadata: self.metadata(connection, id)
+            )
+        } else {
+            self.logger.info("connected", metadata: self.metadata(connection, id))
+        }
+        self.apply(outputs)
+    }
+
+    // MARK: output
+
+    /// Carries out the hub state's decisions: each message is serialized once and every
+    /// recipient records where it is.
+    func apply(_ outputs: [HubOutput]) {
+        for output in outputs {
+            switch output {
+            case .send(let message, let recipients):
+                let range = self.output.append(message)
+                let turn = self.output.turn
+                for id in recipients {
+                    let first = self.connections.update(id) { connection -> Bool in
+                        connection.pending.add(range, turn: turn)
+                        defer { connection.awaitsFlush = true }
+                        return !connection.awaitsFlush
+                    }
+                    if first == true { self.awaitingFlush.append(id) }
+                }
+            case .close(let id, let nick, let reason):
+                guard var connection = self.connections.removeValue(forKey: id) else { continue }
+                self.logger.info("closing: \(reason)", metadata: self.metadata(connection, id, nick: nick))
+                // What was routed before the goodbye goes first.
+                let share = connection.pending.take()
+                if !share.isEmpty { self.enqueue(.write(connection.handle, share), on: connection.handle.loop) }
+                self.enqueue(.close(connection.handle, reason: reason), on: connection.handle.loop)
+            case .registered(let id, _, let account):
+                guard let connection = self.connections[id] else { continue }
+                self.enqueue(.registered(connection.handle), on: connection.handle.loop)
+                var metadata = self.metadata(connection, id)
+                metadata["account"] = "\(account)"
+                self.logger.info("registered", metadata: metadata)
+            }
+        }
+    }
+
+    private func enqueue(_ operation: IOOperation, on loop: IOLoop) {
+        let index = loop.index
+        if index >= self.outbound.count {
+            self.outbound.append(contentsOf: repeatElement(nil, count: index - self.outbound.count + 1))
+        }
+        if self.outbound[index] == nil {
+            self.outbound[index] = (loop, [operation])
+        } else {
+            self.outbound[index]?.operations.append(operation)
+        }
+    }
+
+    private func scheduleFlush() {
+        guard !self.flushScheduled else { return }
+        self.flushScheduled = true
+        // After every batch that reached the hub in this loop turn.
+        self.loop.assumeIsolated().execute { self.flush() }
+    }
+
+    /// Ends the hub's turn: each I/O loop gets one batch with every share routed to its
+    /// sessions and every close, all reading the turn's one buffer.
+    func flush() {
+        self.flushScheduled = false
+        for id in self.awaitingFlush {
+            guard let (handle, share) = self.connections.update(id, { connection in
+                connection.awaitsFlush = false
+                return (connection.handle, connection.pending.take())
+            }), !share.isEmpty else { continue }
+            self.enqueue(.write(handle, share), on: handle.loop)
+        }
+        self.awaitingFlush.removeAll(keepingCapacity: true)
+        guard self.outbound.contains(where: { $0 != nil }) else { return }
+        let buffer = self.output.finishTurn(allocator: self.allocator)
+        for index in self.outbound.indices {
+            guard let (loop, operations) = self.outbound[index] else { continue }
+            self.outbound[index] = nil
+            loop.run(IOBatch(buffer: buffer, operations: operations))
+        }
+    }
+
+    // MARK: helpers
+
+    /// What every log line about a session carries; `nick` for a session the hub state
+    /// has already let go of.
+    func metadata(_ connection: Connection, _ id: SessionID, nick: String? = nil) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "address": "\(connection.address)",
+            "fingerprint": "\(connection.certificate.fingerprint)",
+            "session": "\(id)",
+        ]
+        if let name = connection.certificate.commonName { metadata["cn"] = "\(name)" }
+        if let nick = self.state.nick(of: id) ?? nick { metadata["nick"] = "\(nick)" }
+        return metadata
+    }
+
+    /// Every admitted session's handle, by I/O loop.
+    func handlesByLoop() -> [(loop: IOLoop, handles: [SessionHandle])] {
+        var byLoop: [(loop: IOLoop, handles: [SessionHandle])?] = []
+        self.connections.forEach { connection in
+            let loop = connection.handle.loop
+            if loop.index >= byLoop.count {
+                byLoop.append(contentsOf: repeatElement(nil, count: loop.index - byLoop.count + 1))
+            }
+            if byLoop[loop.index] == nil { byLoop[loop.index] = (loop, []) }
+            byLoop[loop.index]?.handles.append(connection.handle)
+        }
+        return byLoop.compactMap { $0 }
+    }
+
+    /// Runs `body` for every admitted session, in no particular order.
+    func forEachConnection(_ body: (Connection, SessionID) -> Void) {
+        self.connections.forEach { connection in
+            guard let id = connection.handle.id else { return }
+            body(connection, id)
+        }
+    }
+
+    /// Replaces the allowlist new certificates are checked against.
+    func replaceAllowlist(with allowlist: Allowlist) {
+        self.allowlist = allowlist
+    }
+
+    /// Marks the hub as shutting down: disconnections no longer tell the room.
+    func beginShutdown() {
+        self.isShuttingDown = true
+    }
+}
