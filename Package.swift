@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "securechat-bench",
             dependencies: [
-                "TLS", "IRC", "COpenSSL",
+                "TLS", "IRC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -107,7 +107,6 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "COpenSSL",
                 "TLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -120,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "TLSTests",
             dependencies: [
-                "TLS", "TestSupport", "COpenSSL",
+                "TLS", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -39,10 +39,6 @@ static inline int COpenSSL_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int versi
     return (int)SSL_CTX_set_min_proto_version(ctx, version);
 }
 
-static inline int COpenSSL_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
-    return (int)SSL_CTX_set_max_proto_version(ctx, version);
-}
-
 static inline long COpenSSL_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
     return SSL_CTX_set_mode(ctx, mode);
 }
@@ -81,21 +77,13 @@ static inline void COpenSSL_BIO_set_retry_read(BIO *bio) {
     BIO_set_retry_read(bio);
 }
 
-// MARK: memory and stacks
+// MARK: memory
 
 static inline void COpenSSL_OPENSSL_free(void *pointer) {
     OPENSSL_free(pointer);
 }
 
-static inline int COpenSSL_sk_X509_num(const STACK_OF(X509) *stack) {
-    return sk_X509_num(stack);
-}
-
-static inline X509 *COpenSSL_sk_X509_value(const STACK_OF(X509) *stack, int index) {
-    return sk_X509_value(stack, index);
-}
-
-// MARK: keys and certificates (used to make certificates in-process)
+// MARK: keys and certificates (the in-process certificate issuer)
 
 static inline EVP_PKEY *COpenSSL_EVP_EC_gen(const char *curve) {
     return EVP_EC_gen(curve);

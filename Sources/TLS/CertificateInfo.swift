@@ -24,11 +24,11 @@ public struct CertificateInfo: Hashable, Sendable {
 
     /// Reads the facts from an `X509 *`; the caller keeps ownership.
     init(_ certificate: OpaquePointer) throws(TLSError) {
-        let der = try Self.encode { i2d_X509(certificate, $0) }
+        let der = try encodeDER(orThrow: .invalidPEM, "cannot encode certificate") { i2d_X509(certificate, $0) }
         guard let publicKey = X509_get_X509_PUBKEY(certificate) else {
             throw TLSError(.invalidPEM, "certificate has no public key", openSSLErrors: OpenSSLErrorQueue.drain())
         }
-        let spki = try Self.encode { i2d_X509_PUBKEY(publicKey, $0) }
+        let spki = try encodeDER(orThrow: .invalidPEM, "cannot encode certificate") { i2d_X509_PUBKEY(publicKey, $0) }
         self.fingerprint = Fingerprint(kind: .certificate, digest: sha256(der))
         self.publicKeyFingerprint = Fingerprint(kind: .publicKey, digest: sha256(spki))
         self.commonName = Self.commonName(of: certificate)
@@ -38,22 +38,6 @@ public struct CertificateInfo: Hashable, Sendable {
     /// Days from `now` until the certificate expires; negative once it has expired.
     public func daysUntilExpiry(from now: Date = Date()) -> Int {
         Int((self.notAfter.timeIntervalSince(now) / 86_400).rounded(.down))
-    }
-
-    private static func encode(
-        _ body: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32
-    ) throws(TLSError) -> [UInt8] {
-        OpenSSLErrorQueue.clear()
-        let length = body(nil)
-        guard length > 0 else {
-            throw TLSError(.invalidPEM, "cannot encode certificate", openSSLErrors: OpenSSLErrorQueue.drain())
-        }
-        var bytes = [UInt8](repeating: 0, count: Int(length))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            var cursor = buffer.baseAddress
-            _ = body(&cursor)
-        }
-        return bytes
     }
 
     private static func commonName(of certificate: OpaquePointer) -> String? {

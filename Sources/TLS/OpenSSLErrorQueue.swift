@@ -9,19 +9,11 @@ enum OpenSSLErrorQueue {
 
     /// Removes every entry from the queue and returns them as readable strings, oldest first.
     static func drain() -> [String] {
-        var messages: [String] = []
-        while true {
-            var data: UnsafePointer<CChar>?
-            var flags: Int32 = 0
-            let code = ERR_get_error_all(nil, nil, nil, &data, &flags)
-            if code == 0 { break }
-            messages.append(describe(code, data: (flags & ERR_TXT_STRING) != 0 ? data : nil))
-        }
-        return messages
+        drainWithReason().messages
     }
 
-    /// Drains the queue and returns the reason code of its last (most specific) entry, with
-    /// every entry's text.
+    /// Removes every entry from the queue; returns the reason code of its last (most
+    /// specific) entry, nil when the queue was empty, with every entry's text, oldest first.
     static func drainWithReason() -> (reason: Int32?, messages: [String]) {
         var messages: [String] = []
         var lastReason: Int32?
@@ -36,6 +28,8 @@ enum OpenSSLErrorQueue {
         return (lastReason, messages)
     }
 
+    /// OpenSSL's reason text for `code` (its hex value when OpenSSL has no text), followed
+    /// by the entry's detail in parentheses when it has one.
     private static func describe(_ code: UInt, data: UnsafePointer<CChar>?) -> String {
         var text: String
         if let reason = ERR_reason_error_string(code) {

@@ -50,6 +50,12 @@ public struct TLSError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let protocolError = Code("protocolError")
         /// A write or close arrived after the TLS connection was shut down.
         public static let closed = Code("closed")
+
+        // Issuing certificates in process (tests and the benchmark).
+        /// OpenSSL could not make a key, certificate or CRL; ``TLSError/openSSLErrors`` says why.
+        package static let issuanceFailed = Code("issuanceFailed")
+        /// A file cannot be created or written.
+        package static let fileUnwritable = Code("fileUnwritable")
     }
 
     public let code: Code

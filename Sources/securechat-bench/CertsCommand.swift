@@ -1,16 +1,15 @@
 import ArgumentParser
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import TLS
 
 /// `certs`: writes everything a benchmark run needs to a folder.
 ///
 /// Layout: `ca.pem`, `ca.key`, `server.pem`/`server.key` (SAN localhost, 127.0.0.1),
 /// `client.key` (shared by every client certificate), `clients/NICK.pem` for NICK =
 /// prefix + 0 ..< users, and `allowlist` binding each nick to its certificate fingerprint.
-/// Keys are written 0600, as servers insist.
+/// Everything is ECDSA P-256 valid for about ten years; all client certificates name one
+/// key, so that thousands take seconds. Keys are written 0600, as servers insist, and
+/// certificates 0644; files already there are replaced.
 struct CertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certs",
@@ -31,22 +30,26 @@ struct CertsCommand: ParsableCommand {
         let clients = folder.appendingPathComponent("clients")
         try FileManager.default.createDirectory(at: clients, withIntermediateDirectories: true)
 
-        let pki = try BenchPKI()
-        let ca = try pki.caPEM()
-        try Self.write(ca.certificate, to: folder.appendingPathComponent("ca.pem"), mode: 0o644)
-        try Self.write(ca.key, to: folder.appendingPathComponent("ca.key"), mode: 0o600)
-        let server = try pki.issueServer()
-        try Self.write(try server.certificate.pem(), to: folder.appendingPathComponent("server.pem"), mode: 0o644)
-        try Self.write(try server.key.pem(), to: folder.appendingPathComponent("server.key"), mode: 0o600)
-        try Self.write(try pki.clientKey.pem(), to: folder.appendingPathComponent("client.key"), mode: 0o600)
+        let ca = try CertificateAuthority(commonName: "SecureChat Bench CA")
+        try Self.write(ca.certificate.pem, to: folder.appendingPathComponent("ca.pem"), mode: 0o644)
+        try Self.write(try ca.key.pem(), to: folder.appendingPathComponent("ca.key"), mode: 0o600)
+        let serverKey = try PrivateKey.generateP256()
+        let server = try ca.issue(
+            commonName: "localhost", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], usage: .serverAuth,
+            validUntil: CertificateAuthority.tenYears, key: serverKey)
+        try Self.write(server.pem, to: folder.appendingPathComponent("server.pem"), mode: 0o644)
+        try Self.write(try serverKey.pem(), to: folder.appendingPathComponent("server.key"), mode: 0o600)
+        let clientKey = try PrivateKey.generateP256()
+        try Self.write(try clientKey.pem(), to: folder.appendingPathComponent("client.key"), mode: 0o600)
 
         var allowlist = "# nick certificate-fingerprint, written by securechat-bench certs\n"
         allowlist.reserveCapacity(self.users * 80)
         for index in 0..<self.users {
             let nick = "\(self.nickPrefix)\(index)"
-            let certificate = try pki.issueClient(nick: nick)
-            try Self.write(try certificate.pem(), to: clients.appendingPathComponent("\(nick).pem"), mode: 0o644)
-            allowlist += "\(nick) \(try certificate.fingerprint())\n"
+            let certificate = try ca.issue(
+                commonName: nick, usage: .clientAuth, validUntil: CertificateAuthority.tenYears, key: clientKey)
+            try Self.write(certificate.pem, to: clients.appendingPathComponent("\(nick).pem"), mode: 0o644)
+            allowlist += "\(nick) \(certificate.fingerprint)\n"
         }
         try Self.write(Array(allowlist.utf8), to: folder.appendingPathComponent("allowlist"), mode: 0o644)
 
@@ -58,20 +61,9 @@ struct CertsCommand: ParsableCommand {
         print(report.text)
     }
 
-    /// Replaces `url` with `bytes`, created with `mode` so a key is never readable by others.
-    ///
-    /// Plain open/write/close: Foundation's atomic write (temporary file, rename, chmod)
-    /// triples the file-system work, which dominates writing thousands of certificates.
+    /// Replaces `url` with `bytes`, created with exactly `mode` so a key is never readable
+    /// by others.
     static func write(_ bytes: [UInt8], to url: URL, mode: Int) throws {
-        unlink(url.path)
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
-        guard descriptor >= 0 else {
-            throw BenchError("cannot write \(url.path): \(String(cString: strerror(errno))); check the folder's permissions")
-        }
-        defer { close(descriptor) }
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count else {
-            throw BenchError("cannot write \(url.path): \(String(cString: strerror(errno)))")
-        }
+        try PEMWriter.write(bytes, toPath: url.path(percentEncoded: false), permissions: mode, replacing: true)
     }
 }

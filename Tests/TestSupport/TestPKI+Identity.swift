@@ -1,4 +1,5 @@
 import Foundation
+import TLS
 
 /// A leaf certificate and its private key, as PEM files and as bytes.
 ///
@@ -17,11 +18,13 @@ public struct TestIdentity: Sendable {
     public let publicKeyDER: [UInt8]
     /// The contents of `keyPath`.
     public let privateKeyPEM: [UInt8]
+    /// The key itself, to sign again (`reuseKeyOf:`) or write in another form.
+    let key: PrivateKey
 
     /// Writes this identity's key encrypted with `passphrase` (AES-256-CBC, PKCS#8 PEM) to a
     /// new file, mode 0600, next to `keyPath`; returns its path.
     public func writeEncryptedKey(passphrase: String) throws -> URL {
-        let pem = try OwnedKey(pem: privateKeyPEM).pem(encryptedWith: passphrase)
+        let pem = try key.pem(encryptedWith: passphrase)
         let url = siblingOfKey("encrypted")
         try PKIFiles.create(url, bytes: pem, permissions: 0o600)
         return url
