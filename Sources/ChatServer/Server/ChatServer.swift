@@ -25,7 +25,7 @@ public final class ChatServer: Service, Sendable {
     /// Loads every file the configuration names.
     ///
     /// - Throws: the first problem, as a one-line error naming the file and the fix
-    ///   (``TLSError``, ``AllowlistError``, ``ConfigurationError``).
+    ///   (``TLSError``, ``ConfigurationError``).
     public init(configuration: ServerConfiguration, logger: Logger) throws {
         try configuration.validate()
         self.configuration = configuration
