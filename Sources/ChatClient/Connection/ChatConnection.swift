@@ -57,7 +57,7 @@ public final class ChatConnection: Sendable {
         let (events, continuation) = AsyncStream<ChatEvent>.makeStream()
         let state = IRCSessionState(nick: nick, rooms: rooms ?? configuration.rooms)
         let address = configuration.serverAddress
-        let amount = Self.timeAmount(timeout)
+        let amount = TimeAmount(timeout)
 
         // Kept from the initializer: a fast failure can empty the pipeline before we look.
         let installed = LockedBox<NIOLoopBound<IRCClientHandler>?>(nil)
@@ -129,7 +129,7 @@ public final class ChatConnection: Sendable {
     /// - Throws: ``ChatClientError`` `.noSuchTarget` (401/403), `.refused` (404/442),
     ///   `.timeout`, or the cause that ended the connection.
     public func deliver(_ text: String, to target: String, timeout: Duration = defaultTimeout) async throws(ChatClientError) {
-        let amount = Self.timeAmount(timeout)
+        let amount = TimeAmount(timeout)
         let handler = self.handler
         let loop = self.channel.eventLoop
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
@@ -217,10 +217,6 @@ public final class ChatConnection: Sendable {
         } catch {
             throw ChatClientError(.ownCertificate, error.description)
         }
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Waits for `future`, failing with `error` after `amount`.
