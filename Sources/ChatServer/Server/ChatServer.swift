@@ -19,7 +19,7 @@ public final class ChatServer: Service, Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
-    private let hub: NIOLoopBound<Hub>
+    private let hub: NIOLoopBoundBox<Hub>
     private let listening: EventLoopPromise<SocketAddress>
 
     /// Loads every file the configuration names.
@@ -41,24 +41,23 @@ public final class ChatServer: Service, Sendable {
         hubConfiguration.defaultChannel = configuration.defaultChannel
         hubConfiguration.motd = try configuration.loadMOTD()
         hubConfiguration.expiryWarningDays = configuration.limits.expiryWarningDays
-        let hubSettings = hubConfiguration
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         self.group = group
         self.listening = loop.makePromise(of: SocketAddress.self)
-        self.hub = try loop.submit {
-            NIOLoopBound(
-                Hub(
-                    loop: loop,
-                    configuration: configuration,
-                    hubConfiguration: hubSettings,
-                    allowlist: allowlist,
-                    tlsContext: tlsContext,
-                    logger: logger
-                ),
-                eventLoop: loop
-            )
-        }.wait()
+        // Made here and handed to the loop whole: nothing else holds the hub, so the caller
+        // (often an async task) never waits for the loop to build it.
+        self.hub = NIOLoopBoundBox.makeBoxSendingValue(
+            Hub(
+                loop: loop,
+                configuration: configuration,
+                hubConfiguration: hubConfiguration,
+                allowlist: allowlist,
+                tlsContext: tlsContext,
+                logger: logger
+            ),
+            eventLoop: loop
+        )
         if let certificate = tlsContext.certificate {
             Self.warnIfExpiring(certificate, days: configuration.limits.expiryWarningDays, logger: logger)
         }
@@ -188,7 +187,7 @@ public final class ChatServer: Service, Sendable {
             crlPath: configuration.crlPath
         )
         tls.minimumVersion = configuration.minimumTLSVersion
-        tls.handshakeTimeout = SessionHandler.amount(configuration.limits.handshakeTimeout)
+        tls.handshakeTimeout = TimeAmount(configuration.limits.handshakeTimeout)
         tls.nonTLSReply = "ERROR :Closing link: this port speaks IRC over TLS only; connect with TLS\r\n"
         if let file = configuration.privateKeyPassphraseFile {
             guard let passphrase = try? String(contentsOfFile: file, encoding: .utf8) else {
