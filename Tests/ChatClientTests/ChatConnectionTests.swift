@@ -1,5 +1,6 @@
 import ChatClient
 import Foundation
+import NIOConcurrencyHelpers
 import TLS
 import TestSupport
 import Testing
@@ -150,13 +151,13 @@ import Testing
             }
             #expect(try KnownServers(path: configuration.knownServersPath).entry(for: configuration.serverAddress) == nil)
 
-            let asked = Locked<[ServerTrust.FirstContact]>([])
+            let asked = NIOLockedValueBox<[ServerTrust.FirstContact]>([])
             let first = try await ChatConnection.connect(configuration, interactive: true) { contact in
-                asked.withLock { $0.append(contact) }
+                asked.withLockedValue { $0.append(contact) }
                 return true
             }
             await first.quit()
-            #expect(asked.withLock { $0.map(\.publicKey) } == [key])
+            #expect(asked.withLockedValue { $0.map(\.publicKey) } == [key])
             #expect(try KnownServers(path: configuration.knownServersPath).entry(for: configuration.serverAddress)?.key == key)
 
             // Known now: a script connects without asking.

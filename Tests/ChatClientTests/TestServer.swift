@@ -2,6 +2,7 @@ import ChatClient
 import ChatServer
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
 import TestSupport
@@ -111,17 +112,17 @@ func withTestServer(
 
 /// Collects a connection's events so tests can wait for one, with a bound.
 final class EventCollector: Sendable {
-    private let box = Locked<[ChatEvent]>([])
+    private let box = NIOLockedValueBox<[ChatEvent]>([])
     private let task: Task<Void, Never>
 
     init(_ events: AsyncStream<ChatEvent>) {
         let box = self.box
         self.task = Task {
-            for await event in events { box.withLock { $0.append(event) } }
+            for await event in events { box.withLockedValue { $0.append(event) } }
         }
     }
 
-    var events: [ChatEvent] { self.box.withLock { $0 } }
+    var events: [ChatEvent] { self.box.withLockedValue { $0 } }
 
     /// Waits until an event satisfies `predicate` and returns it.
     @discardableResult
@@ -142,18 +143,6 @@ final class EventCollector: Sendable {
             if case .message(let message) = event { return message }
             return nil
         }
-    }
-}
-
-/// A value shared between tasks under a lock.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        self.lock.lock()
-        defer { self.lock.unlock() }
-        return try body(&self.value)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import IRC
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TLS
@@ -60,7 +61,7 @@ public final class ChatConnection: Sendable {
         let amount = TimeAmount(timeout)
 
         // Kept from the initializer: a fast failure can empty the pipeline before we look.
-        let installed = LockedBox<NIOLoopBound<IRCClientHandler>?>(nil)
+        let installed = NIOLockedValueBox<NIOLoopBound<IRCClientHandler>?>(nil)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -68,7 +69,7 @@ public final class ChatConnection: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let handler = IRCClientHandler(state: state, events: continuation, eventLoop: channel.eventLoop)
-                        installed.withLock { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
+                        installed.withLockedValue { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                         let serverName = configuration.host.contains(where: { $0.isLetter }) ? configuration.host : nil
                         try channel.pipeline.syncOperations.addHandlers([
                             try TLSHandler(context: tlsContext, serverName: serverName),
@@ -86,7 +87,7 @@ public final class ChatConnection: Sendable {
         }
 
         do {
-            guard let handler = installed.withLock({ $0 }) else {
+            guard let handler = installed.withLockedValue({ $0 }) else {
                 throw ChatClientError(.connectionFailed, "the connection to \(address) was not set up")
             }
             let identity = try await Self.deadline(
