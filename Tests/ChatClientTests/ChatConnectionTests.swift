@@ -81,7 +81,7 @@ import Testing
 
     @Test func certificateNotInAllowlistIsRefusedWithTheLineToAdd() async throws {
         try await withTestServer(allow: ["alice"]) { server in
-            let line = try server.allowlistLine("dave")
+            let line = try server.allowlist.line("dave")
             await #expect {
                 _ = try await ChatConnection.connect(try server.clientConfiguration("dave"))
             } throws: { error in
@@ -187,7 +187,7 @@ import Testing
                 if case .registered = event { return true }
                 return false
             }
-            try server.writeAllowlist(["bob"])
+            try server.allowlist.write(["bob"])
             let ended = try await events.waitFor("the end", timeout: .seconds(15)) { event in
                 if case .disconnected = event { return true }
                 return false
@@ -201,7 +201,7 @@ import Testing
     @Test func sessionReportsAnUnreachableServerAtOnce() async throws {
         let server = try await TestServer.start(pki: try TestPKI(), allow: ["alice"])
         let configuration = try server.clientConfiguration("alice")
-        await server.stop()
+        try await server.stop()
         let session = ChatSession(configuration: configuration, interactive: false)
         let cause = await session.run()
         #expect(cause?.code == .connectionFailed)
@@ -225,7 +225,7 @@ import Testing
                 if case .joined("#dev", _, true) = event { return true }
                 return false
             }
-            await server.stop()
+            try await server.stop()
             try await events.waitFor("reconnecting") { event in
                 if case .reconnecting = event { return true }
                 return false
@@ -254,12 +254,12 @@ import Testing
         } catch {
             await session.quit()
             _ = await runner.value
-            await server.stop()
+            try? await server.stop()
             throw error
         }
         await session.quit()
         #expect(await runner.value == nil)
-        await server.stop()
+        try await server.stop()
     }
 
     static func devJoins(_ collector: EventCollector) -> Int {

@@ -81,7 +81,7 @@ import Testing
         try await withTestServer(allow: ["alice"]) { server in
             let result = try await Self.securechat(["send", "--to", "#lobby", "hi"] + Self.flags(server, "dave"), home: home)
             #expect(result.status == 1)
-            #expect(result.stderr.contains(try server.allowlistLine("dave")))
+            #expect(result.stderr.contains(try server.allowlist.line("dave")))
             #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
         }
     }

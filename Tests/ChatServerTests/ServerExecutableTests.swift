@@ -97,7 +97,7 @@ struct ServerExecutableTests {
             cert = "\(relative(files.certificate))"
             key = "\(relative(files.key))"
             client_ca = "\(relative(files.clientCA))"
-            allowlist = "\(relative(files.allowlistPath))"
+            allowlist = "\(relative(files.allowlist.path))"
             """
         let configPath = folder.appending(path: "server.toml").path(percentEncoded: false)
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
@@ -127,14 +127,14 @@ struct ServerExecutableTests {
         let alice = try await Self.login("alice", port: port, files: files)
         let bob = try await Self.login("bob", port: port, files: files)
 
-        try files.writeAllowlist(["bob"])
+        try files.allowlist.write(["bob"])
         let error = try await alice.waitFor("ERROR", timeout: .seconds(1))
         #expect(error.contains("certificate no longer allowed"))
         try await alice.waitForClose(timeout: .seconds(1))
         try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.contains(" QUIT ") }
         #expect(!bob.log.isInactive)
 
-        try files.writeAllowlist(["alice", "bob"])
+        try files.allowlist.write(["alice", "bob"])
         server.send(SIGHUP)
         try await server.waitForStderr(containing: "SIGHUP: reloading")
         let again = try await Self.login("alice", port: port, files: files)

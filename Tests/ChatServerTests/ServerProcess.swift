@@ -165,19 +165,18 @@ struct ServerProcessTimeout: Error, CustomStringConvertible {
 /// 127.0.0.1 port 0 with them.
 struct ServerFiles: Sendable {
     let pki: TestPKI
-    let allowlist: URL
+    let allowlist: AllowlistFile
 
     init() throws {
         self.pki = try TestPKI()
-        self.allowlist = self.pki.directory.appending(path: "allowlist")
-        try self.writeAllowlist(["alice", "bob"])
+        self.allowlist = AllowlistFile(url: self.pki.directory.appending(path: "allowlist"), pki: self.pki)
+        try self.allowlist.write(["alice", "bob"])
     }
 
     var directory: URL { self.pki.directory }
     var certificate: String { self.pki.server.certificatePath.path(percentEncoded: false) }
     var key: String { self.pki.server.keyPath.path(percentEncoded: false) }
     var clientCA: String { self.pki.ca.certificatePath.path(percentEncoded: false) }
-    var allowlistPath: String { self.allowlist.path(percentEncoded: false) }
 
     /// Every flag a server needs, with `overrides` replacing (or, with a nil value,
     /// dropping) flags by name, then `extra` appended.
@@ -185,7 +184,7 @@ struct ServerFiles: Sendable {
         let base: KeyValuePairs<String, String> = [
             "--host": "127.0.0.1", "--port": "0", "--server-name": "test.securechat",
             "--cert": self.certificate, "--key": self.key, "--client-ca": self.clientCA,
-            "--allowlist": self.allowlistPath,
+            "--allowlist": self.allowlist.path,
         ]
         var arguments: [String] = []
         for (flag, value) in base {
@@ -193,15 +192,6 @@ struct ServerFiles: Sendable {
             if let chosen { arguments += [flag, chosen] }
         }
         return arguments + extra
-    }
-
-    /// Replaces the allowlist with lines for `nicks`, by write-and-rename as editors do.
-    func writeAllowlist(_ nicks: [String]) throws {
-        var text = "# test allowlist\n"
-        for nick in nicks { text += "\(nick) \(try self.pki.client(nick).info().fingerprint)\n" }
-        let temporary = self.allowlist.appendingPathExtension("new")
-        try Data(text.utf8).write(to: temporary)
-        try replaceFile(self.allowlist, with: temporary)
     }
 
     /// A new file in the PKI folder holding `text`; returns its path.

@@ -73,7 +73,7 @@ struct ServerRobustnessTests {
             // Some lines wait, so the server stops reading from alice.
             try await alice.sendRaw(Self.lines(20) { "PING :held-\($0)" })
             try await alice.waitForLine { $0.hasSuffix(" held-0") }
-            try server.writeAllowlist(try server.allowlistLine("bob") + "\n")
+            try server.allowlist.write(["bob"])
             server.server.reload()
             try await alice.waitFor("ERROR")
             let closing = ContinuousClock.now
