@@ -102,7 +102,7 @@ struct ServerExecutableTests {
         let configPath = folder.appending(path: "server.toml").path(percentEncoded: false)
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
         // Started elsewhere, so paths relative to the working folder would not resolve.
-        let server = try ServerProcess(["--config", configPath, "--port", "0"], currentDirectory: URL(fileURLWithPath: "/"))
+        let server = try ServerProcess.start(["--config", configPath, "--port", "0"], currentDirectory: URL(fileURLWithPath: "/"))
         let port = try await server.listeningPort()
         #expect(port != 1)
 
@@ -122,7 +122,7 @@ struct ServerExecutableTests {
 
     @Test func editedAllowlistDisconnectsAndSighupReadmits() async throws {
         let files = try ServerFiles()
-        let server = try ServerProcess(files.arguments())
+        let server = try ServerProcess.start(files.arguments())
         let port = try await server.listeningPort()
         let alice = try await Self.login("alice", port: port, files: files)
         let bob = try await Self.login("bob", port: port, files: files)
@@ -148,7 +148,7 @@ struct ServerExecutableTests {
 
     @Test func sighupAsSoonAsItListensReloadsInsteadOfKilling() async throws {
         let files = try ServerFiles()
-        let server = try ServerProcess(files.arguments())
+        let server = try ServerProcess.start(files.arguments())
         let port = try await server.listeningPort()
         server.send(SIGHUP)
         try await server.waitForStderr(containing: "TLS files reloaded", timeout: .seconds(10))
@@ -161,7 +161,7 @@ struct ServerExecutableTests {
 
     @Test func sigtermTellsEveryClientAndExitsZero() async throws {
         let files = try ServerFiles()
-        let server = try ServerProcess(files.arguments())
+        let server = try ServerProcess.start(files.arguments())
         let port = try await server.listeningPort()
         let alice = try await Self.login("alice", port: port, files: files)
         let bob = try await Self.login("bob", port: port, files: files)
@@ -182,7 +182,7 @@ struct ServerExecutableTests {
 
     @Test func jsonLogIsOneObjectPerLineWithConnectionMetadata() async throws {
         let files = try ServerFiles()
-        let server = try ServerProcess(files.arguments([:], ["--log-format", "json"]))
+        let server = try ServerProcess.start(files.arguments([:], ["--log-format", "json"]))
         let port = try await server.listeningPort()
         let alice = try await Self.login("alice", port: port, files: files)
         try await alice.send("QUIT :bye")
