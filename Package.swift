@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "securechat-bench",
             dependencies: [
-                "TLS", "IRC", "COpenSSL",
+                "ChatClient", "TLS", "IRC", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

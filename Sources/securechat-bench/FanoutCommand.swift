@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatClient
 
 /// `fanout`: M members in one channel, S of them each send K messages to it.
 struct FanoutCommand: AsyncParsableCommand {

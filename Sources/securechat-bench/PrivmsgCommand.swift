@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatClient
 
 /// `privmsg`: P pairs of users, each sending K private messages to the other.
 struct PrivmsgCommand: AsyncParsableCommand {
