@@ -116,8 +116,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Blocks the calling thread until the process ends; see ``waitForExit(timeout:)``.
     public func waitForExitBlocking(timeout: Duration) throws -> CommandResult {
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        if self.exited.wait(timeout: .now() + seconds) == .timedOut {
+        if self.exited.wait(timeout: .now() + timeout / .seconds(1)) == .timedOut {
             self.process.terminate()
             if self.exited.wait(timeout: .now() + 2) == .timedOut {
                 kill(self.process.processIdentifier, SIGKILL)
