@@ -132,7 +132,7 @@ struct ServerExecutableTests {
         #expect(error.contains("certificate no longer allowed"))
         try await alice.waitForClose(timeout: .seconds(1))
         try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.contains(" QUIT ") }
-        #expect(!bob.log.isInactive)
+        try await bob.roundTrip()
 
         try files.allowlist.write(["alice", "bob"])
         server.send(SIGHUP)
