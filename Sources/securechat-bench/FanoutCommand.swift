@@ -41,9 +41,6 @@ struct FanoutCommand: AsyncParsableCommand {
         report["members"] = self.members
         report["senders"] = self.senders
         report["messages_per_sender"] = self.messages
-        report["window"] = self.window
-        report["rate"] = self.rate.map { "\($0)" } ?? "max"
-        report["text_bytes"] = self.textBytes
         let channel = self.channel
         let run = MessagingRun(
             options: self.options, users: self.members, channel: { _ in channel },

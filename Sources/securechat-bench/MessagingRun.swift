@@ -19,8 +19,11 @@ struct MessagingRun {
     let totalRate: Double?
     let textBytes: Int
 
-    /// Runs and fills `report` with parameters, delivery figures and CPU figures.
+    /// Runs and fills `report` with its pacing parameters, delivery figures and CPU figures.
     func run(into report: inout JSONLine) async throws {
+        report["window"] = self.window
+        report["rate"] = self.totalRate.map { "\($0)" } ?? "max"
+        report["text_bytes"] = self.textBytes
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.options.threads)
         let contexts = ClientContexts(options: self.options)
         let fileLimit = Population.raiseFileLimit()

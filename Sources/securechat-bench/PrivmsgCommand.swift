@@ -30,9 +30,6 @@ struct PrivmsgCommand: AsyncParsableCommand {
         self.options.describe(into: &report)
         report["pairs"] = self.pairs
         report["messages_per_user"] = self.messages
-        report["window"] = self.window
-        report["rate"] = self.rate.map { "\($0)" } ?? "max"
-        report["text_bytes"] = self.textBytes
         let options = self.options
         // Stream i is user i writing to its partner (i ^ 1).
         let run = MessagingRun(
