@@ -6,7 +6,6 @@ import TestSupport
 /// The room: broadcast, private messages, notices, numerics — over real TLS.
 @Suite("Server: chat")
 struct ServerChatTests {
-    /// A PING round trip proves the server handled everything sent before it.
     @Test func lobbyBroadcastReachesEveryMemberAndNoOneElse() async throws {
         try await withTestServer { server in
             let alice = try await server.login("alice")

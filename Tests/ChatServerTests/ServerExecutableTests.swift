@@ -113,9 +113,7 @@ struct ServerExecutableTests {
         #expect(welcome.hasPrefix(":toml.securechat 001 alice "))
         await alice.close()
 
-        server.send(SIGTERM)
-        let exit = try await server.waitForExit(timeout: .seconds(10))
-        #expect(exit.status == 0 && !exit.bySignal, "exit \(exit.status): \(exit.stderr)")
+        try await server.shutDown()
     }
 
     // MARK: signals and the allowlist
@@ -141,9 +139,7 @@ struct ServerExecutableTests {
         await again.close()
         await bob.close()
 
-        server.send(SIGTERM)
-        let exit = try await server.waitForExit(timeout: .seconds(10))
-        #expect(exit.status == 0 && !exit.bySignal, "exit \(exit.status): \(exit.stderr)")
+        try await server.shutDown()
     }
 
     @Test func sighupAsSoonAsItListensReloadsInsteadOfKilling() async throws {
@@ -154,9 +150,7 @@ struct ServerExecutableTests {
         try await server.waitForStderr(containing: "TLS files reloaded", timeout: .seconds(10))
         let alice = try await Self.login("alice", port: port, files: files)
         await alice.close()
-        server.send(SIGTERM)
-        let exit = try await server.waitForExit(timeout: .seconds(10))
-        #expect(exit.status == 0 && !exit.bySignal, "exit \(exit.status): \(exit.stderr)")
+        try await server.shutDown()
     }
 
     @Test func sigtermTellsEveryClientAndExitsZero() async throws {
@@ -191,9 +185,7 @@ struct ServerExecutableTests {
         let bob = try await Self.login("bob", port: port, files: files)
         try await Self.dropWithoutCloseNotify(bob)
         try await server.waitForStderr(containing: "without a TLS close_notify", timeout: .seconds(5))
-        server.send(SIGTERM)
-        let exit = try await server.waitForExit(timeout: .seconds(10))
-        #expect(exit.status == 0)
+        let exit = try await server.shutDown()
 
         var objects: [[String: Any]] = []
         for line in exit.stderr.split(separator: "\n") {

@@ -1,6 +1,7 @@
 import Foundation
 import TLS
 import TestSupport
+import Testing
 
 /// Runs of the `securechat-server` executable that `swift build` put next to the tests.
 enum ServerProcess {
@@ -21,6 +22,18 @@ enum ServerProcess {
 }
 
 extension ChildProcess {
+    /// Sends SIGTERM and waits for the server's graceful exit, expecting status 0 and no
+    /// signal; returns how it ended, with everything it logged.
+    @discardableResult
+    func shutDown(
+        timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> CommandResult {
+        self.send(SIGTERM)
+        let exit = try await self.waitForExit(timeout: timeout)
+        #expect(exit.status == 0 && !exit.bySignal, "exit \(exit.status): \(exit.stderr)", sourceLocation: sourceLocation)
+        return exit
+    }
+
     /// The port from the server's log line `listening on 127.0.0.1:PORT` (start it with `--port 0`).
     func listeningPort(timeout: Duration = .seconds(20)) async throws -> Int {
         let line = try await self.waitForStderr(containing: "listening on 127.0.0.1:", timeout: timeout)
