@@ -131,16 +131,19 @@ import Testing
         let home = try makeTemporaryDirectory(prefix: "home")
         defer { removeTemporaryDirectory(home) }
         try await withTestServer { server in
-            let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
-
             let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
+            let events = EventCollector(alice.events)
+            let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
+            try await events.waitFor("bob's tail in #lobby") { event in
+                if case .joined("#lobby", "bob", false) = event { return true }
+                return false
+            }
+            try await alice.deliver("tail me", to: "#lobby")
+            try await alice.deliver("@bob", to: "bob")
             let deadline = ContinuousClock.now + .seconds(15)
-            var text = ""
-            while !text.contains("\"text\":\"tail me\""), ContinuousClock.now < deadline {
-                // bob's tail may still be connecting; repeat until a line shows up.
-                try await alice.deliver("tail me", to: "#lobby")
-                try await alice.deliver("@bob", to: "bob")
-                try await Task.sleep(for: .milliseconds(200))
+            var text = process.stdout
+            while !text.contains("\"text\":\"@bob\""), process.isRunning, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
                 text = process.stdout
             }
             await alice.quit()

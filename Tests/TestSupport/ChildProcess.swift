@@ -102,16 +102,38 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Waits for the process to end, off the cooperative pool, and returns how it ended.
+    /// Waits for the process to end and returns how it ended; no thread waits meanwhile.
     ///
     /// - Throws: ``CommandError`` `.timedOut` after `timeout`, once the process has been
     ///   sent SIGTERM and, two seconds later, SIGKILL.
     public func waitForExit(timeout: Duration = .seconds(20)) async throws -> CommandResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.waitForExitBlocking(timeout: timeout) })
+        let exitedInTime = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    self.exited.notify(queue: .global()) { continuation.resume() }
+                }
+                return true
             }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? true
+            if first {
+                group.cancelAll()  // the timer
+            } else {
+                self.process.terminate()
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(2))
+                    if self.isRunning { self.send(SIGKILL) }
+                    return false
+                }
+            }
+            await group.waitForAll()
+            return first
         }
+        guard exitedInTime else { throw self.timedOut(after: timeout) }
+        return self.result
     }
 
     /// Blocks the calling thread until the process ends; see ``waitForExit(timeout:)``.
@@ -119,20 +141,27 @@ public final class ChildProcess: @unchecked Sendable {
         if self.exited.wait(timeout: .now() + timeout / .seconds(1)) == .timedOut {
             self.process.terminate()
             if self.exited.wait(timeout: .now() + 2) == .timedOut {
-                kill(self.process.processIdentifier, SIGKILL)
+                self.send(SIGKILL)
                 _ = self.exited.wait(timeout: .now() + 5)
             }
-            throw CommandError(
-                code: .timedOut,
-                reason: "\(self.commandLine) ran longer than \(timeout); stderr so far: \(self.stderr.suffix(2000))"
-            )
+            throw self.timedOut(after: timeout)
         }
-        return CommandResult(
+        return self.result
+    }
+
+    /// How the process ended; only once it has.
+    private var result: CommandResult {
+        CommandResult(
             status: self.process.terminationStatus,
             bySignal: self.process.terminationReason == .uncaughtSignal,
             stdoutBytes: self.read("stdout"),
             stderr: self.stderr
         )
+    }
+
+    private func timedOut(after timeout: Duration) -> CommandError {
+        CommandError(
+            code: .timedOut, reason: "\(self.commandLine) ran longer than \(timeout); stderr so far: \(self.stderr.suffix(2000))")
     }
 
     private func read(_ name: String) -> [UInt8] {
