@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatClient
 import Foundation
 import NIOCore
 import TLS

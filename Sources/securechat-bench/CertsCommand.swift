@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatClient
 import Foundation
 import TLS
 
@@ -57,7 +58,7 @@ struct CertsCommand: ParsableCommand {
         report["scenario"] = "certs"
         report["dir"] = self.dir
         report["users"] = self.users
-        report["seconds"] = start.duration(to: .now).seconds
+        report["seconds"] = start.duration(to: .now) / .seconds(1)
         print(report.text)
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatClient
 
 /// `fanout`: M members in one channel, S of them each send K messages to it.
 struct FanoutCommand: AsyncParsableCommand {
@@ -21,17 +22,12 @@ struct FanoutCommand: AsyncParsableCommand {
     var senders: Int = 10
     @Option(name: .customShort("k"), help: "Messages per sender.")
     var messages: Int = 1000
-    @Option(help: "Total messages per second over all senders (default: as fast as lossless allows).")
-    var rate: Double?
-    @Option(help: "Messages a sender may be ahead of its slowest receiver.")
-    var window: Int = 32
-    @Option(help: "Bytes of text per message.")
-    var textBytes: Int = 100
+    @OptionGroup var pacing: PacingOptions
     @Option(help: "The channel.")
     var channel: String = "#fanout"
 
     func run() async throws {
-        guard self.members >= 2, (1...self.members).contains(self.senders), self.messages > 0, self.window > 0 else {
+        guard self.members >= 2, (1...self.members).contains(self.senders), self.messages > 0, self.pacing.window > 0 else {
             throw ValidationError("need -m ≥ 2, 1 ≤ -s ≤ -m, -k ≥ 1 and --window ≥ 1")
         }
         var report = JSONLine()
@@ -40,14 +36,11 @@ struct FanoutCommand: AsyncParsableCommand {
         report["members"] = self.members
         report["senders"] = self.senders
         report["messages_per_sender"] = self.messages
-        report["window"] = self.window
-        report["rate"] = self.rate.map { "\($0)" } ?? "max"
-        report["text_bytes"] = self.textBytes
         let channel = self.channel
         let run = MessagingRun(
             options: self.options, users: self.members, channel: { _ in channel },
             streams: (0..<self.senders).map { (sender: $0, target: channel, receivers: self.members - 1) },
-            messagesPerStream: self.messages, window: self.window, totalRate: self.rate, textBytes: self.textBytes)
+            messagesPerStream: self.messages, pacing: self.pacing)
         try await run.run(into: &report)
         print(report.text)
     }

@@ -1,3 +1,4 @@
+import ChatClient
 import Foundation
 import NIOCore
 import NIOPosix
@@ -13,13 +14,15 @@ struct MessagingRun {
     /// For each stream: the sending user, the target (channel or nick) and how many receive it.
     let streams: [(sender: Int, target: String, receivers: Int)]
     let messagesPerStream: Int
-    let window: Int
-    /// Total messages per second over all streams, or nil for as fast as lossless allows.
-    let totalRate: Double?
-    let textBytes: Int
+    /// The window, the total rate over all streams (nil: as fast as lossless allows) and
+    /// the text size.
+    let pacing: PacingOptions
 
-    /// Runs and fills `report` with parameters, delivery figures and CPU figures.
+    /// Runs and fills `report` with its pacing parameters, delivery figures and CPU figures.
     func run(into report: inout JSONLine) async throws {
+        report["window"] = self.pacing.window
+        report["rate"] = self.pacing.rate.map { "\($0)" } ?? "max"
+        report["text_bytes"] = self.pacing.textBytes
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.options.threads)
         let contexts = ClientContexts(options: self.options)
         let fileLimit = Population.raiseFileLimit()
@@ -39,18 +42,18 @@ struct MessagingRun {
         let clients = population.clients.compactMap { $0 }
 
         let tracker = DeliveryTracker(
-            receivers: self.streams.map(\.receivers), messagesPerStream: self.messagesPerStream, window: self.window)
+            receivers: self.streams.map(\.receivers), messagesPerStream: self.messagesPerStream, window: self.pacing.window)
         for client in clients {
             try await client.run { connection, context in
                 connection.receiver = DeliveryReceiver(tracker: tracker)
                 return context.eventLoop.makeSucceededVoidFuture()
             }.get()
         }
-        let perStreamRate = self.totalRate.map { $0 / Double(self.streams.count) }
+        let perStreamRate = self.pacing.rate.map { $0 / Double(self.streams.count) }
         let senders = self.streams.enumerated().map { index, stream in
             let sender = StreamSender(
                 channel: clients[stream.sender].channel, tracker: tracker, stream: index, target: stream.target,
-                textBytes: self.textBytes, rate: perStreamRate)
+                textBytes: self.pacing.textBytes, rate: perStreamRate)
             tracker.attach(sender, to: index)
             return sender
         }

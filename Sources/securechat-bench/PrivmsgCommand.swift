@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatClient
 
 /// `privmsg`: P pairs of users, each sending K private messages to the other.
 struct PrivmsgCommand: AsyncParsableCommand {
@@ -13,15 +14,10 @@ struct PrivmsgCommand: AsyncParsableCommand {
     var pairs: Int = 50
     @Option(name: .customShort("k"), help: "Messages each user sends.")
     var messages: Int = 1000
-    @Option(help: "Total messages per second over all users (default: as fast as lossless allows).")
-    var rate: Double?
-    @Option(help: "Messages a sender may be ahead of its receiver.")
-    var window: Int = 32
-    @Option(help: "Bytes of text per message.")
-    var textBytes: Int = 100
+    @OptionGroup var pacing: PacingOptions
 
     func run() async throws {
-        guard self.pairs > 0, self.messages > 0, self.window > 0 else {
+        guard self.pairs > 0, self.messages > 0, self.pacing.window > 0 else {
             throw ValidationError("need -p ≥ 1, -k ≥ 1 and --window ≥ 1")
         }
         var report = JSONLine()
@@ -29,15 +25,12 @@ struct PrivmsgCommand: AsyncParsableCommand {
         self.options.describe(into: &report)
         report["pairs"] = self.pairs
         report["messages_per_user"] = self.messages
-        report["window"] = self.window
-        report["rate"] = self.rate.map { "\($0)" } ?? "max"
-        report["text_bytes"] = self.textBytes
         let options = self.options
         // Stream i is user i writing to its partner (i ^ 1).
         let run = MessagingRun(
             options: options, users: 2 * self.pairs, channel: { _ in nil },
             streams: (0..<(2 * self.pairs)).map { (sender: $0, target: options.nick($0 ^ 1), receivers: 1) },
-            messagesPerStream: self.messages, window: self.window, totalRate: self.rate, textBytes: self.textBytes)
+            messagesPerStream: self.messages, pacing: self.pacing)
         try await run.run(into: &report)
         print(report.text)
     }

@@ -1,3 +1,4 @@
+import ChatClient
 import Foundation
 
 #if canImport(Glibc)

@@ -64,9 +64,15 @@ struct Interactive: AsyncParsableCommand {
 
 /// The interactive state: which room plain text goes to, and carrying out typed actions.
 actor InteractiveChat {
+    /// How long text typed (or piped) at once waits for the server's automatic join.
+    private static let firstRoomWait: Duration = .seconds(2)
+
     private let session: ChatSession
     private let terminal: InteractiveTerminal
     private var currentRoom: String?
+    /// Set once the first room is known or ``firstRoomWait`` ran out; lines no longer wait.
+    private var firstRoomSettled = false
+    private var firstRoomWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(session: ChatSession, terminal: InteractiveTerminal) {
         self.session = session
@@ -86,12 +92,7 @@ actor InteractiveChat {
     }
 
     func handle(_ line: String) async {
-        // The server's automatic join follows registration closely; give it a moment so
-        // that text typed (or piped) at once goes to that room.
-        let deadline = ContinuousClock.now + .seconds(2)
-        while self.currentRoom == nil, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        await self.waitForFirstRoom()
         let action = InputParser.parse(line, currentRoom: self.currentRoom)
         guard let connection = self.session.connection else {
             if case .quit = action {
@@ -144,5 +145,26 @@ actor InteractiveChat {
     private func switchTo(_ room: String?) {
         self.currentRoom = room
         self.terminal.setPrompt(room.map { "\($0)> " } ?? "> ")
+        if room != nil { self.settleFirstRoom() }
+    }
+
+    /// The server's automatic join follows registration closely: the first lines wait for
+    /// it (resumed by the join itself, or after ``firstRoomWait``) so that they go to that
+    /// room. Later lines never wait, even with no room.
+    private func waitForFirstRoom() async {
+        guard !self.firstRoomSettled else { return }
+        let timer = Task {
+            try await Task.sleep(for: Self.firstRoomWait)
+            self.settleFirstRoom()
+        }
+        await withCheckedContinuation { self.firstRoomWaiters.append($0) }
+        timer.cancel()
+    }
+
+    private func settleFirstRoom() {
+        self.firstRoomSettled = true
+        let waiters = self.firstRoomWaiters
+        self.firstRoomWaiters = []
+        for waiter in waiters { waiter.resume() }
     }
 }

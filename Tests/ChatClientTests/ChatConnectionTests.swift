@@ -1,5 +1,6 @@
 import ChatClient
 import Foundation
+import NIOConcurrencyHelpers
 import TLS
 import TestSupport
 import Testing
@@ -80,7 +81,7 @@ import Testing
 
     @Test func certificateNotInAllowlistIsRefusedWithTheLineToAdd() async throws {
         try await withTestServer(allow: ["alice"]) { server in
-            let line = try server.allowlistLine("dave")
+            let line = try server.allowlist.line("dave")
             await #expect {
                 _ = try await ChatConnection.connect(try server.clientConfiguration("dave"))
             } throws: { error in
@@ -150,13 +151,13 @@ import Testing
             }
             #expect(try KnownServers(path: configuration.knownServersPath).entry(for: configuration.serverAddress) == nil)
 
-            let asked = Locked<[ServerTrust.FirstContact]>([])
+            let asked = NIOLockedValueBox<[ServerTrust.FirstContact]>([])
             let first = try await ChatConnection.connect(configuration, interactive: true) { contact in
-                asked.withLock { $0.append(contact) }
+                asked.withLockedValue { $0.append(contact) }
                 return true
             }
             await first.quit()
-            #expect(asked.withLock { $0.map(\.publicKey) } == [key])
+            #expect(asked.withLockedValue { $0.map(\.publicKey) } == [key])
             #expect(try KnownServers(path: configuration.knownServersPath).entry(for: configuration.serverAddress)?.key == key)
 
             // Known now: a script connects without asking.
@@ -186,7 +187,7 @@ import Testing
                 if case .registered = event { return true }
                 return false
             }
-            try server.writeAllowlist(["bob"])
+            try server.allowlist.write(["bob"])
             let ended = try await events.waitFor("the end", timeout: .seconds(15)) { event in
                 if case .disconnected = event { return true }
                 return false
@@ -200,7 +201,7 @@ import Testing
     @Test func sessionReportsAnUnreachableServerAtOnce() async throws {
         let server = try await TestServer.start(pki: try TestPKI(), allow: ["alice"])
         let configuration = try server.clientConfiguration("alice")
-        await server.stop()
+        try await server.stop()
         let session = ChatSession(configuration: configuration, interactive: false)
         let cause = await session.run()
         #expect(cause?.code == .connectionFailed)
@@ -224,7 +225,7 @@ import Testing
                 if case .joined("#dev", _, true) = event { return true }
                 return false
             }
-            await server.stop()
+            try await server.stop()
             try await events.waitFor("reconnecting") { event in
                 if case .reconnecting = event { return true }
                 return false
@@ -253,12 +254,12 @@ import Testing
         } catch {
             await session.quit()
             _ = await runner.value
-            await server.stop()
+            try? await server.stop()
             throw error
         }
         await session.quit()
         #expect(await runner.value == nil)
-        await server.stop()
+        try await server.stop()
     }
 
     static func devJoins(_ collector: EventCollector) -> Int {

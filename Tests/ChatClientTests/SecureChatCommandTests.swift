@@ -6,26 +6,18 @@ import Testing
 
 /// Drives the `securechat` executable against an in-process server.
 @Suite struct SecureChatCommandTests {
-    /// The built executable: next to the test bundle, else in .build/debug.
-    static var executable: String {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appending(path: "securechat").path(percentEncoded: false)
-        if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
-        return packageRoot.appending(path: ".build/debug/securechat").path(percentEncoded: false)
+    static let executable = builtExecutable("securechat")
+
+    /// Runs securechat with its own config home until it exits (30 s at most).
+    static func securechat(_ arguments: [String], input: String? = nil, home: URL) async throws -> CommandResult {
+        try await Self.start(arguments, input: input, home: home).waitForExit(timeout: .seconds(30))
     }
 
-    /// Runs securechat off the cooperative pool (runCommand blocks), with its own config home.
-    static func securechat(_ arguments: [String], input: String? = nil, home: URL) async throws -> CommandResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        try runCommand(
-                            Self.executable, arguments, input: input,
-                            environment: ["XDG_CONFIG_HOME": home.path(percentEncoded: false)], timeout: 30)
-                    })
-            }
-        }
+    /// Starts securechat with its own config home.
+    static func start(_ arguments: [String], input: String? = nil, home: URL) throws -> ChildProcess {
+        try ChildProcess(
+            Self.executable, arguments, input: input.map { Array($0.utf8) },
+            environment: ["XDG_CONFIG_HOME": home.path(percentEncoded: false)])
     }
 
     /// The flags that connect as `nick` to `server`, pinned to its key unless `pin` says otherwise.
@@ -81,7 +73,7 @@ import Testing
         try await withTestServer(allow: ["alice"]) { server in
             let result = try await Self.securechat(["send", "--to", "#lobby", "hi"] + Self.flags(server, "dave"), home: home)
             #expect(result.status == 1)
-            #expect(result.stderr.contains(try server.allowlistLine("dave")))
+            #expect(result.stderr.contains(try server.allowlist.line("dave")))
             #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
         }
     }
@@ -139,27 +131,20 @@ import Testing
         let home = try makeTemporaryDirectory(prefix: "home")
         defer { removeTemporaryDirectory(home) }
         try await withTestServer { server in
-            let output = home.appending(path: "tail.out")
-            #expect(FileManager.default.createFile(atPath: output.path(percentEncoded: false), contents: nil))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.executable)
-            process.arguments = ["tail", "#lobby"] + (try Self.flags(server, "bob"))
-            process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CONFIG_HOME": home.path(percentEncoded: false)]) { $1 }
-            process.standardOutput = try FileHandle(forWritingTo: output)
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            defer { if process.isRunning { process.terminate() } }
-
             let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
+            let events = EventCollector(alice.events)
+            let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
+            try await events.waitFor("bob's tail in #lobby") { event in
+                if case .joined("#lobby", "bob", false) = event { return true }
+                return false
+            }
+            try await alice.deliver("tail me", to: "#lobby")
+            try await alice.deliver("@bob", to: "bob")
             let deadline = ContinuousClock.now + .seconds(15)
-            var text = ""
-            while !text.contains("\"text\":\"tail me\""), ContinuousClock.now < deadline {
-                // bob's tail may still be connecting; repeat until a line shows up.
-                try await alice.deliver("tail me", to: "#lobby")
-                try await alice.deliver("@bob", to: "bob")
-                try await Task.sleep(for: .milliseconds(200))
-                text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            var text = process.stdout
+            while !text.contains("\"text\":\"@bob\""), process.isRunning, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                text = process.stdout
             }
             await alice.quit()
             let lines = text.split(separator: "\n")
@@ -169,13 +154,9 @@ import Testing
             let whisper = try #require(lines.first { $0.contains("\"text\":\"@bob\"") })
             #expect(whisper.contains("\"room\":null,\"from\":\"alice\",\"text\":\"@bob\",\"private\":true}"))
 
-            kill(process.processIdentifier, SIGINT)
-            let exitDeadline = ContinuousClock.now + .seconds(10)
-            while process.isRunning, ContinuousClock.now < exitDeadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(!process.isRunning)
-            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+            process.send(SIGINT)
+            let exit = try await process.waitForExit(timeout: .seconds(10))
+            #expect(!exit.bySignal && exit.status == 0, "\(exit)")
         }
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import ChatClient
@@ -56,11 +57,11 @@ import Testing
 
     /// What the callbacks saw, collected across threads.
     private final class Received: Sendable {
-        private let state = TerminalLock((lines: [String](), ended: 0))
-        func line(_ line: String) { self.state.withLock { $0.lines.append(line) } }
-        func end() { self.state.withLock { $0.ended += 1 } }
-        var lines: [String] { self.state.withLock { $0.lines } }
-        var ended: Int { self.state.withLock { $0.ended } }
+        private let state = NIOLockedValueBox((lines: [String](), ended: 0))
+        func line(_ line: String) { self.state.withLockedValue { $0.lines.append(line) } }
+        func end() { self.state.withLockedValue { $0.ended += 1 } }
+        var lines: [String] { self.state.withLockedValue { $0.lines } }
+        var ended: Int { self.state.withLockedValue { $0.ended } }
 
         /// Waits up to 5 seconds for `condition`.
         func wait(for condition: (Received) -> Bool) -> Bool {

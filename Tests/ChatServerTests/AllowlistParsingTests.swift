@@ -51,7 +51,7 @@ struct AllowlistParsingTests {
 
     /// A text, the error code, and the exact start of the message.
     @Test(arguments: [
-        ("alice", AllowlistError.Code.missingFingerprint, "allow.txt:1: 'alice' has no fingerprint"),
+        ("alice", ConfigurationError.Code.missingFingerprint, "allow.txt:1: 'alice' has no fingerprint"),
         ("alice # sha256:\(hexA)", .missingFingerprint, "allow.txt:1: 'alice' has no fingerprint"),
         ("# ok\nalice sha256:abcd", .invalidFingerprint, "allow.txt:2: 'sha256:abcd' is not a fingerprint"),
         ("alice sha256:\(hexA)z", .invalidFingerprint, "allow.txt:1: 'sha256:\(hexA)z' is not a fingerprint"),
@@ -65,27 +65,27 @@ struct AllowlistParsingTests {
         ("alice sha256:ab ab ab", .tooManyFields, "allow.txt:1: expected NICK FINGERPRINT, found 4 fields"),
         ("alice\r\nbob sha256:\(hexA)\r\ncarol x y", .missingFingerprint, "allow.txt:1:"),
         ("a sha256:\(hexA)\r\nbob sha256:\(hexA)\r\ncarol x y", .tooManyFields, "allow.txt:3: expected"),
-    ] as [(String, AllowlistError.Code, String)])
-    func malformedLineRejectsTheFile(text: String, code: AllowlistError.Code, prefix: String) throws {
-        let error = try #require(throws: AllowlistError.self) { try Allowlist(parsing: text, path: "allow.txt") }
+    ] as [(String, ConfigurationError.Code, String)])
+    func malformedLineRejectsTheFile(text: String, code: ConfigurationError.Code, prefix: String) throws {
+        let error = try #require(throws: ConfigurationError.self) { try Allowlist(parsing: text, path: "allow.txt") }
         #expect(error.code == code)
-        #expect(error.description.hasPrefix(prefix), "\(error.description)")
+        #expect(error.reason.hasPrefix(prefix), "\(error.reason)")
     }
 
     @Test func badFingerprintMessageCarriesFingerprintReasonAndSpellings() throws {
-        let error = try #require(throws: AllowlistError.self) { try Allowlist(parsing: "bob sha256:12", path: "p") }
-        #expect(error.description.contains("64 hex digits"))
-        #expect(error.description.contains("spki:HEX"))
+        let error = try #require(throws: ConfigurationError.self) { try Allowlist(parsing: "bob sha256:12", path: "p") }
+        #expect(error.reason.contains("64 hex digits"))
+        #expect(error.reason.contains("spki:HEX"))
     }
 
     @Test func invalidNicknameMessageSaysWhatIsAllowed() throws {
-        let error = try #require(throws: AllowlistError.self) { try Allowlist(parsing: "b@b spki:\(Self.hexB)", path: "p") }
-        #expect(error.description.contains("ASCII letters, digits, - and [ ] \\ ` _ ^ { | }"))
+        let error = try #require(throws: ConfigurationError.self) { try Allowlist(parsing: "b@b spki:\(Self.hexB)", path: "p") }
+        #expect(error.reason.contains("ASCII letters, digits, - and [ ] \\ ` _ ^ { | }"))
     }
 
     @Test func errorsAreEqualByCode() {
-        #expect(AllowlistError(.tooManyFields, "a") == AllowlistError(.tooManyFields, "b"))
-        #expect(AllowlistError(.tooManyFields, "a") != AllowlistError(.missingFingerprint, "a"))
+        #expect(ConfigurationError(.tooManyFields, "a") == ConfigurationError(.tooManyFields, "b"))
+        #expect(ConfigurationError(.tooManyFields, "a") != ConfigurationError(.missingFingerprint, "a"))
     }
 }
 
@@ -112,24 +112,24 @@ struct AllowlistFileTests {
     @Test func missingFileSaysCannotReadWithTheReason() throws {
         defer { removeTemporaryDirectory(self.directory) }
         let path = self.directory.appendingPathComponent("absent.txt").path
-        let error = try #require(throws: AllowlistError.self) { try Allowlist.load(path: path) }
+        let error = try #require(throws: ConfigurationError.self) { try Allowlist.load(path: path) }
         #expect(error.code == .fileUnreadable)
-        #expect(error.description.hasPrefix("\(path): cannot read: No such file or directory"))
-        #expect(error.description.contains("--allowlist"))
+        #expect(error.reason.hasPrefix("\(path): cannot read: No such file or directory"))
+        #expect(error.reason.contains("--allowlist"))
     }
 
     @Test func folderIsNotAnAllowlist() throws {
         defer { removeTemporaryDirectory(self.directory) }
-        let error = try #require(throws: AllowlistError.self) { try Allowlist.load(path: self.directory.path) }
-        #expect(error.description.hasPrefix("\(self.directory.path): cannot read: Is a directory"))
+        let error = try #require(throws: ConfigurationError.self) { try Allowlist.load(path: self.directory.path) }
+        #expect(error.reason.hasPrefix("\(self.directory.path): cannot read: Is a directory"))
     }
 
     @Test func invalidUTF8IsReportedWithItsLine() throws {
         defer { removeTemporaryDirectory(self.directory) }
         let path = try self.write(Array("# ok\nalice sha256:\(AllowlistParsingTests.hexA)\n# caf".utf8) + [0xE9, 0x0A])
-        let error = try #require(throws: AllowlistError.self) { try Allowlist.load(path: path) }
+        let error = try #require(throws: ConfigurationError.self) { try Allowlist.load(path: path) }
         #expect(error.code == .invalidEncoding)
-        #expect(error.description.hasPrefix("\(path):3: not valid UTF-8"))
+        #expect(error.reason.hasPrefix("\(path):3: not valid UTF-8"))
     }
 
     @Test func emptyFileIsAValidEmptyAllowlist() throws {

@@ -43,6 +43,6 @@ struct ConfigurationMOTDTests {
         configuration.motdPath = "/nonexistent/motd.txt"
         let error = try #require(throws: ConfigurationError.self) { try configuration.loadMOTD() }
         #expect(error.code == .fileUnreadable)
-        #expect(error.description.hasPrefix("/nonexistent/motd.txt: cannot read: No such file or directory"))
+        #expect(error.reason.hasPrefix("/nonexistent/motd.txt: cannot read: No such file or directory"))
     }
 }

@@ -139,7 +139,7 @@ struct ConfigurationTOMLTests {
         var configuration = ServerConfiguration()
         let error = try #require(throws: ConfigurationError.self) { try configuration.apply(toml: toml, path: Self.path) }
         #expect(error.code == code)
-        #expect(error.description.hasPrefix(prefix), "\(error.description)")
+        #expect(error.reason.hasPrefix(prefix), "\(error.reason)")
         #expect(configuration.port == 6697, "a failed load applies nothing")
     }
 
@@ -147,7 +147,7 @@ struct ConfigurationTOMLTests {
         var configuration = ServerConfiguration()
         let toml = "server_name = \"ok\"\nport = \"x\"\n[limits]\nsendq = 1\n"
         let error = try #require(throws: ConfigurationError.self) { try configuration.apply(toml: toml, path: "c.toml") }
-        #expect(error.description.contains(":2: port"))
+        #expect(error.reason.contains(":2: port"))
         #expect(configuration.serverName != "ok", "a failed load applies nothing")
     }
 
@@ -155,7 +155,7 @@ struct ConfigurationTOMLTests {
         var configuration = ServerConfiguration()
         let toml = "# a\r\nnetwork_name = \"\"\"\r\nport = 1\r\n\"\"\"\r\nport = 0\r\n"
         let error = try #require(throws: ConfigurationError.self) { try configuration.apply(toml: toml, path: "c.toml") }
-        #expect(error.description.hasPrefix("c.toml:2: network_name must be"), "\(error.description)")
+        #expect(error.reason.hasPrefix("c.toml:2: network_name must be"), "\(error.reason)")
     }
 
     @Test func loadsAFileAndResolvesPathsAgainstItsFolder() throws {
@@ -173,11 +173,18 @@ struct ConfigurationTOMLTests {
             try ServerConfiguration.load(tomlAt: "/nonexistent/securechat.toml")
         }
         #expect(error.code == .fileUnreadable)
-        #expect(error.description.hasPrefix("/nonexistent/securechat.toml: cannot read: No such file or directory"))
+        #expect(error.reason.hasPrefix("/nonexistent/securechat.toml: cannot read: No such file or directory"))
     }
 
     @Test func errorsAreEqualByCode() {
         #expect(ConfigurationError(.syntax, "a") == ConfigurationError(.syntax, "b"))
         #expect(ConfigurationError(.syntax, "a") != ConfigurationError(.unknownKey, "a"))
+    }
+
+    /// Logs and tests see the code; a person at the command line reads the reason alone.
+    @Test func descriptionNamesTheCodeAndThePersonReadsTheReason() {
+        let error = ConfigurationError(.unknownKey, "c.toml:3: unknown key 'prot'")
+        #expect(error.description == "ConfigurationError.unknownKey: c.toml:3: unknown key 'prot'")
+        #expect(error.errorDescription == "c.toml:3: unknown key 'prot'")
     }
 }

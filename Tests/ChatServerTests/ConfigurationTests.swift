@@ -49,7 +49,7 @@ struct ConfigurationTests {
         let error = try #require(throws: ConfigurationError.self) { try ServerConfiguration().validate() }
         #expect(error.code == .missingRequired)
         #expect(
-            error.description.split(separator: "\n") == [
+            error.reason.split(separator: "\n") == [
                 "--cert is required (or cert = \"…\" in the config file)",
                 "--key is required (or key = \"…\" in the config file)",
                 "--client-ca is required (or client_ca = \"…\" in the config file)",
@@ -61,7 +61,7 @@ struct ConfigurationTests {
         var configuration = Self.complete()
         configuration.clientCAPath = ""
         let error = try #require(throws: ConfigurationError.self) { try configuration.validate() }
-        #expect(error.description == "--client-ca is required (or client_ca = \"…\" in the config file)")
+        #expect(error.reason == "--client-ca is required (or client_ca = \"…\" in the config file)")
     }
 
     @Test func completeConfigurationValidatesAndPortZeroIsAllowed() throws {
@@ -79,7 +79,7 @@ struct ConfigurationTests {
         configuration.defaultChannel = "lobby"
         let error = try #require(throws: ConfigurationError.self) { try configuration.validate() }
         #expect(error.code == .invalidValue)
-        let lines = error.description.split(separator: "\n")
+        let lines = error.reason.split(separator: "\n")
         #expect(lines.count == 4)
         #expect(lines.contains("port must be between 0 and 65535, not 70000"))
         #expect(lines.contains("sendq must be at least 98304 bytes (96 KiB), not 1024"))

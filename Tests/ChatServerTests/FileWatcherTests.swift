@@ -1,5 +1,6 @@
 import ChatServer
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import NIOPosix
@@ -9,11 +10,10 @@ import Testing
 @Suite("File watcher")
 struct FileWatcherTests {
     /// Changes seen by a watcher's callback, from any thread.
-    final class Recorder: @unchecked Sendable {
-        private let lock = NSLock()
-        private var seen: [FileWatcher.Change] = []
-        func append(_ change: FileWatcher.Change) { self.lock.withLock { self.seen.append(change) } }
-        var changes: [FileWatcher.Change] { self.lock.withLock { self.seen } }
+    final class Recorder: Sendable {
+        private let seen = NIOLockedValueBox<[FileWatcher.Change]>([])
+        func append(_ change: FileWatcher.Change) { self.seen.withLockedValue { $0.append(change) } }
+        var changes: [FileWatcher.Change] { self.seen.withLockedValue { $0 } }
     }
 
     let directory: URL

@@ -6,12 +6,6 @@ import TestSupport
 /// The room: broadcast, private messages, notices, numerics — over real TLS.
 @Suite("Server: chat")
 struct ServerChatTests {
-    /// A PING round trip proves the server handled everything sent before it.
-    private func sync(_ client: IRCTestClient, _ token: String) async throws {
-        try await client.send("PING :\(token)")
-        try await client.waitForLine { $0.hasSuffix(token) }
-    }
-
     @Test func lobbyBroadcastReachesEveryMemberAndNoOneElse() async throws {
         try await withTestServer { server in
             let alice = try await server.login("alice")
@@ -21,8 +15,8 @@ struct ServerChatTests {
             try await bob.waitForLine { $0.hasPrefix(":carol!") && $0.contains("PART #lobby") }
             try await alice.send("PRIVMSG #lobby :deploy done")
             try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG #lobby :deploy done") }
-            try await self.sync(carol, "c1")
-            try await self.sync(alice, "a1")
+            try await carol.roundTrip("c1")
+            try await alice.roundTrip("a1")
             #expect(!carol.lines.contains { $0.contains("deploy done") })
             #expect(!alice.lines.contains { $0.contains("deploy done") })  // no echo without echo-message
         }
@@ -35,7 +29,7 @@ struct ServerChatTests {
             let carol = try await server.login("carol")
             try await alice.send("PRIVMSG bob :this is only for u")
             try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG bob :this is only for u") }
-            try await self.sync(carol, "c2")
+            try await carol.roundTrip("c2")
             #expect(!carol.lines.contains { $0.contains("only for u") })
             try await alice.send("PRIVMSG nobody :hello")
             try await alice.waitFor("401")
@@ -71,7 +65,7 @@ struct ServerChatTests {
             try await alice.waitForLine { $0.contains(" 461 ") && $0.contains("JOIN") }
             try await alice.send("PRIVMSG #lobby :" + String(repeating: "x", count: 600))
             try await alice.waitFor("417")
-            try await self.sync(alice, "still-connected")
+            try await alice.roundTrip("still-connected")
         }
     }
 
@@ -107,7 +101,7 @@ struct ServerChatTests {
             try await alice.sendRaw(Array("PRIVMSG #lobby :bad ".utf8) + [0xff, 0xfe] + Array("\r\n".utf8))
             let notice = try await alice.waitFor("NOTICE")
             #expect(notice.contains("not valid UTF-8"))
-            try await self.sync(bob, "b1")
+            try await bob.roundTrip("b1")
             #expect(!bob.lines.contains { $0.contains("PRIVMSG #lobby :bad") })
         }
     }

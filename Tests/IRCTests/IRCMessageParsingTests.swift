@@ -199,8 +199,8 @@ struct IRCMessageParsingTests {
 
     @Test func errorDescriptionNamesCodeAndReason() {
         let error = IRCParseError(.invalidCommand, reason: "'12' is neither letters nor a three-digit numeric")
-        #expect(error.description.contains("invalidCommand"))
-        #expect(error.description.contains("'12'"))
+        #expect(error.description.hasPrefix("IRCParseError.invalidCommand: '12' is neither letters"))
+        #expect(error.description.hasSuffix("(IRCTests/IRCMessageParsingTests.swift:\(error.line))"))
     }
 
     @Test func otherControlBytesAreKeptOnlyNULCRAndLFAreRefused() throws {

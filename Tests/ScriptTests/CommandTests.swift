@@ -46,6 +46,27 @@ struct CommandTests {
         #expect(Date().timeIntervalSince(start) < 10)
     }
 
+    @Test func childThatRunsTooLongIsKilledByTheAsyncWait() async throws {
+        // No bound on the wall time here: the wait runs on the cooperative pool, which the
+        // blocking script tests running alongside may hold for seconds.
+        let child = try ChildProcess("sleep", ["30"])
+        let error = await #expect(throws: CommandError.self) {
+            try await child.waitForExit(timeout: .milliseconds(500))
+        }
+        #expect(error?.code == .timedOut)
+        #expect(!child.isRunning)
+    }
+
+    @Test func childReadsItsInputAndIsSignalled() async throws {
+        let script = "trap 'echo term; exit 7' TERM; cat; echo ready >&2; while :; do sleep 0.05; done"
+        let child = try ChildProcess("sh", ["-c", script], input: Array("in\n".utf8))
+        try await child.waitForStderr(containing: "ready", timeout: .seconds(10))
+        child.send(SIGTERM)
+        let result = try await child.waitForExit(timeout: .seconds(10))
+        #expect(result.status == 7 && !result.bySignal, "\(result)")
+        #expect(result.stdout == "in\nterm\n")
+    }
+
     @Test func unknownExecutableIsReported() throws {
         let error = #expect(throws: CommandError.self) {
             try runCommand("no-such-command-securechat", [])

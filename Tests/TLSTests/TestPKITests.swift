@@ -240,33 +240,8 @@ private enum OpenSSLTool {
     }
 
     /// Runs `openssl arguments…`, feeding `input` on standard input; kills it after 10 s.
-    /// Outputs are a few kilobytes, well within a pipe's buffer, so reading after exit is safe.
     static func run(_ arguments: String..., input: [UInt8] = []) async throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        try stdin.fileHandleForWriting.write(contentsOf: input)
-        try stdin.fileHandleForWriting.close()
-
-        let deadline = ContinuousClock.now + .seconds(10)
-        while process.isRunning && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(2))
-        }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            Issue.record("openssl \(arguments.joined(separator: " ")) did not finish within 10 s")
-        }
-        return Result(
-            status: process.terminationStatus,
-            outputBytes: Array(try stdout.fileHandleForReading.readToEnd() ?? Data()),
-            errors: String(decoding: try stderr.fileHandleForReading.readToEnd() ?? Data(), as: UTF8.self))
+        let exit = try await ChildProcess("/usr/bin/openssl", arguments, input: input).waitForExit(timeout: .seconds(10))
+        return Result(status: exit.status, outputBytes: exit.stdoutBytes, errors: exit.stderr)
     }
 }

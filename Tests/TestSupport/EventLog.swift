@@ -98,6 +98,12 @@ public final class EventLog: Sendable {
 public struct TestTimeout: Error, CustomStringConvertible {
     public let what: String
     public let events: [String]
+
+    public init(what: String, events: [String]) {
+        self.what = what
+        self.events = events
+    }
+
     public var description: String { "timed out waiting for \(self.what); events: \(self.events)" }
 }
 

@@ -64,6 +64,14 @@ public final class IRCTestClient: Sendable {
         try await self.waitForLine(timeout: timeout) { Self.command(of: $0) == command }
     }
 
+    /// Sends `PING :token` and waits for the server's PONG: proof that the server still reads
+    /// and answers this connection, after everything sent before the PING.
+    @discardableResult
+    public func roundTrip(_ token: String = "round-trip", timeout: Duration = .seconds(10)) async throws -> String {
+        try await self.send("PING :\(token)")
+        return try await self.waitForLine(timeout: timeout) { Self.command(of: $0) == "PONG" && $0.hasSuffix(token) }
+    }
+
     /// True when some line after the last matched one satisfies `predicate`.
     public func hasLine(where predicate: (String) -> Bool) -> Bool {
         let start = self.cursor.withLockedValue { $0 }

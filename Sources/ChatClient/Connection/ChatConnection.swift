@@ -1,5 +1,6 @@
 import Foundation
 import IRC
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TLS
@@ -57,10 +58,10 @@ public final class ChatConnection: Sendable {
         let (events, continuation) = AsyncStream<ChatEvent>.makeStream()
         let state = IRCSessionState(nick: nick, rooms: rooms ?? configuration.rooms)
         let address = configuration.serverAddress
-        let amount = Self.timeAmount(timeout)
+        let amount = TimeAmount(timeout)
 
         // Kept from the initializer: a fast failure can empty the pipeline before we look.
-        let installed = LockedBox<NIOLoopBound<IRCClientHandler>?>(nil)
+        let installed = NIOLockedValueBox<NIOLoopBound<IRCClientHandler>?>(nil)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -68,7 +69,7 @@ public final class ChatConnection: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let handler = IRCClientHandler(state: state, events: continuation, eventLoop: channel.eventLoop)
-                        installed.withLock { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
+                        installed.withLockedValue { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                         let serverName = configuration.host.contains(where: { $0.isLetter }) ? configuration.host : nil
                         try channel.pipeline.syncOperations.addHandlers([
                             try TLSHandler(context: tlsContext, serverName: serverName),
@@ -86,7 +87,7 @@ public final class ChatConnection: Sendable {
         }
 
         do {
-            guard let handler = installed.withLock({ $0 }) else {
+            guard let handler = installed.withLockedValue({ $0 }) else {
                 throw ChatClientError(.connectionFailed, "the connection to \(address) was not set up")
             }
             let identity = try await Self.deadline(
@@ -129,7 +130,7 @@ public final class ChatConnection: Sendable {
     /// - Throws: ``ChatClientError`` `.noSuchTarget` (401/403), `.refused` (404/442),
     ///   `.timeout`, or the cause that ended the connection.
     public func deliver(_ text: String, to target: String, timeout: Duration = defaultTimeout) async throws(ChatClientError) {
-        let amount = Self.timeAmount(timeout)
+        let amount = TimeAmount(timeout)
         let handler = self.handler
         let loop = self.channel.eventLoop
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
@@ -217,10 +218,6 @@ public final class ChatConnection: Sendable {
         } catch {
             throw ChatClientError(.ownCertificate, error.description)
         }
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Waits for `future`, failing with `error` after `amount`.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// A connection that comes back: reconnects with ``ReconnectPolicy`` after the server
 /// went away, rejoins the rooms it was in, and says so with `.reconnecting` and
@@ -11,7 +12,7 @@ public final class ChatSession: Sendable {
     private let configuration: ClientConfiguration
     private let interactive: Bool
     private let confirm: @Sendable (ServerTrust.FirstContact) async -> Bool
-    private let state = LockedBox<(connection: ChatConnection?, quitting: Bool, rooms: [String])>((nil, false, []))
+    private let state = NIOLockedValueBox<(connection: ChatConnection?, quitting: Bool, rooms: [String])>((nil, false, []))
     private let policy: ReconnectPolicy
     private let retriesFirstConnection: Bool
 
@@ -35,14 +36,14 @@ public final class ChatSession: Sendable {
         self.confirm = confirm
         self.policy = policy
         self.retriesFirstConnection = retriesFirstConnection
-        self.state.withLock { $0.rooms = configuration.rooms }
+        self.state.withLockedValue { $0.rooms = configuration.rooms }
     }
 
     /// The live connection, if one is up.
-    public var connection: ChatConnection? { self.state.withLock { $0.connection } }
+    public var connection: ChatConnection? { self.state.withLockedValue { $0.connection } }
 
     /// The rooms joined now (or, while reconnecting, the ones to rejoin).
-    public var rooms: [String] { self.state.withLock { $0.rooms } }
+    public var rooms: [String] { self.state.withLockedValue { $0.rooms } }
 
     /// Connects and keeps connecting until ``quit(_:)``, cancellation or a final cause.
     ///
@@ -52,8 +53,8 @@ public final class ChatSession: Sendable {
         var policy = self.policy
         var connectedBefore = false
         while true {
-            if Task.isCancelled || self.state.withLock({ $0.quitting }) { return self.end(nil) }
-            let rooms = self.state.withLock { $0.rooms }
+            if Task.isCancelled || self.state.withLockedValue({ $0.quitting }) { return self.end(nil) }
+            let rooms = self.state.withLockedValue { $0.rooms }
             let connection: ChatConnection
             do {
                 connection = try await ChatConnection.connect(
@@ -65,7 +66,7 @@ public final class ChatSession: Sendable {
                 guard await self.wait(&policy, cause: error) else { return self.end(nil) }
                 continue
             }
-            let quitting = self.state.withLock { state in
+            let quitting = self.state.withLockedValue { state in
                 state.connection = connection
                 return state.quitting
             }
@@ -77,9 +78,9 @@ public final class ChatSession: Sendable {
             for await event in connection.events {
                 switch event {
                 case .joined(let room, _, true):
-                    self.state.withLock { if !$0.rooms.contains(room) { $0.rooms.append(room) } }
+                    self.state.withLockedValue { if !$0.rooms.contains(room) { $0.rooms.append(room) } }
                 case .parted(let room, _, _, true), .kicked(let room, _, _, _, true):
-                    self.state.withLock { $0.rooms.removeAll { $0 == room } }
+                    self.state.withLockedValue { $0.rooms.removeAll { $0 == room } }
                 case .disconnected(let error):
                     cause = error
                     continue
@@ -88,8 +89,8 @@ public final class ChatSession: Sendable {
                 }
                 self.continuation.yield(event)
             }
-            self.state.withLock { $0.connection = nil }
-            guard let cause, !self.state.withLock({ $0.quitting }) else { return self.end(nil) }
+            self.state.withLockedValue { $0.connection = nil }
+            guard let cause, !self.state.withLockedValue({ $0.quitting }) else { return self.end(nil) }
             if cause.isFinal { return self.end(cause) }
             policy.connectionEnded(after: ContinuousClock.now - start)
             guard await self.wait(&policy, cause: cause) else { return self.end(nil) }
@@ -98,7 +99,7 @@ public final class ChatSession: Sendable {
 
     /// Leaves the server; ``run()`` then returns nil.
     public func quit(_ message: String? = nil) async {
-        let connection = self.state.withLock { state in
+        let connection = self.state.withLockedValue { state in
             state.quitting = true
             return state.connection
         }
@@ -111,7 +112,7 @@ public final class ChatSession: Sendable {
         self.continuation.yield(.reconnecting(delay: delay, attempt: policy.attempt, cause: cause.reason))
         let deadline = ContinuousClock.now + delay
         while ContinuousClock.now < deadline {
-            if Task.isCancelled || self.state.withLock({ $0.quitting }) { return false }
+            if Task.isCancelled || self.state.withLockedValue({ $0.quitting }) { return false }
             try? await Task.sleep(for: min(.milliseconds(100), deadline - ContinuousClock.now))
         }
         return true

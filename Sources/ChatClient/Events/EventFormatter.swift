@@ -41,8 +41,7 @@ public struct EventFormatter: Sendable {
         case .registered(let nick):
             return "connected as \(nick)"
         case .reconnecting(let delay, let attempt, let cause):
-            let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-            return "connection lost (\(cause)); reconnecting in \(String(format: "%.1f", seconds)) s (attempt \(attempt))"
+            return "connection lost (\(cause)); reconnecting in \(String(format: "%.1f", delay / .seconds(1))) s (attempt \(attempt))"
         case .reconnected(let rooms):
             return rooms.isEmpty ? "reconnected" : "reconnected; rejoined " + rooms.joined(separator: ", ")
         case .disconnected(let cause):

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NIOConcurrencyHelpers
 
 /// The client's terminal: the conversation above, an editable input line below.
 ///
@@ -26,7 +27,7 @@ import Darwin
 public final class InteractiveTerminal: Sendable {
     private let inputFD: Int32
     private let outputFD: Int32
-    private let state = TerminalLock(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         /// Counts calls to `run`; a reader thread whose session is not current exits.
@@ -57,7 +58,7 @@ public final class InteractiveTerminal: Sendable {
     /// reader thread cannot be set up, or when already running.
     public func run(onLine: @escaping @Sendable (String) -> Void, onEnd: @escaping @Sendable () -> Void) throws {
         let interactive = isatty(self.inputFD) == 1 && isatty(self.outputFD) == 1
-        let session = try self.state.withLock { state -> Int in
+        let session = try self.state.withLockedValue { state -> Int in
             guard !state.running else {
                 throw TerminalError(.alreadyRunning, "The terminal is already running; call stop() first.")
             }
@@ -98,7 +99,7 @@ public final class InteractiveTerminal: Sendable {
     /// A message with several lines (separated by LF) prints them all; each wraps at the
     /// terminal's edge on its own.
     public func show(_ line: String) {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             if state.running && state.interactive {
                 SystemCalls.writeAll(self.outputFD, state.screen.show(line, editing: state.editor))
             } else {
@@ -113,7 +114,7 @@ public final class InteractiveTerminal: Sendable {
 
     /// Sets the text shown before the input, e.g. "#lobby> ", and redraws the input line.
     public func setPrompt(_ text: String) {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             state.screen.prompt = text
             if state.running && state.interactive {
                 SystemCalls.writeAll(self.outputFD, state.screen.inputLine(state.editor))
@@ -124,7 +125,7 @@ public final class InteractiveTerminal: Sendable {
     /// Restores the terminal and stops reading; no callback runs after this returns. Safe to
     /// call more than once and from inside a callback.
     public func stop() {
-        self.state.withLock { state in self.stopLocked(&state) }
+        self.state.withLockedValue { state in self.stopLocked(&state) }
     }
 
     private func stopLocked(_ state: inout State) {
@@ -145,7 +146,7 @@ public final class InteractiveTerminal: Sendable {
 
     /// The reader's wake-up pipe, or nil when its session is over.
     fileprivate func wakeDescriptor(session: Int) -> Int32? {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             state.session == session && state.running ? state.wakeRead : nil
         }
     }
@@ -153,7 +154,7 @@ public final class InteractiveTerminal: Sendable {
     /// Applies keys to the editor and draws the result; returns the lines entered and whether
     /// the user asked to leave (in which case the terminal is already restored).
     fileprivate func handle(_ keys: [TerminalKey], session: Int) -> (lines: [String], ended: Bool) {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             guard state.session == session, state.running else { return ([], false) }
             var output: [UInt8] = []
             var lines: [String] = []
@@ -181,7 +182,7 @@ public final class InteractiveTerminal: Sendable {
 
     /// Plain lines, or the end of input; ends the session on EOF.
     fileprivate func accept(plainLines: [String], end: Bool, session: Int) -> (lines: [String], ended: Bool) {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             guard state.session == session, state.running else { return ([], false) }
             if end { self.stopLocked(&state) }
             return (plainLines.filter { !$0.isEmpty }, end)
@@ -190,7 +191,7 @@ public final class InteractiveTerminal: Sendable {
 
     /// After SIGWINCH: read the new width and draw the input line for it.
     fileprivate func resized(session: Int) {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             guard state.session == session, state.running, state.interactive else { return }
             state.screen.width = SystemCalls.terminalWidth(self.outputFD) ?? state.screen.width
             SystemCalls.writeAll(self.outputFD, state.screen.redraw(editing: state.editor))

@@ -53,7 +53,7 @@ enum SystemCalls {
 
     /// Starts a detached thread running `body`.
     static func startThread(_ body: @escaping @Sendable () -> Void) throws {
-        final class Box: @unchecked Sendable {
+        final class Box: Sendable {
             let body: @Sendable () -> Void
             init(_ body: @escaping @Sendable () -> Void) { self.body = body }
         }

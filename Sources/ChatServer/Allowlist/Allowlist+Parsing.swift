@@ -4,23 +4,18 @@ import TLS
 extension Allowlist {
     /// Reads the allowlist file at `path`.
     ///
-    /// - Throws: ``AllowlistError`` `.fileUnreadable` (`path: cannot read: <reason>`) or
+    /// - Throws: ``ConfigurationError`` `.fileUnreadable` (`path: cannot read: <reason>`) or
     ///   any error of ``init(parsing:path:)``.
-    public static func load(path: String) throws(AllowlistError) -> Allowlist {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileContents.bytes(atPath: path)
-        } catch {
-            throw AllowlistError(
-                .fileUnreadable,
-                "\(path): cannot read: \(error.reason); give the allowlist with --allowlist (or allowlist = \"…\" "
-                    + "in the config file), a text file of NICK FINGERPRINT lines")
-        }
+    public static func load(path: String) throws(ConfigurationError) -> Allowlist {
+        let bytes = try FileContents.bytes(
+            atPath: path,
+            fix: "give the allowlist with --allowlist (or allowlist = \"…\" in the config file), "
+                + "a text file of NICK FINGERPRINT lines")
         switch FileContents.lines(bytes, strict: true) {
         case .success(let lines):
             return try Allowlist(lines: lines, path: path)
         case .failure(let invalid):
-            throw AllowlistError(
+            throw ConfigurationError(
                 .invalidEncoding, "\(path):\(invalid.number): not valid UTF-8; save the file as UTF-8")
         }
     }
@@ -33,16 +28,16 @@ extension Allowlist {
     /// `Fingerprint(parsing:)` accepts, including openssl's `SHA256 Fingerprint=…`. An empty
     /// file is valid (see ``isEmpty``).
     ///
-    /// - Throws: ``AllowlistError`` for the first malformed line, `path:line: what is
+    /// - Throws: ``ConfigurationError`` for the first malformed line, `path:line: what is
     ///   wrong`; nothing from the file is used then.
-    public init(parsing text: String, path: String) throws(AllowlistError) {
+    public init(parsing text: String, path: String) throws(ConfigurationError) {
         guard case .success(let lines) = FileContents.lines(Array(text.utf8), strict: false) else {
             preconditionFailure("lenient line splitting cannot fail")
         }
         try self.init(lines: lines, path: path)
     }
 
-    private init(lines: [String], path: String) throws(AllowlistError) {
+    private init(lines: [String], path: String) throws(ConfigurationError) {
         var entries: [Entry] = []
         for (index, line) in lines.enumerated() {
             if let entry = try Self.parse(line, number: index + 1, path: path) {
@@ -58,20 +53,20 @@ extension Allowlist {
         + "not starting with a digit or -"
 
     /// One line: nil for a blank or comment line, an entry otherwise.
-    private static func parse(_ line: String, number: Int, path: String) throws(AllowlistError) -> Entry? {
+    private static func parse(_ line: String, number: Int, path: String) throws(ConfigurationError) -> Entry? {
         let fields = Self.fields(of: line)
         guard let nick = fields.first else { return nil }
         let at = "\(path):\(number)"
 
         guard IRCName.isValidNickname(nick) else {
             if (try? Fingerprint(parsing: nick)) != nil {
-                throw AllowlistError(
+                throw ConfigurationError(
                     .invalidNickname, "\(at): the line starts with a fingerprint; write the nickname first: NICK FINGERPRINT")
             }
-            throw AllowlistError(.invalidNickname, "\(at): '\(nick)' is not a valid nickname; \(Self.nicknameRule)")
+            throw ConfigurationError(.invalidNickname, "\(at): '\(nick)' is not a valid nickname; \(Self.nicknameRule)")
         }
         guard fields.count >= 2 else {
-            throw AllowlistError(
+            throw ConfigurationError(
                 .missingFingerprint,
                 "\(at): '\(nick)' has no fingerprint; write NICK FINGERPRINT, for example \(nick) sha256:<64 hex digits>")
         }
@@ -84,7 +79,7 @@ extension Allowlist {
             used = 3
         }
         guard fields.count == used else {
-            throw AllowlistError(
+            throw ConfigurationError(
                 .tooManyFields,
                 "\(at): expected NICK FINGERPRINT, found \(fields.count) fields; write the fingerprint without "
                     + "spaces, one per line, and start comments with #")
@@ -92,7 +87,7 @@ extension Allowlist {
         do {
             return Entry(nick: nick, fingerprint: try Fingerprint(parsing: fingerprintText), line: number)
         } catch {
-            throw AllowlistError(.invalidFingerprint, "\(at): \(error.reason)")
+            throw ConfigurationError(.invalidFingerprint, "\(at): \(error.reason)")
         }
     }
 

@@ -47,6 +47,19 @@ enum FileContents {
         }
     }
 
+    /// The bytes of the file at `path`, which the operator named.
+    ///
+    /// - Throws: ``ConfigurationError`` `.fileUnreadable`, `path: cannot read: <reason>; <fix>`.
+    static func bytes(
+        atPath path: String, fix: String, file: String = #fileID, line: Int = #line
+    ) throws(ConfigurationError) -> [UInt8] {
+        do {
+            return try Self.bytes(atPath: path)
+        } catch {
+            throw ConfigurationError(.fileUnreadable, "\(path): cannot read: \(error.reason); \(fix)", file: file, line: line)
+        }
+    }
+
     /// `bytes` as text split into lines: a leading UTF-8 byte order mark is dropped, lines
     /// end at LF with an optional CR before it, and a final line break does not start an
     /// extra empty line.

@@ -13,13 +13,7 @@ extension ServerConfiguration {
     /// - Throws: ``ConfigurationError`` `.fileUnreadable` (`path: cannot read: …`).
     public func loadMOTD() throws(ConfigurationError) -> [String]? {
         guard let path = self.motdPath else { return nil }
-        let bytes: [UInt8]
-        do {
-            bytes = try FileContents.bytes(atPath: path)
-        } catch {
-            throw ConfigurationError(
-                .fileUnreadable, "\(path): cannot read: \(error.reason); fix --motd (motd = \"…\" in the config file)")
-        }
+        let bytes = try FileContents.bytes(atPath: path, fix: "fix --motd (motd = \"…\" in the config file)")
         guard case .success(let lines) = FileContents.lines(bytes, strict: false) else {
             preconditionFailure("lenient line splitting cannot fail")
         }

@@ -17,13 +17,7 @@ extension ServerConfiguration {
     /// - Throws: ``ConfigurationError`` `.fileUnreadable` (`path: cannot read: …`), or an
     ///   error of ``apply(toml:path:)``.
     public mutating func apply(tomlAt path: String) throws(ConfigurationError) {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileContents.bytes(atPath: path)
-        } catch {
-            throw ConfigurationError(
-                .fileUnreadable, "\(path): cannot read: \(error.reason); check the configuration file's path")
-        }
+        let bytes = try FileContents.bytes(atPath: path, fix: "check the configuration file's path")
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigurationError(.syntax, "\(path):1: not valid UTF-8; save the file as UTF-8")
         }
