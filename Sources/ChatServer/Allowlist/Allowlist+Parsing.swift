@@ -2,19 +2,18 @@ import IRC
 import TLS
 
 extension Allowlist {
-    /// Reads the allowlist file at `path`.
+    /// Reads the allowlist file at `path`, or parses `contents` when given: the bytes a
+    /// ``FileWatcher`` read from that file once a write was complete, which reading the
+    /// file again could miss (`path` then only names the file in messages).
     ///
-    /// - Throws: ``AllowlistError`` `.fileUnreadable` (`path: cannot read: <reason>`) or
-    ///   any error of ``init(parsing:path:)``.
-    public static func load(path: String) throws(AllowlistError) -> Allowlist {
+    /// - Throws: ``AllowlistError`` `.fileUnreadable` (`path: cannot read: <reason>`),
+    ///   `.invalidEncoding`, or any error of ``init(parsing:path:)``.
+    public static func load(path: String, contents: [UInt8]? = nil) throws(AllowlistError) -> Allowlist {
         let bytes: [UInt8]
-        do {
-            bytes = try FileContents.bytes(atPath: path)
-        } catch {
-            throw AllowlistError(
-                .fileUnreadable,
-                "\(path): cannot read: \(error.reason); give the allowlist with --allowlist (or allowlist = \"…\" "
-                    + "in the config file), a text file of NICK FINGERPRINT lines")
+        if let contents {
+            bytes = contents
+        } else {
+            bytes = try self.read(path: path)
         }
         switch FileContents.lines(bytes, strict: true) {
         case .success(let lines):
@@ -22,6 +21,17 @@ extension Allowlist {
         case .failure(let invalid):
             throw AllowlistError(
                 .invalidEncoding, "\(path):\(invalid.number): not valid UTF-8; save the file as UTF-8")
+        }
+    }
+
+    private static func read(path: String) throws(AllowlistError) -> [UInt8] {
+        do {
+            return try FileContents.bytes(atPath: path)
+        } catch {
+            throw AllowlistError(
+                .fileUnreadable,
+                "\(path): cannot read: \(error.reason); give the allowlist with --allowlist (or allowlist = \"…\" "
+                    + "in the config file), a text file of NICK FINGERPRINT lines")
         }
     }
 
