@@ -23,8 +23,9 @@ struct ServerIdentityTests {
             try await alice.send("NICK bob")
             try await alice.send("USER alice 0 * :Alice")
             let refusal = try await alice.waitFor("432")
-            #expect(refusal.contains("bob"))
-            #expect(refusal.contains("alice"))  // names the nick the certificate is bound to
+            #expect(refusal.contains("your certificate may use: alice;"))
+            // The line that would bind bob to this certificate, as the administrator adds it.
+            #expect(refusal.hasSuffix("this line to the allowlist: bob \(try server.pki.client("alice").info().fingerprint)"))
             try await alice.send("NICK alice")
             try await alice.waitFor("001")
         }
