@@ -398,13 +398,18 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Returns an error when a peer's first bytes cannot start a TLS connection: every TLS
     /// peer starts with a handshake record (0x16), or an alert (0x15).
+    ///
+    /// The error says what kind of thing arrived and how many bytes, never the bytes: a
+    /// client that forgot TLS sends its password first, and this error is logged.
     private static func rejectNonTLS(_ buffer: ByteBuffer) -> TLSError? {
         guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), first != 0x16, first != 0x15 else {
             return nil
         }
-        let sample = buffer.getBytes(at: buffer.readerIndex, length: min(buffer.readableBytes, 24)) ?? []
-        let printable = String(decoding: sample.map { (0x20..<0x7f).contains($0) ? $0 : UInt8(ascii: ".") }, as: UTF8.self)
-        return TLSError(.notTLS, "the peer does not speak TLS (its first bytes: \"\(printable)\")")
+        let kind = PlaintextKind(classifying: buffer.readableBytesView)
+        return TLSError(
+            .notTLS,
+            "the peer does not speak TLS: its first \(buffer.readableBytes) bytes look like \(kind); their contents are not logged"
+        )
     }
 
     private func refuseNonTLS(_ error: TLSError, context: ChannelHandlerContext) {

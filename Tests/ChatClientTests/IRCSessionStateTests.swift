@@ -34,7 +34,8 @@ import Testing
     }
 
     static let refusals: [(lines: [String], code: ChatClientError.Code, mentions: String)] = [
-        ([":srv 432 * bob :bob is not bound to your certificate; it is registered to alice"], .nickNotBound, "registered to alice"),
+        ([":srv 432 * bob :bob is not bound to your certificate; your certificate may use: alice; to use bob, an administrator adds this line to the allowlist: bob sha256:ab"],
+         .nickNotBound, "may use: alice"),
         ([":srv FAIL * CERT_NOT_ALLOWED :Your certificate is not in this server's allowlist",
           "ERROR :Closing link: your certificate is not in this server's allowlist. To admit it, an administrator adds this line to the allowlist: dave sha256:ab"],
          .certificateNotAllowed, "dave sha256:ab"),

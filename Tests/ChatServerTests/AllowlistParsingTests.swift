@@ -136,4 +136,16 @@ struct AllowlistFileTests {
         defer { removeTemporaryDirectory(self.directory) }
         #expect(try Allowlist.load(path: try self.write([])).isEmpty)
     }
+
+    /// The file watcher hands over what it read once the write was complete; the file
+    /// may already hold something else (here: nothing at all).
+    @Test func contentsReadByTheWatcherAreParsedInsteadOfTheFile() throws {
+        defer { removeTemporaryDirectory(self.directory) }
+        let path = self.directory.appendingPathComponent("absent.txt").path
+        let allowlist = try Allowlist.load(path: path, contents: Array("alice spki:\(AllowlistParsingTests.hexB)\n".utf8))
+        #expect(allowlist.entries.map(\.nick) == ["alice"])
+        #expect(allowlist.path == path)
+        let error = try #require(throws: ConfigurationError.self) { try Allowlist.load(path: path, contents: [0x61, 0xE9, 0x0A]) }
+        #expect(error.code == .invalidEncoding)
+    }
 }

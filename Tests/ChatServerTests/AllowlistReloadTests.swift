@@ -66,4 +66,16 @@ struct AllowlistReloadTests {
         #expect(reload.hasChanges)
         #expect(reload.outcome(for: self.alice, nick: "alice") == .nicksChanged(nicks: ["ally", "alice"]))
     }
+
+    @Test func reloadSummaryCountsLinesAndClosedSessions() throws {
+        let reload = try self.reload(from: "alice \(self.alice.fingerprint)", to: "bob \(self.bob.fingerprint)")
+        #expect(reload.summary(closed: 1) == "allowlist reloaded: 1 lines, 1 sessions closed")
+    }
+
+    /// Emptying the allowlist locks everyone out; the log says so in words.
+    @Test func emptiedAllowlistIsSpelledOutInTheSummary() throws {
+        let reload = try self.reload(from: "alice \(self.alice.fingerprint)", to: "# nobody for now\n")
+        #expect(reload.summary(closed: 3) == "the allowlist allow.txt is now empty: every session is closed and nobody can log in "
+            + "until lines are added (3 sessions closed)")
+    }
 }

@@ -4,6 +4,12 @@ import IRC
 import Testing
 
 @Suite struct HubRegistrationTests {
+    /// The certificate fingerprint ``HubHarness`` gives the session made with `seed`, as
+    /// an allowlist line spells it.
+    static func fingerprint(seed: UInt8) -> String {
+        "sha256:" + String(repeating: String(format: "%02x", seed), count: 32)
+    }
+
     @Test func registrationWithBoundNickSendsTheBurstAndJoinsTheLobby() {
         var harness = HubHarness()
         let alice = harness.connect(bound: ["alice", "alice_"])
@@ -84,7 +90,8 @@ import Testing
         harness.send("NICK mallory", from: alice)
         harness.send("USER alice 0 * :Alice", from: alice)
         #expect(harness.take(alice) == [
-            ":securechat.local 432 * mallory :mallory is not bound to your certificate; it is registered to alice, ali"
+            ":securechat.local 432 * mallory :mallory is not bound to your certificate; your certificate may use: alice, ali; "
+                + "to use mallory, an administrator adds this line to the allowlist: mallory \(Self.fingerprint(seed: 1))"
         ])
         #expect(!harness.hub.isRegistered(alice))
         harness.send("NICK ALI", from: alice)
@@ -103,7 +110,8 @@ import Testing
         harness.send("USER root 0 * :root", from: alice)
         harness.send("NICK root1", from: alice)
         #expect(harness.take(alice).dropFirst() == [
-            ":securechat.local 432 * root :root is not bound to your certificate; it is registered to alice, ali",
+            ":securechat.local 432 * root :root is not bound to your certificate; your certificate may use: alice, ali; "
+                + "to use root, an administrator adds this line to the allowlist: root \(Self.fingerprint(seed: 1))",
             ":securechat.local NOTICE * :root1 is not bound to your certificate either; registering you as alice",
         ])
         #expect(!harness.hub.isRegistered(alice), "CAP negotiation still holds registration")
@@ -112,7 +120,8 @@ import Testing
         #expect(harness.registrations == [.registered(alice, nick: "alice", account: "alice")])
         harness.send("NICK root2", from: alice)
         #expect(harness.take(alice) == [
-            ":securechat.local 432 alice root2 :root2 is not bound to your certificate; it is registered to alice, ali"
+            ":securechat.local 432 alice root2 :root2 is not bound to your certificate; your certificate may use: alice, ali; "
+                + "to use root2, an administrator adds this line to the allowlist: root2 \(Self.fingerprint(seed: 1))"
         ])
     }
 
@@ -190,10 +199,26 @@ import Testing
         let bob = harness.register("bob")
         harness.send("NICK bob", from: alice)
         #expect(harness.take(alice) == [
-            ":securechat.local 432 alice bob :bob is not bound to your certificate; it is registered to alice, alice_away"
+            ":securechat.local 432 alice bob :bob is not bound to your certificate; your certificate may use: alice, alice_away; "
+                + "to use bob, an administrator adds this line to the allowlist: bob \(Self.fingerprint(seed: 1))"
         ])
         #expect(harness.take(bob).isEmpty)
         #expect(harness.hub.nick(of: alice) == "alice")
+    }
+
+    /// However many nicks a certificate has and however long the names, the 432 stays a
+    /// valid IRC line: the list is shortened, the allowlist line to add is kept whole.
+    @Test func refusalOfAnUnboundNickFitsInOneLine() throws {
+        var harness = HubHarness(HubConfiguration(serverName: "irc." + String(repeating: "x", count: 59), created: HubHarness.epoch))
+        let bound = (0..<40).map { "n\($0)_" + String(repeating: "a", count: 26) }
+        let session = harness.connect(bound: bound)
+        let requested = String(repeating: "b", count: IRCLimits.nickLength)
+        harness.send("NICK \(requested)", from: session)
+        let reply = try #require(harness.take(session).first)
+        #expect(reply.utf8.count <= IRCLimits.maxBodyBytesWithoutLineEnding)
+        #expect(reply.contains("your certificate may use: n0_"))
+        #expect(reply.contains(" more; to use \(requested)"))
+        #expect(reply.hasSuffix("this line to the allowlist: \(requested) \(Self.fingerprint(seed: 1))"))
     }
 
     @Test func nickChangeToANickHeldByAnotherSessionIsRefused() {

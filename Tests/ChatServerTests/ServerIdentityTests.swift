@@ -23,8 +23,9 @@ struct ServerIdentityTests {
             try await alice.send("NICK bob")
             try await alice.send("USER alice 0 * :Alice")
             let refusal = try await alice.waitFor("432")
-            #expect(refusal.contains("bob"))
-            #expect(refusal.contains("alice"))  // names the nick the certificate is bound to
+            #expect(refusal.contains("your certificate may use: alice;"))
+            // The line that would bind bob to this certificate, as the administrator adds it.
+            #expect(refusal.hasSuffix("this line to the allowlist: bob \(try server.pki.client("alice").info().fingerprint)"))
             try await alice.send("NICK alice")
             try await alice.waitFor("001")
         }
@@ -73,6 +74,42 @@ struct ServerIdentityTests {
             try await carol.send("PRIVMSG #lobby :hi there")
             try await alice.waitForLine { $0.hasPrefix(":carol!") && $0.hasSuffix("PRIVMSG #lobby :hi there") }
             #expect(!alice.log.isInactive)
+        }
+    }
+
+    /// `>` truncates the file, then writes it: a reload in between used to see an empty
+    /// allowlist and close every session, then admit them again.
+    @Test func rewritingTheAllowlistInPlaceClosesNoSession() async throws {
+        try await withTestServer(allow: ["alice", "bob"]) { server in
+            let alice = try await server.login("alice")
+            let bob = try await server.login("bob")
+            let text = "# team\n\(try server.allowlist.line("alice"))\n\(try server.allowlist.line("bob"))\n"
+            let path = server.allowlist.path
+            for round in 0..<60 {
+                let descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+                #expect(descriptor >= 0)
+                try await Task.sleep(for: .milliseconds(20))
+                let written = Array(text.utf8).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                #expect(written == text.utf8.count)
+                close(descriptor)
+                try await Task.sleep(for: .milliseconds(round % 20 == 19 ? 300 : 10))
+            }
+            for client in [alice, bob] {
+                #expect(!client.log.isInactive)
+                try await client.send("PING :still-here")
+                try await client.waitForLine { $0.hasSuffix("still-here") }
+                #expect(!client.lines.contains { $0.hasPrefix("ERROR") || $0.contains(" FAIL ") })
+            }
+        }
+    }
+
+    /// Emptying the allowlist on purpose is how an operator locks everyone out.
+    @Test func allowlistEmptiedOnPurposeClosesEverySession() async throws {
+        try await withTestServer(allow: ["alice"]) { server in
+            let alice = try await server.login("alice")
+            try Data().write(to: server.allowlist.url)
+            let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
+            #expect(error == "ERROR :Closing link: certificate no longer allowed")
         }
     }
 

@@ -235,6 +235,21 @@ struct TLSHandlerTests {
         #expect(String(decoding: reply, as: UTF8.self) == "ERROR :This port speaks TLS only\r\n")
     }
 
+    /// SECURITY.md promises message contents never reach the log: a client that forgot
+    /// TLS sends its password first, and the error (which the server logs) must not hold it.
+    @Test func plaintextPeerIsDescribedByKindAndLengthNeverByItsBytes() throws {
+        let pair = try self.makePair()
+        try pair.connect()
+        _ = try pair.takeOutbound(from: pair.client)
+        try pair.server.writeInbound(ByteBuffer(string: "PASS hunter2-secret\r\nNICK x\r\n"))
+        let error = try #require(pair.serverLog.firstTLSError)
+        #expect(error.code == .notTLS)
+        #expect(error.description.contains("IRC"))
+        #expect(error.description.contains("29 bytes"))
+        #expect(!error.description.contains("hunter2"))
+        #expect(!error.description.contains("PASS"))
+    }
+
     @Test func garbageAfterAValidRecordHeaderFailsTheHandshake() throws {
         let pair = try self.makePair()
         try pair.connect()

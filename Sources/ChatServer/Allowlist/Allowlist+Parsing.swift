@@ -2,15 +2,22 @@ import IRC
 import TLS
 
 extension Allowlist {
-    /// Reads the allowlist file at `path`.
+    /// Reads the allowlist file at `path`, or parses `contents` when given: the bytes a
+    /// ``FileWatcher`` read from that file once a write was complete, which reading the
+    /// file again could miss (`path` then only names the file in messages).
     ///
     /// - Throws: ``ConfigurationError`` `.fileUnreadable` (`path: cannot read: <reason>`) or
     ///   any error of ``init(parsing:path:)``.
-    public static func load(path: String) throws(ConfigurationError) -> Allowlist {
-        let bytes = try FileContents.bytes(
-            atPath: path,
-            fix: "give the allowlist with --allowlist (or allowlist = \"…\" in the config file), "
-                + "a text file of NICK FINGERPRINT lines")
+    public static func load(path: String, contents: [UInt8]? = nil) throws(ConfigurationError) -> Allowlist {
+        let bytes: [UInt8]
+        if let contents {
+            bytes = contents
+        } else {
+            bytes = try FileContents.bytes(
+                atPath: path,
+                fix: "give the allowlist with --allowlist (or allowlist = \"…\" in the config file), "
+                    + "a text file of NICK FINGERPRINT lines")
+        }
         switch FileContents.lines(bytes, strict: true) {
         case .success(let lines):
             return try Allowlist(lines: lines, path: path)

@@ -50,6 +50,17 @@ public struct AllowlistReload: Sendable {
         return before.map(IRCCaseMapping.fold) == after.map(IRCCaseMapping.fold) ? .unchanged : .nicksChanged(nicks: after)
     }
 
+    /// The log line for this reload once `closed` sessions were closed. A new list that
+    /// binds nothing says in words what it does, since emptying the file is how an operator
+    /// locks everyone out, and by mistake it looks like an outage.
+    public func summary(closed: Int) -> String {
+        guard self.new.isEmpty else {
+            return "allowlist reloaded: \(self.new.entries.count) lines, \(closed) sessions closed"
+        }
+        return "the allowlist \(self.new.path) is now empty: every session is closed and nobody can log in "
+            + "until lines are added (\(closed) sessions closed)"
+    }
+
     private static func key(_ entry: Allowlist.Entry) -> String {
         IRCCaseMapping.fold(entry.nick) + " " + entry.fingerprint.hexDescription
     }

@@ -8,8 +8,9 @@ extension HubState {
     /// After registration a change to a nick another session holds is refused (433):
     /// newest-wins applies to logging in, not to renaming.
     ///
-    /// Before registration the first unbound nick is refused (432, naming the bound
-    /// nicks); a second one gets the account nick instead, announced by a NOTICE and
+    /// Before registration the first unbound nick is refused (432, naming the nicks the
+    /// certificate may use and the allowlist line that would bind the refused one, as
+    /// ``unboundNickText(_:bound:suggestion:budget:)`` words it); a second one gets the account nick instead, announced by a NOTICE and
     /// confirmed by 001. Clients answer 432 by trying their next nick, WeeChat without
     /// end, and the certificate already says who is connecting.
     mutating func nick(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
@@ -35,11 +36,14 @@ extension HubState {
                 client.hasRefusedNick = true
                 sessions[command.session] = client
             }
-            let bound = client.identity.boundNicks.joined(separator: ", ")
-            replies.numeric(
-                .ERR_ERRONEUSNICKNAME, requested,
-                "\(requested) is not bound to your certificate; it is registered to \(bound)"
+            // ":server 432 target requested :" comes before the text.
+            let fixed = 1 + server.rawValue.utf8.count + 5 + replies.target.utf8.count + 1 + requested.utf8.count + 2
+            let text = Self.unboundNickText(
+                requested, bound: client.identity.boundNicks,
+                suggestion: Allowlist.suggestedLine(commonName: requested, fingerprint: client.identity.certificateFingerprint),
+                budget: IRCLimits.maxBodyBytesWithoutLineEnding - fixed
             )
+            replies.numeric(.ERR_ERRONEUSNICKNAME, requested, text)
             return
         }
         guard client.isRegistered, let old = client.nick else {
@@ -62,6 +66,32 @@ extension HubState {
         sessions[command.session] = client
         replies.target = requested
         deliver(announcement, to: deliveryGroups(of: [command.session] + peers(of: command.session)), now: command.now, into: &replies)
+    }
+
+    /// The text of the 432 refusing `requested`: the nicks the certificate may use, then
+    /// `suggestion`, the allowlist line that would bind `requested` to it.
+    ///
+    /// The text is at most `budget` bytes. The suggestion is kept whole; the list shows the
+    /// nicks in file order that fit and ends with "and N more". Only a server name far
+    /// longer than any host name can make the suggestion itself be cut.
+    static func unboundNickText(_ requested: String, bound: [String], suggestion: String, budget: Int) -> String {
+        let head = "\(requested) is not bound to your certificate; your certificate may use: "
+        let tail = "; to use \(requested), an administrator adds this line to the allowlist: \(suggestion)"
+        let listBudget = budget - head.utf8.count - tail.utf8.count
+        var shown: [String] = []
+        var used = 0
+        for (index, nick) in bound.enumerated() {
+            let left = bound.count - index - 1
+            let separator = shown.isEmpty ? 0 : 2
+            let more = left > 0 ? " and \(left) more".utf8.count : 0
+            guard used + separator + nick.utf8.count + more <= listBudget else { break }
+            shown.append(nick)
+            used += separator + nick.utf8.count
+        }
+        let hidden = bound.count - shown.count
+        var list = shown.joined(separator: ", ")
+        if hidden > 0 { list += shown.isEmpty ? "\(hidden) nicks" : " and \(hidden) more" }
+        return truncated(head + list + tail, toBytes: budget)
     }
 
     /// USER <username> 0 * <realname>

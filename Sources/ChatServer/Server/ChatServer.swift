@@ -127,7 +127,7 @@ public final class ChatServer: Service, Sendable {
         let logger = self.logger
         let watcher = FileWatcher(path: self.configuration.allowlistPath, eventLoop: hub.eventLoop) { change in
             logger.info("allowlist file \(change == .removed ? "removed" : "changed") on disk")
-            hub.value.reloadAllowlist()
+            hub.value.reloadAllowlist(contents: change.contents)
         }
         watcher.start()
         let daily = hub.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .hours(24)) { _ in

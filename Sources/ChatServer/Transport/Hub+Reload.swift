@@ -9,11 +9,12 @@ extension Hub {
     /// stays). What the change means for each live session is ``AllowlistReload``'s
     /// decision: sessions whose certificate lost every line are closed at once, those
     /// whose bindings changed are told their current nicks, the others are left alone.
+    /// `contents`: the bytes the file watcher read once the write was complete, if any.
     @discardableResult
-    func reloadAllowlist() -> Bool {
+    func reloadAllowlist(contents: [UInt8]? = nil) -> Bool {
         let fresh: Allowlist
         do {
-            fresh = try Allowlist.load(path: self.configuration.allowlistPath)
+            fresh = try Allowlist.load(path: self.configuration.allowlistPath, contents: contents)
         } catch {
             self.logger.error("allowlist not reloaded, the previous one stays in force: \(error.reason)")
             return false
@@ -41,7 +42,7 @@ extension Hub {
             }
         }
         self.flush()
-        self.logger.notice("allowlist reloaded: \(fresh.entries.count) lines, \(closed) sessions closed")
+        self.logger.log(level: fresh.isEmpty ? .warning : .notice, "\(reload.summary(closed: closed))")
         return true
     }
 
