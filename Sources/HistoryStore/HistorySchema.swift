@@ -1,0 +1,76 @@
+import GRDB
+
+/// The database's tables, as numbered migrations.
+///
+/// Migrations are only ever added at the end. A file that has a migration this binary
+/// does not list was written by a newer one; it is refused before anything runs:
+/// GRDB's migrator would skip the unknown migrations and carry on, and this binary
+/// would then write rows into tables whose meaning it no longer knows.
+enum HistorySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-events") { db in
+            // The epoch the local sequencer took at its last open.
+            try db.execute(sql: """
+                CREATE TABLE sequencer (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    epoch INTEGER NOT NULL
+                );
+                """)
+            // One row per stored event; `seq` is the MessageID. `conversation` is the
+            // channel's key or the sorted pair of nicks (HistoryConversation).
+            try db.execute(sql: """
+                CREATE TABLE event (
+                    seq INTEGER PRIMARY KEY,
+                    time INTEGER NOT NULL,
+                    kind INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    sender TEXT NOT NULL,
+                    senderKey TEXT NOT NULL,
+                    account TEXT,
+                    target TEXT NOT NULL,
+                    targetKey TEXT NOT NULL,
+                    isDirect INTEGER NOT NULL,
+                    conversation TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    clientTags TEXT NOT NULL
+                );
+                CREATE INDEX event_by_conversation ON event (conversation, time, seq);
+                CREATE INDEX event_by_time ON event (time);
+                CREATE INDEX event_by_sender ON event (senderKey, time);
+                CREATE INDEX event_by_target ON event (targetKey, time);
+                """)
+            // Private messages stored for a recipient who was offline, until delivered.
+            try db.execute(sql: """
+                CREATE TABLE pending_delivery (
+                    recipientKey TEXT NOT NULL,
+                    seq INTEGER NOT NULL REFERENCES event (seq) ON DELETE CASCADE,
+                    PRIMARY KEY (recipientKey, seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX pending_delivery_by_seq ON pending_delivery (seq);
+                """)
+        }
+        return migrator
+    }
+
+    /// Brings the database at `path` up to date on the writer connection, refusing a
+    /// file written by a newer binary.
+    ///
+    /// - Throws: ``HistoryStoreError/Code-swift.struct/newerSchema`` naming the file and
+    ///   the unknown migrations; SQLite errors as they come.
+    static func migrate(_ writer: any DatabaseWriter, path: String) throws {
+        let migrator = Self.migrator
+        let unknown: [String] = try writer.read { db in
+            guard try migrator.hasBeenSuperseded(db) else { return [] }
+            let known = Set(migrator.migrations)
+            return try migrator.appliedIdentifiers(db).filter { !known.contains($0) }.sorted()
+        }
+        guard unknown.isEmpty else {
+            throw HistoryStoreError(
+                .newerSchema,
+                "\(path) was written by a newer SecureChat (schema migrations \(unknown.joined(separator: ", ")) are unknown to this one); run the newer server, or point the history directory elsewhere"
+            )
+        }
+        try migrator.migrate(writer)
+    }
+}
