@@ -31,7 +31,7 @@ struct ConfigurationTests {
         #expect(limits.floodDisconnectAfter == .seconds(10))
         #expect(limits.sendQueueBytes == 196_608)
         #expect(limits.ioThreads == System.coreCount)
-        #expect(limits.handshakesPerTurn == 8)
+        #expect(limits.handshakesPerTurn == 4)
         #expect(limits.sendQueueBytes >= 96 * 1024)
         #expect(limits.maxConnections == 4096)
         #expect(limits.maxConnectionsPerAddress == 16)

@@ -55,8 +55,8 @@ struct ServerIdentityTests {
         }
     }
 
-    @Test func reloadAdmitsAnAddedUserAndDisconnectsARemovedOneAtOnce() async throws {
-        try await withTestServer(allow: ["alice", "bob"]) { server in
+    @Test(arguments: [1, 2]) func reloadAdmitsAnAddedUserAndDisconnectsARemovedOneAtOnce(ioThreads: Int) async throws {
+        try await withTestServer(allow: ["alice", "bob"], configure: { $0.limits.ioThreads = ioThreads }) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try await alice.waitForLine { $0.contains("bob") && $0.hasSuffix("JOIN #lobby") }
@@ -64,6 +64,7 @@ struct ServerIdentityTests {
             // carol added, bob removed, alice untouched.
             try server.allowlist.write(["alice", "carol"])
             let removedAt = ContinuousClock.now
+            #expect(try await bob.waitFor("FAIL", timeout: .seconds(5)).contains(" CERT_NOT_ALLOWED "))
             let error = try await bob.waitFor("ERROR", timeout: .seconds(5))
             #expect(error == "ERROR :Closing link: certificate no longer allowed")
             try await bob.waitForClose(timeout: .seconds(5))
@@ -136,15 +137,20 @@ struct ServerIdentityTests {
         }
     }
 
-    @Test func revokedCertificateOfALiveSessionIsClosedOnTLSReload() async throws {
+    @Test(arguments: [1, 2]) func revokedCertificateOfALiveSessionIsClosedOnTLSReload(ioThreads: Int) async throws {
         let pki = try TestPKI()
         let crl = pki.directory.appending(path: "live.crl")
         try FileManager.default.copyItem(at: try pki.ca.writeCRL(revoking: []), to: crl)
-        try await withTestServer(pki: pki, configure: { $0.crlPath = crl.path(percentEncoded: false) }) { server in
+        let configure: (inout ServerConfiguration) -> Void = {
+            $0.crlPath = crl.path(percentEncoded: false)
+            $0.limits.ioThreads = ioThreads
+        }
+        try await withTestServer(pki: pki, configure: configure) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             try replaceFile(crl, with: try pki.ca.writeCRL(revoking: [try pki.client("bob")]))
             server.server.reload()
+            #expect(try await bob.waitFor("FAIL").contains(" CERT_REVOKED "))
             let error = try await bob.waitFor("ERROR")
             #expect(error.contains("certificate revoked"))
             try await bob.waitForClose()

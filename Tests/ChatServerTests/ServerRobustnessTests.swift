@@ -8,8 +8,8 @@ import TestSupport
 /// Limits and hostile or broken peers: none of them may hurt the server or other users.
 @Suite("Server: robustness")
 struct ServerRobustnessTests {
-    @Test func floodIsDelayedNotDropped() async throws {
-        try await withTestServer(configure: Self.flood(burst: 5, rate: 20)) { server in
+    @Test(arguments: [1, 2]) func floodIsDelayedNotDropped(ioThreads: Int) async throws {
+        try await withTestServer(configure: Self.flood(burst: 5, rate: 20, ioThreads: ioThreads)) { server in
             let alice = try await server.login("alice")
             let start = ContinuousClock.now
             for index in 0..<25 { try await alice.send("PING :flood-\(index)") }
@@ -33,8 +33,8 @@ struct ServerRobustnessTests {
         }
     }
 
-    @Test func clientThatKeepsFloodingIsDisconnected() async throws {
-        try await withTestServer(configure: Self.flood(burst: 5, rate: 50, disconnectAfter: .seconds(1))) { server in
+    @Test(arguments: [1, 2]) func clientThatKeepsFloodingIsDisconnected(ioThreads: Int) async throws {
+        try await withTestServer(configure: Self.flood(burst: 5, rate: 50, disconnectAfter: .seconds(1), ioThreads: ioThreads)) { server in
             let alice = try await server.login("alice")
             let bob = try await server.login("bob")
             // 50 lines every 20 ms, while the server lets through 50 per second.
@@ -83,8 +83,9 @@ struct ServerRobustnessTests {
         }
     }
 
-    @Test func clientThatStopsReadingIsDisconnectedWithoutHurtingOthers() async throws {
+    @Test(arguments: [1, 2]) func clientThatStopsReadingIsDisconnectedWithoutHurtingOthers(ioThreads: Int) async throws {
         try await withTestServer(configure: {
+            $0.limits.ioThreads = ioThreads
             $0.limits.floodBurst = 1_000_000
             $0.limits.floodRate = 1_000_000
             $0.limits.sendQueueBytes = 98_304
@@ -246,9 +247,11 @@ struct ServerRobustnessTests {
     static func flood(
         burst: Int,
         rate: Double,
-        disconnectAfter: Duration = .seconds(10)
+        disconnectAfter: Duration = .seconds(10),
+        ioThreads: Int = ServerConfiguration.Limits().ioThreads
     ) -> (inout ServerConfiguration) -> Void {
         { configuration in
+            configuration.limits.ioThreads = ioThreads
             configuration.limits.floodBurst = burst
             configuration.limits.floodRate = rate
             configuration.limits.floodDisconnectAfter = disconnectAfter

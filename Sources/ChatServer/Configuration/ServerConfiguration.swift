@@ -104,7 +104,7 @@ public struct ServerConfiguration: Sendable {
         /// TLS handshake steps (reads of a connection still in its handshake) one I/O loop
         /// runs per turn of the loop; the rest wait for the next turn, so that a storm of
         /// new connections slows admission rather than the chat of those already in.
-        public var handshakesPerTurn: Int = 8
+        public var handshakesPerTurn: Int = 4
 
         /// The smallest allowed ``sendQueueBytes``: 96 KiB.
         public static let minimumSendQueueBytes = 98_304

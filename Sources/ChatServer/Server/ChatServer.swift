@@ -201,6 +201,7 @@ public final class ChatServer: Service, Sendable {
         channel.closeFuture.whenComplete { _ in limiter.withLockedValue { $0.close(from: address) } }
         return channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
+            try sync.addHandler(HandshakePacer(budget: io.handshakes.value))
             try sync.addHandler(TLSHandler(context: io.tlsContext.withLockedValue { $0 }))
             try sync.addHandler(SessionHandler(io: io, address: address))
         }

@@ -21,6 +21,8 @@ final class IOLoop: Sendable {
     /// The TLS context new handshakes use, and the one a completed handshake is checked
     /// against; replaced by the hub on reload.
     let tlsContext: NIOLockedValueBox<TLSContext>
+    /// TLS handshake steps per turn of this loop; only on ``eventLoop``.
+    let handshakes: NIOLoopBoundBox<HandshakeBudget>
 
     /// Events waiting for the end of this loop's turn; only on ``eventLoop``.
     private final class Outbox {
@@ -41,6 +43,9 @@ final class IOLoop: Sendable {
         self.limits = limits
         self.logger = logger
         self.outbox = NIOLoopBoundBox.makeBoxSendingValue(Outbox(), eventLoop: eventLoop)
+        self.handshakes = NIOLoopBoundBox.makeBoxSendingValue(
+            HandshakeBudget(perTurn: limits.handshakesPerTurn, eventLoop: eventLoop), eventLoop: eventLoop
+        )
         self.hub = hub
         self.tlsContext = tlsContext
     }

@@ -82,6 +82,7 @@ final class SessionHandler: ChannelInboundHandler {
                 now: .now()
             )
             self.isAdmitted = true
+            (try? context.pipeline.syncOperations.handler(type: HandshakePacer.self))?.stopPacing()
             self.io.post(.admit(handle, identity, address: self.address, refusal: self.reloadRefusal()))
             self.scheduleTimer()
         } else {
