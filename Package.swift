@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "ChatServer",
             dependencies: [
-                "TLS", "IRC",
+                "TLS", "IRC", "HistoryStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "ChatServerTests",
             dependencies: [
-                "ChatServer", "IRC", "TLS", "TestSupport",
+                "ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

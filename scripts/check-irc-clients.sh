@@ -169,7 +169,7 @@ SERVER_FINGERPRINT_COLONS=$(openssl x509 -in "$PKI/server/localhost.pem" -noout 
 SERVER_FINGERPRINT=$(printf '%s' "$SERVER_FINGERPRINT_COLONS" | tr -d : | tr 'A-F' 'a-f')
 
 "$SERVER" --cert "$PKI/server/localhost.pem" --key "$PKI/server/localhost.key" \
-    --client-ca "$PKI/ca.pem" --allowlist "$PKI/allowlist" \
+    --client-ca "$PKI/ca.pem" --allowlist "$PKI/allowlist" --data-dir "$WORK/data" \
     --host 127.0.0.1 --port 0 --server-name chat.test >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 if ! wait_until "$WAIT" grep -q 'listening on 127\.0\.0\.1:[0-9]' "$WORK/server.log"; then

@@ -70,4 +70,5 @@ EOT
 exec "$bin/securechat-server" \
     --host "$host" --port "$port" --server-name localhost \
     --cert "$certs/server/localhost.pem" --key "$certs/server/localhost.key" \
-    --client-ca "$certs/ca.pem" --crl "$certs/crl.pem" --allowlist "$certs/allowlist"
+    --client-ca "$certs/ca.pem" --crl "$certs/crl.pem" --allowlist "$certs/allowlist" \
+    --data-dir data

@@ -113,6 +113,10 @@ install -m 0644 "$certs/ca.pem" "$certs/crl.pem" "$etc/"
 chmod 0644 "$etc/allowlist"
 chmod 0755 "$etc"
 sed -i 's/^server_name = .*/server_name = "hub"/' "$etc/server.toml"
+# The unit's StateDirectory: the history database, writable by the server's user only.
+state="$root/var/lib/securechat"
+install -d -m 0700 -o "$runas" "$state"
+sed -i "s|^data_dir = .*|data_dir = \"$state\"|" "$etc/server.toml"
 chmod 0644 "$etc/server.toml"
 echo "==> starting the hub on ${addr[hub]}:6697"
 # ip netns exec and setpriv both exec, so $! is the server itself (signals reach it).

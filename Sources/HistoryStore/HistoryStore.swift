@@ -123,11 +123,19 @@ public final class HistoryStore: Sendable {
     ///   queued, and `onBatch` soon reports it failed with `closed`.
     @discardableResult
     public func append(_ event: HistoryEvent, holdForRecipient: Bool = false) -> HistoryRecord {
-        let hold = holdForRecipient && event.target.isUser
-        let (record, action) = self.state.withLock { state -> (HistoryRecord, HistoryWriterState.EnqueueAction?) in
-            let record = HistoryRecord(id: self.sequencer.next(), event: event)
-            guard !state.isClosed else { return (record, nil) }
-            return (record, state.enqueue(PendingAppend(record: record, holdForRecipient: hold)))
+        let record = HistoryRecord(id: self.sequencer.next(), event: event)
+        self.append(record, holdForRecipient: holdForRecipient)
+        return record
+    }
+
+    /// Queues `record`, whose ID the caller took from ``sequencer`` (and may already have
+    /// sent out as its msgid), for the next batch. Never blocks. Records must be appended
+    /// in the order of their IDs, from one thread at a time (the hub's loop).
+    public func append(_ record: HistoryRecord, holdForRecipient: Bool = false) {
+        let hold = holdForRecipient && record.event.target.isUser
+        let action = self.state.withLock { state -> HistoryWriterState.EnqueueAction? in
+            guard !state.isClosed else { return nil }
+            return state.enqueue(PendingAppend(record: record, holdForRecipient: hold))
         }
         guard let action else {
             let outcome = HistoryBatchOutcome(
@@ -135,7 +143,7 @@ public final class HistoryStore: Sendable {
                 result: .failure(HistoryStoreError(.closed, "\(self.path): the history store is closed; the event was not stored"))
             )
             DispatchQueue.global().async { self.onBatch(outcome) }
-            return record
+            return
         }
         if action.scheduleDrain {
             self.scheduleDrain()
@@ -143,7 +151,6 @@ public final class HistoryStore: Sendable {
         if action.becameBehind {
             self.onBacklogChange(true)
         }
-        return record
     }
 
     /// Appends queued or being committed. At or above the high-water mark the store is

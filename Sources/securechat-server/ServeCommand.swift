@@ -48,6 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
     var crl: String?
     @Option(help: "Allowlist binding nicknames to certificate fingerprints.")
     var allowlist: String?
+    @Option(help: "Where the server keeps its history database (default: data/ beside the config file).")
+    var dataDir: String?
     @Option(help: "The server's name in IRC replies (default: this machine's host name).")
     var serverName: String?
     @Option(help: "The channel every user joins on registration (default #lobby).")
@@ -72,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let clientCA { settings.clientCAPath = clientCA }
         if let crl { settings.crlPath = crl }
         if let allowlist { settings.allowlistPath = allowlist }
+        if let dataDir { settings.dataDirectory = dataDir }
         if let serverName { settings.serverName = serverName }
         if let defaultChannel { settings.defaultChannel = defaultChannel }
         if let motd { settings.motdPath = motd }

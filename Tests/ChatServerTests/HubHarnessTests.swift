@@ -1,4 +1,5 @@
 import ChatServer
+import HistoryStore
 import Foundation
 import IRC
 import NIOCore
@@ -16,6 +17,8 @@ struct HubHarness {
     private(set) var received: [SessionID: [String]] = [:]
     /// Close reasons per closed session.
     private(set) var closed: [SessionID: String] = [:]
+    /// Every record the hub asked to store, in order.
+    private(set) var records: [HistoryRecord] = []
     /// Every `.registered` output, in order.
     private(set) var registrations: [HubOutput] = []
     /// What the last event returned, unchanged.
@@ -152,6 +155,13 @@ struct HubHarness {
                 closed[session] = reason
             case .registered:
                 registrations.append(output)
+            case .record(let record, _):
+                records.append(record)
+            case .sendWhenStored(let message, let recipients, _):
+                // The harness's log stores at once: what waited for it goes out now.
+                for recipient in recipients {
+                    received[recipient, default: []].append(message.serialized)
+                }
             }
         }
     }

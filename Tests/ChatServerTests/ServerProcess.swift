@@ -69,6 +69,7 @@ struct ServerFiles: Sendable {
             "--host": "127.0.0.1", "--port": "0", "--server-name": "test.securechat",
             "--cert": self.certificate, "--key": self.key, "--client-ca": self.clientCA,
             "--allowlist": self.allowlist.path,
+            "--data-dir": self.directory.appending(path: "data").path(percentEncoded: false),
         ]
         var arguments: [String] = []
         for (flag, value) in base {

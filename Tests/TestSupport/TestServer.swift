@@ -34,6 +34,7 @@ public final class TestServer: Sendable {
         configuration.privateKeyPath = tls.privateKeyPath
         configuration.clientCAPath = tls.clientCAPath
         configuration.allowlistPath = allowlist.path
+        configuration.dataDirectory = pki.directory.appending(path: "data").path(percentEncoded: false)
         configure(&configuration)
 
         var logger = Logger(label: "test-server")

@@ -57,16 +57,16 @@ extension ServerConfiguration {
         // reported is the first problem a person reading the file would meet.
         var pending: [(line: Int, setting: TOMLSetting, field: TOMLField)] = []
         for (key, value) in root {
-            if key == TOMLSetting.limitsTable {
-                let table = field([key], value.tomlValue)
-                guard case .table(let limits) = table.value else {
-                    throw table.wrongType("a table: [limits] on its own line, then one setting per line")
+            if let table = TOMLSetting.tables.first(where: { $0.name == key }) {
+                let tableField = field([key], value.tomlValue)
+                guard case .table(let entries) = tableField.value else {
+                    throw tableField.wrongType("a table: [\(key)] on its own line, then one setting per line")
                 }
-                for (limitKey, limitValue) in limits {
-                    let entry = field([key, limitKey], limitValue.tomlValue)
-                    let line = locator.line(of: [key, limitKey])
-                    guard let setting = TOMLSetting.limits.first(where: { $0.key == limitKey }) else {
-                        throw Self.unknownKey(limitKey, in: key, at: entry.location)
+                for (entryKey, entryValue) in entries {
+                    let entry = field([key, entryKey], entryValue.tomlValue)
+                    let line = locator.line(of: [key, entryKey])
+                    guard let setting = table.settings.first(where: { $0.key == entryKey }) else {
+                        throw Self.unknownKey(entryKey, in: key, at: entry.location)
                     }
                     pending.append((line, setting, entry))
                 }
@@ -83,18 +83,23 @@ extension ServerConfiguration {
         for item in pending.sorted(by: { $0.line < $1.line }) {
             try item.setting.apply(&updated, item.field)
         }
+        if updated.dataDirectory == nil {
+            updated.dataDirectory = TOMLField.resolve("data", against: directory)
+        }
         self = updated
     }
 
     /// An unknown key, with the closest known one or the table it belongs in.
     private static func unknownKey(_ key: String, in table: String?, at location: String) -> ConfigurationError {
-        let known = table == nil ? TOMLSetting.root.map(\.key) + [TOMLSetting.limitsTable] : TOMLSetting.limits.map(\.key)
+        let tables = TOMLSetting.tables
+        let known = table.map { name in tables.first { $0.name == name }?.settings.map(\.key) ?? [] }
+            ?? TOMLSetting.root.map(\.key) + tables.map(\.name)
         let written = table.map { "\($0).\(key)" } ?? key
         var hint: String
-        if table == nil, TOMLSetting.limits.contains(where: { $0.key == key }) {
-            hint = "it belongs in the [limits] table"
+        if let home = tables.first(where: { $0.name != table && $0.settings.contains { $0.key == key } }) {
+            hint = "it belongs in the [\(home.name)] table"
         } else if table != nil, TOMLSetting.root.contains(where: { $0.key == key }) {
-            hint = "it belongs at the top of the file, before [limits]"
+            hint = "it belongs at the top of the file, before any [table]"
         } else if let match = closestMatch(to: key, in: known) {
             hint = "did you mean '\(match)'?"
         } else {

@@ -53,6 +53,11 @@ public struct ServerConfiguration: Sendable {
 
     /// Timeouts, rates and sizes that bound what one client or one address can cost.
     public var limits: Limits = Limits()
+    /// Where the server keeps its state (the history database); nil: `data` beside the
+    /// configuration file, or in the working directory without one.
+    public var dataDirectory: String?
+    /// What the server remembers (`[history]`).
+    public var history = History()
 
     /// A configuration with every default; set the required paths before ``validate()``.
     public init() {}

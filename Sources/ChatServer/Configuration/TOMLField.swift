@@ -118,6 +118,14 @@ struct TOMLField {
         }
     }
 
+    /// A duration written as a number of seconds, greater than 0, at most `maximum` seconds.
+    func seconds(atMost maximum: Double) throws(ConfigurationError) -> Duration {
+        switch self.value {
+        case .integer, .float: return .seconds(try self.positiveNumber(atMost: maximum))
+        default: throw self.wrongType("a number of seconds")
+        }
+    }
+
     /// One of the raw values of `T`, listed in the message when the value is another.
     func choice<T: RawRepresentable & CaseIterable>(of _: T.Type) throws(ConfigurationError) -> T
     where T.RawValue == String {

@@ -1,3 +1,4 @@
+import HistoryStore
 import IRC
 import Logging
 import TLS
@@ -16,6 +17,25 @@ struct TOMLSetting: Sendable {
 
     /// The name of the table holding ``limits``.
     static let limitsTable = "limits"
+
+    /// Every table of the file, by name.
+    static let tables: [(name: String, settings: [TOMLSetting])] = [(limitsTable, limits), ("history", history)]
+
+    /// Keys of the `[history]` table.
+    static let history: [TOMLSetting] = [
+        TOMLSetting("enabled") { configuration, field throws(ConfigurationError) in
+            configuration.history.enabled = try field.boolean()
+        },
+        TOMLSetting("durability") { configuration, field throws(ConfigurationError) in
+            configuration.history.durability = try field.choice(of: HistoryDurability.self)
+        },
+        TOMLSetting("replay_on_join") { configuration, field throws(ConfigurationError) in
+            configuration.history.replayOnJoin = try field.integer(in: 0...100)
+        },
+        TOMLSetting("replay_max_age") { configuration, field throws(ConfigurationError) in
+            configuration.history.replayMaxAge = try field.seconds(atMost: 365 * 86_400)
+        },
+    ]
 
     /// Top-level keys, named like the command-line flags.
     static let root: [TOMLSetting] = [
@@ -42,6 +62,9 @@ struct TOMLSetting: Sendable {
         },
         TOMLSetting("allowlist") { configuration, field throws(ConfigurationError) in
             configuration.allowlistPath = try field.path()
+        },
+        TOMLSetting("data_dir") { configuration, field throws(ConfigurationError) in
+            configuration.dataDirectory = try field.path()
         },
         TOMLSetting("server_name") { configuration, field throws(ConfigurationError) in
             configuration.serverName = try field.word()

@@ -1,4 +1,5 @@
 import Foundation
+import HistoryStore
 
 /// What the hub announces and the limits it enforces; every field has a default.
 ///
@@ -28,6 +29,9 @@ public struct HubConfiguration: Sendable {
     public var maxTargets: Int
     /// Lines a session may send before it registers; one more closes it.
     public var maxLinesBeforeRegistration: Int
+    /// Where msgids come from: the history log's sequencer, so that an ID is unique and
+    /// sortable across restarts (and, later, across hubs sharing one log).
+    public var messageIDs: any HistorySequencer = LocalHistorySequencer(epoch: 1)
 
     public init(
         serverName: String = "securechat.local",

@@ -1,3 +1,4 @@
+import HistoryStore
 import IRC
 
 /// One thing the transport must do after the hub handled an event, in order.
@@ -9,4 +10,10 @@ public enum HubOutput: Sendable, Equatable {
     case close(SessionID, nick: String?, reason: String)
     /// Registration completed (the transport stops the registration timer and logs).
     case registered(SessionID, nick: String, account: String)
+    /// Store `record` in the history log; its ID already went out as the msgid.
+    case record(HistoryRecord, holdForRecipient: Bool)
+    /// Send `message` to `recipients` once record `id` is stored: the sender's echo, an
+    /// acknowledgement, means durable. If it cannot be stored they get
+    /// `FAIL <command> MESSAGE_ERROR` instead.
+    case sendWhenStored(IRCMessage, to: [SessionID], id: MessageID)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HistoryStore
 import IRC
 import Logging
 import NIOConcurrencyHelpers
@@ -63,6 +64,14 @@ public final class ChatServer: Service, Sendable {
                 exemptLoopback: limits.exemptLoopbackFromAddressLimit
             )
         )
+        // The history writer reports each batch from its own thread; the hub takes it up on
+        // its loop. The hub is made after the store, so the report finds it through a box.
+        let hubForHistory = NIOLockedValueBox<NIOLoopBoundBox<Hub>?>(nil)
+        let history = try Self.openHistory(configuration, logger: logger) { outcome in
+            guard let hub = hubForHistory.withLockedValue({ $0 }) else { return }
+            hub.eventLoop.execute { hub.value.historyBatchFinished(outcome) }
+        }
+        hubConfiguration.messageIDs = history?.sequencer ?? LocalHistorySequencer(epoch: Self.volatileEpoch())
         // Made here and handed to the loop whole: nothing else holds the hub, so the caller
         // (often an async task) never waits for the loop to build it.
         let hub = NIOLoopBoundBox.makeBoxSendingValue(
@@ -72,10 +81,12 @@ public final class ChatServer: Service, Sendable {
                 hubConfiguration: hubConfiguration,
                 allowlist: allowlist,
                 tlsContext: sharedContext,
+                history: history,
                 logger: logger
             ),
             eventLoop: hubLoop
         )
+        hubForHistory.withLockedValue { $0 = hub }
         self.hub = hub
         self.ioLoops = self.ioGroup.makeIterator().enumerated().map { index, loop in
             IOLoop(eventLoop: loop, index: index, hub: hub, tlsContext: sharedContext, limits: limits, logger: logger)
@@ -205,6 +216,47 @@ public final class ChatServer: Service, Sendable {
             try sync.addHandler(TLSHandler(context: io.tlsContext.withLockedValue { $0 }))
             try sync.addHandler(SessionHandler(io: io, address: address))
         }
+    }
+
+    /// Opens the history log in the data directory, or returns nil when history is off.
+    ///
+    /// - Throws: ``ConfigurationError`` naming the directory and the fix when it cannot be
+    ///   created or written, or the database is unusable (written by a newer version).
+    private static func openHistory(
+        _ configuration: ServerConfiguration,
+        logger: Logger,
+        onBatch: @escaping @Sendable (HistoryBatchOutcome) -> Void
+    ) throws -> HistoryStore? {
+        guard configuration.history.enabled else { return nil }
+        let directory = configuration.resolvedDataDirectory
+        var settings = HistoryStoreConfiguration(directory: URL(fileURLWithPath: directory))
+        settings.durability = configuration.history.durability
+        do {
+            let store = try HistoryStore(configuration: settings, onBatch: onBatch) { isBehind in
+                if isBehind {
+                    logger.warning("history: the disk is behind; messages wait to be stored")
+                } else {
+                    logger.notice("history: the disk caught up")
+                }
+            }
+            logger.notice("history: \(settings.path), durability \(settings.durability.rawValue)")
+            return store
+        } catch {
+            let reason = (error as? HistoryStoreError)?.reason ?? "\(error)"
+            throw ConfigurationError(
+                .fileUnreadable,
+                "the data directory \(directory) is not usable: \(reason); make it writable by the server's user, "
+                    + "or set data_dir (--data-dir), or [history] enabled = false"
+            )
+        }
+    }
+
+    /// An epoch for msgids when nothing is stored: the minutes since 2020, so that IDs
+    /// stay increasing across restarts without a database (two starts within one minute
+    /// would reuse IDs; with history on, the database hands out epochs instead).
+    private static func volatileEpoch() -> Int64 {
+        let minutes = (Int64(Date().timeIntervalSince1970) - 1_577_836_800) / 60
+        return min(max(1, minutes), MessageID.maximumEpoch)
     }
 
     static func tlsConfiguration(_ configuration: ServerConfiguration) throws -> TLSServerConfiguration {

@@ -1,4 +1,5 @@
 import Foundation
+import HistoryStore
 import IRC
 import Logging
 import NIOConcurrencyHelpers
@@ -33,6 +34,13 @@ final class Hub {
         var awaitsFlush = false
     }
 
+    /// The durable log of messages; nil when `[history] enabled = false`.
+    let history: HistoryStore?
+    /// Sends held until their record is stored (``HubOutput/sendWhenStored(_:to:id:)``).
+    private var held: [MessageID: HeldSend] = [:]
+    /// The server as the source of its own messages.
+    let serverSource: IRCSource
+
     /// The admitted sessions, under the IDs ``HubState`` gave them.
     private var connections = SessionTable<Connection>()
     private var isShuttingDown = false
@@ -50,9 +58,12 @@ final class Hub {
         hubConfiguration: HubConfiguration,
         allowlist: Allowlist,
         tlsContext: NIOLockedValueBox<TLSContext>,
+        history: HistoryStore? = nil,
         logger: Logger
     ) {
         self.loop = loop
+        self.history = history
+        self.serverSource = IRCSource(hubConfiguration.serverName)
         self.configuration = configuration
         self.logger = logger
         self.state = HubState(configuration: hubConfiguration)
@@ -162,6 +173,15 @@ final class Hub {
                 let share = connection.pending.take()
                 if !share.isEmpty { self.enqueue(.write(connection.handle, share), on: connection.handle.loop) }
                 self.enqueue(.close(connection.handle, reason: reason), on: connection.handle.loop)
+            case .record(let record, let holdForRecipient):
+                self.history?.append(record, holdForRecipient: holdForRecipient)
+            case .sendWhenStored(let message, let recipients, let id):
+                guard self.history != nil else {
+                    // Nothing is stored: nothing to wait for.
+                    self.apply([.send(message, to: recipients)])
+                    continue
+                }
+                self.held[id] = HeldSend(message: message, recipients: recipients)
             case .registered(let id, _, let account):
                 guard let connection = self.connections[id] else { continue }
                 self.enqueue(.registered(connection.handle), on: connection.handle.loop)
@@ -184,7 +204,12 @@ final class Hub {
         }
     }
 
-    private func scheduleFlush() {
+    /// Takes what was held for record `id`.
+    func takeHeld(_ id: MessageID) -> HeldSend? {
+        self.held.removeValue(forKey: id)
+    }
+
+    func scheduleFlush() {
         guard !self.flushScheduled else { return }
         self.flushScheduled = true
         // After every batch that reached the hub in this loop turn.
