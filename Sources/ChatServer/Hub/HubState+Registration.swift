@@ -53,19 +53,25 @@ extension HubState {
             completeRegistrationIfReady(command.session, now: command.now, into: &replies)
             return
         }
-        guard old != requested else { return }
+        guard old != requested, let user = client.userID, let own = users.read(user, { $0.sessions }) else { return }
         let key = IRCCaseMapping.fold(requested)
-        if let holder = nicks[key], holder != command.session {
+        if let holder = nicks[key], holder != user {
             replies.numeric(.ERR_NICKNAMEINUSE, requested, "Nickname is already in use")
             return
         }
         let announcement = IRCMessage(source: client.source, command: "NICK", params: [requested])
+        let audience = own + peers(of: user)
         nicks[IRCCaseMapping.fold(old)] = nil
-        nicks[key] = command.session
-        client.nick = requested
-        sessions[command.session] = client
+        nicks[key] = user
+        users.update(user) { user in
+            user.nick = requested
+            user.key = key
+        }
+        for session in own {
+            sessions.update(session) { $0.nick = requested }
+        }
         replies.target = requested
-        deliver(announcement, to: deliveryGroups(of: [command.session] + peers(of: command.session)), now: command.now, into: &replies)
+        deliver(announcement, to: deliveryGroups(of: audience), now: command.now, into: &replies)
     }
 
     /// The text of the 432 refusing `requested`: the nicks the certificate may use, then
@@ -147,15 +153,15 @@ extension HubState {
     /// in from another connection" and its channels see it quit. Refusing the newcomer
     /// instead would lock a user out until their dead connection times out.
     mutating func completeRegistration(_ session: SessionID, now: Date, into replies: inout HubResponseBuffer) {
-        guard var client = sessions[session], let nick = client.nick else { return }
-        let key = IRCCaseMapping.fold(nick)
-        if let holder = nicks[key], holder != session {
-            closeSession(holder, reason: "Closing link: \(nick) logged in from another connection", now: now, into: &replies)
+        guard let nick = sessions.read(session, { $0.nick }) ?? nil else { return }
+        if let holder = user(named: nick) {
+            for old in users.read(holder, { $0.sessions }) ?? [] {
+                closeSession(old, reason: "Closing link: \(nick) logged in from another connection", now: now, into: &replies)
+            }
         }
-        nicks[key] = session
-        client.isRegistered = true
-        client.lastMessageAt = now
-        sessions[session] = client
+        sessions.update(session) { $0.isRegistered = true }
+        _ = addUser(for: session, nick: nick, now: now)
+        guard let client = sessions[session] else { return }
         replies.target = nick
         replies.append(.registered(session, nick: nick, account: client.account))
 

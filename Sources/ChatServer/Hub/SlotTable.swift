@@ -1,5 +1,5 @@
 /// An ID that names the array slot its value lives in, and a counter that is never reused:
-/// ``SessionID`` for connections.
+/// ``SessionID`` for connections, ``UserID`` for the nicks online.
 protocol SlotKey: Hashable {
     init(_ counter: UInt64, slot: Int)
     var slot: Int { get }
