@@ -5,8 +5,11 @@ extension HubState {
     /// NICK <nickname>
     ///
     /// Only nicks bound to the certificate are accepted, before and after registration.
-    /// After registration a change to a nick another session holds is refused (433):
-    /// newest-wins applies to logging in, not to renaming.
+    /// After registration a change to a nick another nick's sessions hold is refused
+    /// (433): several sessions share a nick by logging in with it, not by renaming.
+    /// A nick with several sessions is not renamed at all (400): the other sessions'
+    /// certificates need not bind the new nick, and a rename from one device would pull
+    /// the others along unasked; close them first, or log this one in as the other nick.
     ///
     /// Before registration the first unbound nick is refused (432, naming the nicks the
     /// certificate may use and the allowlist line that would bind the refused one, as
@@ -54,6 +57,14 @@ extension HubState {
             return
         }
         guard old != requested, let user = client.userID, let own = users.read(user, { $0.sessions }) else { return }
+        guard own.count == 1 else {
+            replies.numeric(
+                .ERR_UNKNOWNERROR, "NICK",
+                "\(old) is shared by \(own.count) sessions and cannot be renamed from one of them; "
+                    + "close the others first, or log this one in as \(requested)"
+            )
+            return
+        }
         let key = IRCCaseMapping.fold(requested)
         if let holder = nicks[key], holder != user {
             replies.numeric(.ERR_NICKNAMEINUSE, requested, "Nickname is already in use")
@@ -144,24 +155,25 @@ extension HubState {
         completeRegistration(session, now: now, into: &replies)
     }
 
-    /// Registers the session: takes its nick, sends the welcome burst, joins the default
-    /// channel and warns about a certificate that expires soon.
+    /// Registers the session: takes its nick, sends the welcome burst, puts it on its
+    /// nick's channels and warns about a certificate that expires soon.
     ///
-    /// Newest wins: if another session holds the nick (the same person reconnecting
-    /// before the old connection timed out, or a second device with a certificate bound
-    /// to the same nick), the older session is closed with "Closing link: <nick> logged
-    /// in from another connection" and its channels see it quit. Refusing the newcomer
-    /// instead would lock a user out until their dead connection times out.
+    /// A nick that is offline comes online and joins the default channel. A nick that is
+    /// online (a second device, `securechat tail` beside the chat, a reconnect before the
+    /// old connection timed out) gains this session as one more of its sessions, in the
+    /// nick's spelling: the session gets JOIN, topic and NAMES for each of the nick's
+    /// channels, and nobody else sees anything. Beyond `maxSessionsPerNick` the nick's
+    /// oldest session is closed (``addSession(_:to:now:into:)``).
     mutating func completeRegistration(_ session: SessionID, now: Date, into replies: inout HubResponseBuffer) {
-        guard let nick = sessions.read(session, { $0.nick }) ?? nil else { return }
-        if let holder = user(named: nick) {
-            for old in users.read(holder, { $0.sessions }) ?? [] {
-                closeSession(old, reason: "Closing link: \(nick) logged in from another connection", now: now, into: &replies)
-            }
-        }
+        guard let requested = sessions.read(session, { $0.nick }) ?? nil else { return }
         sessions.update(session) { $0.isRegistered = true }
-        _ = addUser(for: session, nick: nick, now: now)
-        guard let client = sessions[session] else { return }
+        let joinedUser = user(named: requested)
+        if let joinedUser {
+            addSession(session, to: joinedUser, now: now, into: &replies)
+        } else {
+            addUser(for: session, nick: requested, now: now)
+        }
+        guard let client = sessions[session], let nick = client.nick else { return }
         replies.target = nick
         replies.append(.registered(session, nick: nick, account: client.account))
 
@@ -177,7 +189,14 @@ extension HubState {
         }
         sendLusers(into: &replies)
         sendMOTD(into: &replies)
-        if channels[IRCCaseMapping.fold(configuration.defaultChannel)] != nil {
+        if let joinedUser {
+            for key in users.read(joinedUser, { $0.channels }) ?? [] {
+                guard let channel = channels[key] else { continue }
+                let announcement = IRCMessage(source: client.source, command: "JOIN", params: [channel.name])
+                deliver(announcement, to: deliveryGroups(of: [session]), now: now, into: &replies)
+                sendTopicAndNames(of: channel, to: [session], into: &replies)
+            }
+        } else if channels[IRCCaseMapping.fold(configuration.defaultChannel)] != nil {
             join(configuration.defaultChannel, session: session, now: now, into: &replies)
         }
         if let warning = expiryWarning(for: client, now: now) {

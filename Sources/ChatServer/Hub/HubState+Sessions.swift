@@ -4,12 +4,38 @@ import IRC
 extension HubState {
     /// Makes the registered `session` the first session of its nick, which comes online as
     /// a new user; returns the user.
+    @discardableResult
     mutating func addUser(for session: SessionID, nick: String, now: Date) -> UserID {
         let connectedAt = sessions.read(session) { $0.connectedAt } ?? now
         let user = users.add { HubUser(id: $0, nick: nick, session: session, signedOnAt: connectedAt, now: now) }
         nicks[IRCCaseMapping.fold(nick)] = user
         sessions.update(session) { $0.userID = user }
         return user
+    }
+
+    /// Makes the registered `session` one more session of the online `user`, in the
+    /// user's spelling of the nick: it receives from now on what is sent to the nick and
+    /// its channels. Nobody is told.
+    ///
+    /// Beyond `maxSessionsPerNick` the user's oldest sessions are closed with "Closing
+    /// link: more than N sessions for <nick>; this was the oldest", so a forgotten
+    /// connection makes room for the new one; the nick stays online, so nobody sees a QUIT.
+    mutating func addSession(_ session: SessionID, to user: UserID, now: Date, into replies: inout HubResponseBuffer) {
+        guard let (nick, all) = users.update(user, { user -> (String, [SessionID]) in
+            user.sessions.append(session)
+            return (user.nick, user.sessions)
+        }) else { return }
+        sessions.update(session) { client in
+            client.nick = nick
+            client.userID = user
+        }
+        invalidateDeliveryGroups(of: user)
+        refreshAway(of: user)
+        let limit = max(1, configuration.maxSessionsPerNick)
+        let reason = "Closing link: more than \(limit) \(limit == 1 ? "session" : "sessions") for \(nick); this was the oldest"
+        for oldest in all.dropLast(limit) {
+            closeSession(oldest, reason: reason, now: now, into: &replies)
+        }
     }
 
     /// Takes `user` off `channel` (by key) on both sides; an emptied channel other than the
