@@ -140,7 +140,8 @@ extension HubState {
 
     /// QUIT [<reason>]
     ///
-    /// Closes with `Quit: <reason>` (or `Quit`), which the channels also see.
+    /// Closes this session with `Quit: <reason>` (or `Quit`); the channels see it when it
+    /// was the nick's last session. The nick's other sessions stay.
     mutating func quit(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let reason = command.params.first.flatMap { $0.isEmpty ? nil : "Quit: " + $0 } ?? "Quit"
         closeSession(command.session, reason: reason, now: command.now, into: &replies)

@@ -77,7 +77,8 @@ public struct HubState: Sendable {
         return replies.outputs
     }
 
-    /// The connection ended (transport saw EOF/error/timeout/flood); tell its channels QUIT :reason. No output to the session itself.
+    /// The connection ended (transport saw EOF/error/timeout/flood). When it was its nick's
+    /// last session, the nick's channels see `QUIT :<reason>`. No output to the session itself.
     public mutating func disconnect(_ session: SessionID, reason: String, now: Date) -> [HubOutput] {
         var replies = HubResponseBuffer(server: server, session: session, target: "*")
         removeSession(session, quitReason: reason, now: now, into: &replies)
@@ -115,7 +116,7 @@ public struct HubState: Sendable {
     }
 
     /// No allowlist line admits the certificate any more: `FAIL * CERT_NOT_ALLOWED`,
-    /// then closed; its channels see it quit.
+    /// then closed; when it was its nick's last session, the nick's channels see it quit.
     public mutating func disallow(_ session: SessionID, now: Date) -> [HubOutput] {
         guard sessions.contains(session) else { return [] }
         var replies = HubResponseBuffer(server: server, session: session, target: "*")
