@@ -99,7 +99,8 @@ for nick in QW ER LO XX; do gen client "$nick"; done
 fingerprint() { "$repo/scripts/gen-certs.sh" fingerprint "$certs/clients/$1.pem" | grep '^sha256:'; }
 line() { echo "$1 $(fingerprint "$1")"; }
 # Each person's certificate is bound to their nick, which their listening client holds, and
-# to NICK-send for scripted sends: a second login with a nick in use replaces the first.
+# to NICK-send for scripted sends: a send as NICK would be one more session of the listening
+# nick, whose tail would then show its own messages too.
 lines() { line "$1"; echo "$1-send $(fingerprint "$1")"; }
 pin="$("$repo/scripts/gen-certs.sh" fingerprint "$certs/server/hub.pem" | grep '^sha256//')"
 

@@ -100,6 +100,8 @@ extension IRCNumeric {
 
     // MARK: Errors
 
+    /// 400 `<client> <command>{ <subcommand>} :<info>`
+    public static let ERR_UNKNOWNERROR = IRCNumeric("400")
     /// 401 `<client> <nickname> :No such nick/channel`
     public static let ERR_NOSUCHNICK = IRCNumeric("401")
     /// 402 `<client> <server name> :No such server`

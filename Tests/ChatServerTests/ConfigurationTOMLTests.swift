@@ -38,6 +38,7 @@ struct ConfigurationTOMLTests {
         sendq = 262144
         max_connections = 100
         max_connections_per_address = 4
+        max_sessions_per_nick = 3
         exempt_loopback = false
         expiry_warning_days = 30
         """
@@ -73,6 +74,7 @@ struct ConfigurationTOMLTests {
         #expect(limits.sendQueueBytes == 262_144)
         #expect(limits.maxConnections == 100)
         #expect(limits.maxConnectionsPerAddress == 4)
+        #expect(limits.maxSessionsPerNick == 3)
         #expect(!limits.exemptLoopbackFromAddressLimit)
         #expect(limits.expiryWarningDays == 30)
         try configuration.validate()
@@ -126,6 +128,7 @@ struct ConfigurationTOMLTests {
         ("[limits]\n\nhandshake_timeout = 0\n", .invalidValue, "\(path):3: limits.handshake_timeout must be greater than 0"),
         ("[limits]\nping_interval = -1.5\n", .invalidValue, "\(path):2: limits.ping_interval must be greater than 0 and at most 86400, not -1.5"),
         ("[limits]\nflood_burst = 0\n", .invalidValue, "\(path):2: limits.flood_burst must be at least 1, not 0"),
+        ("[limits]\nmax_sessions_per_nick = 0\n", .invalidValue, "\(path):2: limits.max_sessions_per_nick must be at least 1, not 0"),
         ("log_level = \"verbose\"\n", .invalidValue, "\(path):1: log_level must be one of \"trace\", \"debug\", \"info\""),
         ("log_format = \"xml\"\n", .invalidValue, "\(path):1: log_format must be one of \"text\", \"json\", not \"xml\""),
         ("min_tls_version = \"1.1\"\n", .invalidValue, "\(path):1: min_tls_version must be one of \"1.3\", \"1.2\", not \"1.1\""),

@@ -35,6 +35,7 @@ struct ConfigurationTests {
         #expect(limits.sendQueueBytes >= 96 * 1024)
         #expect(limits.maxConnections == 4096)
         #expect(limits.maxConnectionsPerAddress == 16)
+        #expect(limits.maxSessionsPerNick == 8)
         #expect(limits.exemptLoopbackFromAddressLimit)
         #expect(limits.expiryWarningDays == 14)
     }

@@ -84,13 +84,21 @@ struct ServerChatTests {
         }
     }
 
-    @Test func secondLoginWithTheSameNickReplacesTheFirst() async throws {
+    @Test func twoConnectionsOfOneNickBothReceiveChannelMessages() async throws {
         try await withTestServer { server in
-            let first = try await server.login("alice")
-            _ = try await server.login("alice")
-            let error = try await first.waitFor("ERROR")
-            #expect(error.contains("logged in from another connection"))
-            try await first.waitForClose()
+            let bob = try await server.login("bob")
+            let laptop = try await server.login("alice")
+            let phone = try await server.login("alice")
+            try await bob.send("PRIVMSG #lobby :deploy done")
+            try await laptop.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("PRIVMSG #lobby :deploy done") }
+            try await phone.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("PRIVMSG #lobby :deploy done") }
+            try await laptop.send("PRIVMSG #lobby :rolling back")
+            try await phone.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG #lobby :rolling back") }
+            try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG #lobby :rolling back") }
+            try await laptop.roundTrip("l1")
+            #expect(!laptop.lines.contains { $0.hasPrefix("ERROR") || $0.contains("rolling back") })
+            #expect(bob.lines.filter { $0.hasPrefix(":alice!") && $0.hasSuffix(" JOIN #lobby") }.count == 1)
+            #expect(try await server.server.sessionCount == 3)
         }
     }
 

@@ -48,6 +48,7 @@ extension ServerConfiguration {
             ("max_lines_before_registration", limits.maxLinesBeforeRegistration), ("flood_burst", limits.floodBurst),
             ("max_connections", limits.maxConnections),
             ("max_connections_per_address", limits.maxConnectionsPerAddress),
+            ("max_sessions_per_nick", limits.maxSessionsPerNick),
         ] {
             check(count >= 1, "\(name) must be at least 1, not \(count)")
         }

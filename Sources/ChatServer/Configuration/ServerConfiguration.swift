@@ -98,6 +98,9 @@ public struct ServerConfiguration: Sendable {
         public var maxConnections: Int = 4096
         /// Connections open at once from one IPv4 address or one IPv6 /64 prefix.
         public var maxConnectionsPerAddress: Int = 16
+        /// Sessions one nick may have at once (devices, `securechat tail` beside the chat);
+        /// one more closes the nick's oldest session. 1 means "newest login wins".
+        public var maxSessionsPerNick: Int = 8
         /// Whether connections from 127.0.0.0/8 and ::1 ignore ``maxConnectionsPerAddress``
         /// (a local bouncer or test harness).
         public var exemptLoopbackFromAddressLimit: Bool = true

@@ -137,6 +137,9 @@ struct TOMLSetting: Sendable {
         TOMLSetting("max_connections_per_address") { configuration, field throws(ConfigurationError) in
             configuration.limits.maxConnectionsPerAddress = try field.integer(in: 1...Int.max)
         },
+        TOMLSetting("max_sessions_per_nick") { configuration, field throws(ConfigurationError) in
+            configuration.limits.maxSessionsPerNick = try field.integer(in: 1...Int.max)
+        },
         TOMLSetting("exempt_loopback") { configuration, field throws(ConfigurationError) in
             configuration.limits.exemptLoopbackFromAddressLimit = try field.boolean()
         },

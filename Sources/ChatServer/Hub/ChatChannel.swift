@@ -1,11 +1,12 @@
 import Foundation
 import IRC
 
-/// A channel: its members in join order, its operators and its topic.
+/// A channel: its members (nicks, whatever number of sessions each has) in join order,
+/// its operators and its topic.
 ///
-/// Members are kept in an array (NAMES order is join order, and fan-out walks it
-/// without hashing) beside a set for membership tests; leaving costs a linear
-/// search, which is rare next to sending.
+/// Members are kept in an array (NAMES order is join order) beside a set for membership
+/// tests; leaving costs a linear search, which is rare next to sending. Sending does not
+/// walk the members: it uses ``deliveryGroups``, their sessions expanded once.
 struct ChatChannel: Sendable {
     struct Topic: Sendable, Equatable {
         var text: String
@@ -21,11 +22,12 @@ struct ChatChannel: Sendable {
     /// The server's default channel: never deleted, no operators, topic open to members, `+n` only.
     let isDefault: Bool
     var topic: Topic?
-    private(set) var members: [SessionID] = []
-    private var memberSet: Set<SessionID> = []
-    private(set) var operators: Set<SessionID> = []
-    /// The members grouped for delivery (``HubState/deliveryGroups(ofChannel:)``); nil
-    /// until needed and again after any change of membership or of a member's capabilities.
+    private(set) var members: [UserID] = []
+    private var memberSet: Set<UserID> = []
+    private(set) var operators: Set<UserID> = []
+    /// Every session of every member, grouped for delivery
+    /// (``HubState/deliveryGroups(ofChannel:)``); nil until needed, and again after a change
+    /// of membership, of a member's sessions or of a session's capabilities.
     var deliveryGroups: DeliveryGroups?
 
     init(name: String, createdAt: Date, isDefault: Bool) {
@@ -44,37 +46,37 @@ struct ChatChannel: Sendable {
     /// Whether TOPIC needs channel operator status (mode `t`).
     var topicIsProtected: Bool { !isDefault }
 
-    func contains(_ session: SessionID) -> Bool {
-        memberSet.contains(session)
+    func contains(_ user: UserID) -> Bool {
+        memberSet.contains(user)
     }
 
-    func isOperator(_ session: SessionID) -> Bool {
-        operators.contains(session)
+    func isOperator(_ user: UserID) -> Bool {
+        operators.contains(user)
     }
 
     /// Adds a member at the end of the join order; no effect if already a member.
-    mutating func add(_ session: SessionID, asOperator: Bool) {
-        guard memberSet.insert(session).inserted else { return }
-        members.append(session)
+    mutating func add(_ user: UserID, asOperator: Bool) {
+        guard memberSet.insert(user).inserted else { return }
+        members.append(user)
         deliveryGroups = nil
-        if asOperator { operators.insert(session) }
+        if asOperator { operators.insert(user) }
     }
 
-    mutating func remove(_ session: SessionID) {
-        guard memberSet.remove(session) != nil else { return }
+    mutating func remove(_ user: UserID) {
+        guard memberSet.remove(user) != nil else { return }
         deliveryGroups = nil
-        operators.remove(session)
-        if let index = members.firstIndex(of: session) {
+        operators.remove(user)
+        if let index = members.firstIndex(of: user) {
             members.remove(at: index)
         }
     }
 
     /// Grants or takes operator status; returns whether anything changed.
-    mutating func setOperator(_ session: SessionID, _ isOperator: Bool) -> Bool {
-        guard contains(session) else { return false }
+    mutating func setOperator(_ user: UserID, _ isOperator: Bool) -> Bool {
+        guard contains(user) else { return false }
         if isOperator {
-            return operators.insert(session).inserted
+            return operators.insert(user).inserted
         }
-        return operators.remove(session) != nil
+        return operators.remove(user) != nil
     }
 }

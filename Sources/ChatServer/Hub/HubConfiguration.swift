@@ -29,6 +29,9 @@ public struct HubConfiguration: Sendable {
     public var maxTargets: Int
     /// Lines a session may send before it registers; one more closes it.
     public var maxLinesBeforeRegistration: Int
+    /// Sessions one nick may have at once; registering one more closes the oldest. 1 gives
+    /// "newest login wins".
+    public var maxSessionsPerNick: Int
     /// Where msgids come from: the history log's sequencer, so that an ID is unique and
     /// sortable across restarts (and, later, across hubs sharing one log).
     public var messageIDs: any HistorySequencer = LocalHistorySequencer(epoch: 1)
@@ -44,7 +47,8 @@ public struct HubConfiguration: Sendable {
         maxChannelsPerUser: Int = 50,
         topicLength: Int = 390,
         maxTargets: Int = 4,
-        maxLinesBeforeRegistration: Int = 1024
+        maxLinesBeforeRegistration: Int = 1024,
+        maxSessionsPerNick: Int = 8
     ) {
         self.serverName = serverName
         self.networkName = networkName
@@ -57,5 +61,6 @@ public struct HubConfiguration: Sendable {
         self.topicLength = topicLength
         self.maxTargets = maxTargets
         self.maxLinesBeforeRegistration = maxLinesBeforeRegistration
+        self.maxSessionsPerNick = maxSessionsPerNick
     }
 }

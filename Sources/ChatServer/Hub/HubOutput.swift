@@ -6,7 +6,8 @@ public enum HubOutput: Sendable, Equatable {
     /// Send `message` to each of `recipients`; the transport serializes it once and writes the same bytes to all.
     case send(IRCMessage, to: [SessionID])
     /// Send `ERROR :<reason>` to the session and close it. The hub has already removed the
-    /// session and told its channels (QUIT); `nick` is the one it had, for the log.
+    /// session and told its channels (QUIT) if it was its nick's last; `nick` is the one it
+    /// had, for the log.
     case close(SessionID, nick: String?, reason: String)
     /// Registration completed (the transport stops the registration timer and logs).
     case registered(SessionID, nick: String, account: String)

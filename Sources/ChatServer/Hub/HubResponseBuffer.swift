@@ -22,6 +22,12 @@ struct HubResponseBuffer {
         reply(IRCMessage(source: server, numeric: numeric, params: [target] + params))
     }
 
+    /// Appends `:<server> <numeric> <target> <params...>` for `recipients`: sessions that
+    /// share the session's nick, and so the target.
+    mutating func numeric(_ numeric: IRCNumeric, _ params: String..., to recipients: [SessionID]) {
+        send(IRCMessage(source: server, numeric: numeric, params: [target] + params), to: recipients)
+    }
+
     /// Appends a server NOTICE to the session.
     mutating func notice(_ text: String) {
         reply(IRCMessage(source: server, command: "NOTICE", params: [target, text]))

@@ -2,6 +2,9 @@ import Foundation
 import IRC
 
 /// One connection as the hub knows it: identity, registration progress, capabilities.
+///
+/// Once registered, the session is one of its nick's sessions (``HubUser``), which holds
+/// what belongs to the nick: channels, away as others see it, idle time, user modes.
 struct HubSession: Sendable {
     /// Where SASL EXTERNAL stands for this session.
     enum SASLState: Sendable {
@@ -20,6 +23,8 @@ struct HubSession: Sendable {
     var user: String? { didSet { refreshSource() } }
     var realname = ""
     var isRegistered = false
+    /// The nick this session is a session of, from registration on.
+    var userID: UserID?
     /// Lines received while not registered, against `maxLinesBeforeRegistration`.
     var linesBeforeRegistration = 0
     /// An unbound nick was refused before registration; the next one gets the account nick.
@@ -28,12 +33,9 @@ struct HubSession: Sendable {
     var isNegotiatingCapabilities = false
     var capabilities: HubCapabilities = []
     var sasl = SASLState.idle
-    var awayMessage: String?
-    var isInvisible = false
-    /// Keys of the channels the session is on, in the order it joined them.
-    var channels: [String] = []
-    /// The last PRIVMSG or NOTICE, for the idle time in WHOIS.
-    var lastMessageAt: Date
+    /// This session's AWAY text and when it was set; the nick shows as away only while
+    /// all its sessions are.
+    var away: (message: String, since: Date)?
     /// `nick!user@host`, built once per nick change and shared by every message it sends.
     private(set) var source: IRCSource
 
@@ -41,7 +43,6 @@ struct HubSession: Sendable {
         self.id = id
         self.identity = identity
         self.connectedAt = now
-        self.lastMessageAt = now
         self.source = IRCSource(nick: "*", user: "*", host: Self.displayHost(identity.host))
     }
 

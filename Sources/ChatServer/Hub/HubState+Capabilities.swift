@@ -36,7 +36,7 @@ extension HubState {
             client.capabilities.formUnion(enable)
             client.capabilities.subtract(disable)
             sessions[command.session] = client
-            for key in client.channels { channels[key]?.deliveryGroups = nil }
+            if let user = client.userID { invalidateDeliveryGroups(of: user) }
             answer("ACK", request)
         case "END":
             guard !client.isRegistered else { return }

@@ -6,9 +6,12 @@ extension HubState {
     /// JOIN 0
     ///
     /// Keys are ignored (no channel has one). `0` parts every channel, the default one too.
+    /// Channels belong to the nick: every session of it joins and parts with the one that
+    /// asked.
     mutating func join(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         if command.params[0] == "0" {
-            for key in sessions[command.session]?.channels ?? [] {
+            guard let user = sessions.read(command.session, { $0.userID }) ?? nil else { return }
+            for key in users.read(user, { $0.channels }) ?? [] {
                 guard let channel = channels[key] else { continue }
                 part(channel, session: command.session, reason: nil, now: command.now, into: &replies)
             }
@@ -19,32 +22,40 @@ extension HubState {
         }
     }
 
-    /// Puts the session on the channel, creating it (with the session as operator) if
-    /// needed; everyone on it sees the JOIN, then the joiner gets the topic and NAMES.
+    /// Puts the session's nick on the channel, creating it (with the nick as operator) if
+    /// needed; everyone on it sees the JOIN, the nick's other sessions included, then each
+    /// session of the nick gets the topic and NAMES.
     mutating func join(_ name: String, session: SessionID, now: Date, into replies: inout HubResponseBuffer) {
-        guard let client = sessions[session] else { return }
+        guard let (source, user) = sessions.read(session, { ($0.source, $0.userID) }), let user,
+            let (joined, own) = users.read(user, { ($0.channels.count, $0.sessions) })
+        else { return }
         guard IRCName.isValidChannelName(name) else {
             replies.numeric(.ERR_BADCHANMASK, name, "Bad Channel Mask")
             return
         }
         let key = IRCCaseMapping.fold(name)
         var channel = channels[key] ?? ChatChannel(name: name, createdAt: now, isDefault: false)
-        guard !channel.contains(session) else { return }
-        guard client.channels.count < configuration.maxChannelsPerUser else {
+        guard !channel.contains(user) else { return }
+        guard joined < configuration.maxChannelsPerUser else {
             replies.numeric(.ERR_TOOMANYCHANNELS, name, "You have joined too many channels")
             return
         }
-        channel.add(session, asOperator: channel.isEmpty && !channel.isDefault)
+        channel.add(user, asOperator: channel.isEmpty && !channel.isDefault)
         channels[key] = channel
-        sessions[session]?.channels.append(key)
+        users.update(user) { $0.channels.append(key) }
 
-        let announcement = IRCMessage(source: client.source, command: "JOIN", params: [channel.name])
-        deliver(announcement, to: deliveryGroups(of: channel.members), now: now, into: &replies)
+        let announcement = IRCMessage(source: source, command: "JOIN", params: [channel.name])
+        deliver(announcement, to: deliveryGroups(ofChannel: key), now: now, into: &replies)
+        sendTopicAndNames(of: channel, to: own, into: &replies)
+    }
+
+    /// What a client needs after its JOIN: the topic (332, 333) when there is one, then NAMES.
+    func sendTopicAndNames(of channel: ChatChannel, to recipients: [SessionID], into replies: inout HubResponseBuffer) {
         if let topic = channel.topic {
-            replies.numeric(.RPL_TOPIC, channel.name, topic.text)
-            replies.numeric(.RPL_TOPICWHOTIME, channel.name, topic.setBy, Self.unixSeconds(topic.setAt))
+            replies.numeric(.RPL_TOPIC, channel.name, topic.text, to: recipients)
+            replies.numeric(.RPL_TOPICWHOTIME, channel.name, topic.setBy, Self.unixSeconds(topic.setAt), to: recipients)
         }
-        sendNames(of: channel, into: &replies)
+        sendNames(of: channel, to: recipients, into: &replies)
     }
 
     /// PART <channel>{,<channel>} [<reason>]
@@ -55,7 +66,7 @@ extension HubState {
                 replies.numeric(.ERR_NOSUCHCHANNEL, name, "No such channel")
                 continue
             }
-            guard channel.contains(command.session) else {
+            guard let user = sessions.read(command.session, { $0.userID }) ?? nil, channel.contains(user) else {
                 replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
                 continue
             }
@@ -63,12 +74,14 @@ extension HubState {
         }
     }
 
-    /// Announces the PART to every member, the leaver included, then removes the leaver.
+    /// Announces the PART to every member's sessions, the leaving nick's included, then
+    /// takes the nick off the channel.
     mutating func part(_ channel: ChatChannel, session: SessionID, reason: String?, now: Date, into replies: inout HubResponseBuffer) {
-        guard let client = sessions[session] else { return }
+        guard let (source, user) = sessions.read(session, { ($0.source, $0.userID) }), let user else { return }
         let params = [channel.name] + (reason.map { [$0] } ?? [])
-        deliver(IRCMessage(source: client.source, command: "PART", params: params), to: deliveryGroups(of: channel.members), now: now, into: &replies)
-        leave(session, channel: channel.key)
+        let announcement = IRCMessage(source: source, command: "PART", params: params)
+        deliver(announcement, to: deliveryGroups(ofChannel: channel.key), now: now, into: &replies)
+        leave(user, channel: channel.key)
     }
 
     /// TOPIC <channel> [<topic>]
@@ -76,7 +89,9 @@ extension HubState {
     /// Anyone may read a topic (every channel is public); setting it needs membership,
     /// and operator status except on the default channel. An empty topic clears it.
     mutating func topic(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard let client = sessions[command.session] else { return }
+        guard let (source, nick, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
+            let user
+        else { return }
         let name = command.params[0]
         guard var channel = channels[IRCCaseMapping.fold(name)] else {
             replies.numeric(.ERR_NOSUCHCHANNEL, name, "No such channel")
@@ -91,19 +106,19 @@ extension HubState {
             }
             return
         }
-        guard channel.contains(command.session) else {
+        guard channel.contains(user) else {
             replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
             return
         }
-        guard !channel.topicIsProtected || channel.isOperator(command.session) else {
+        guard !channel.topicIsProtected || channel.isOperator(user) else {
             replies.numeric(.ERR_CHANOPRIVSNEEDED, channel.name, "You're not channel operator")
             return
         }
         let text = Self.truncated(command.params[1], toBytes: configuration.topicLength)
-        channel.topic = text.isEmpty ? nil : ChatChannel.Topic(text: text, setBy: client.replyTarget, setAt: command.now)
+        channel.topic = text.isEmpty ? nil : ChatChannel.Topic(text: text, setBy: nick, setAt: command.now)
         channels[channel.key] = channel
-        let announcement = IRCMessage(source: client.source, command: "TOPIC", params: [channel.name, text])
-        deliver(announcement, to: deliveryGroups(of: channel.members), now: command.now, into: &replies)
+        let announcement = IRCMessage(source: source, command: "TOPIC", params: [channel.name, text])
+        deliver(announcement, to: deliveryGroups(ofChannel: channel.key), now: command.now, into: &replies)
     }
 
     /// NAMES [<channel>{,<channel>}]
@@ -126,27 +141,32 @@ extension HubState {
         }
     }
 
-    /// RPL_NAMREPLY lines in join order, operators prefixed with `@`, each line at most
-    /// 510 bytes before its CRLF; then RPL_ENDOFNAMES unless `ending` is false.
-    func sendNames(of channel: ChatChannel, ending: Bool = true, into replies: inout HubResponseBuffer) {
+    /// RPL_NAMREPLY lines in join order, each nick once however many sessions it has,
+    /// operators prefixed with `@`, each line at most 510 bytes before its CRLF; then
+    /// RPL_ENDOFNAMES unless `ending` is false. Sent to `recipients`, by default the
+    /// session that asked.
+    func sendNames(
+        of channel: ChatChannel, to recipients: [SessionID]? = nil, ending: Bool = true, into replies: inout HubResponseBuffer
+    ) {
+        let recipients = recipients ?? [replies.session]
         // ":server 353 target = #channel :" then the names
         let fixed = 1 + server.rawValue.utf8.count + 5 + replies.target.utf8.count + 3 + 1 + channel.name.utf8.count + 2
         let budget = IRCLimits.maxBodyBytesWithoutLineEnding - fixed
         var line = ""
         for member in channel.members {
-            guard let nick = sessions[member]?.nick else { continue }
+            guard let nick = users.read(member, { $0.nick }) else { continue }
             let entry = channel.isOperator(member) ? "@" + nick : nick
             if !line.isEmpty && line.utf8.count + 1 + entry.utf8.count > budget {
-                replies.numeric(.RPL_NAMREPLY, "=", channel.name, line)
+                replies.numeric(.RPL_NAMREPLY, "=", channel.name, line, to: recipients)
                 line = ""
             }
             line += line.isEmpty ? entry : " " + entry
         }
         if !line.isEmpty {
-            replies.numeric(.RPL_NAMREPLY, "=", channel.name, line)
+            replies.numeric(.RPL_NAMREPLY, "=", channel.name, line, to: recipients)
         }
         if ending {
-            replies.numeric(.RPL_ENDOFNAMES, channel.name, "End of /NAMES list")
+            replies.numeric(.RPL_ENDOFNAMES, channel.name, "End of /NAMES list", to: recipients)
         }
     }
 
@@ -168,24 +188,28 @@ extension HubState {
     }
 
     /// KICK <channel> <user>{,<user>} [<comment>]
+    ///
+    /// Kicks the nick: every session of it leaves the channel.
     mutating func kick(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard let client = sessions[command.session] else { return }
+        guard let (source, kicker, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
+            let user
+        else { return }
         let name = command.params[0]
         guard let channel = channels[IRCCaseMapping.fold(name)] else {
             replies.numeric(.ERR_NOSUCHCHANNEL, name, "No such channel")
             return
         }
-        guard channel.contains(command.session) else {
+        guard channel.contains(user) else {
             replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
             return
         }
-        guard channel.isOperator(command.session) else {
+        guard channel.isOperator(user) else {
             replies.numeric(.ERR_CHANOPRIVSNEEDED, channel.name, "You're not channel operator")
             return
         }
-        let comment = command.params.count > 2 && !command.params[2].isEmpty ? command.params[2] : client.replyTarget
+        let comment = command.params.count > 2 && !command.params[2].isEmpty ? command.params[2] : kicker
         for nick in Self.commaList(command.params[1]) {
-            guard let target = registeredSession(named: nick), let targetNick = sessions[target]?.nick else {
+            guard let target = self.user(named: nick), let targetNick = users.read(target, { $0.nick }) else {
                 replies.numeric(.ERR_NOSUCHNICK, nick, "No such nick/channel")
                 continue
             }
@@ -193,8 +217,8 @@ extension HubState {
                 replies.numeric(.ERR_USERNOTINCHANNEL, targetNick, channel.name, "They aren't on that channel")
                 continue
             }
-            let announcement = IRCMessage(source: client.source, command: "KICK", params: [channel.name, targetNick, comment])
-            deliver(announcement, to: deliveryGroups(of: current.members), now: command.now, into: &replies)
+            let announcement = IRCMessage(source: source, command: "KICK", params: [channel.name, targetNick, comment])
+            deliver(announcement, to: deliveryGroups(ofChannel: channel.key), now: command.now, into: &replies)
             leave(target, channel: channel.key)
         }
     }

@@ -57,7 +57,8 @@ extension HubState {
     }
 
     /// The transport must close `session` (a timeout, flood, a full send queue, a framing
-    /// error): its peers see it QUIT with `reason`, and it gets `ERROR :<reason>`.
+    /// error): it gets `ERROR :<reason>`, and when it was its nick's last session the
+    /// nick's peers see it QUIT with `reason`.
     public mutating func close(_ session: SessionID, reason: String, now: Date) -> [HubOutput] {
         guard sessions.contains(session) else { return [] }
         var replies = HubResponseBuffer(server: server, session: session, target: "*")

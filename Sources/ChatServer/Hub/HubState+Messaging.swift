@@ -18,14 +18,17 @@ extension HubState {
     /// NOTICE <target>{,<target>} <text to be sent>
     /// TAGMSG <target>{,<target>}
     ///
-    /// A channel target reaches every member but the sender and needs membership (404);
-    /// a nick reaches that session only. With echo-message the sender gets its copy too.
+    /// A channel target reaches every session of every member but the sender and needs
+    /// membership (404); a nick reaches every session of that nick. The sender's sibling
+    /// sessions (the other sessions of its nick) get what it sent either way, so each of
+    /// its devices shows the whole conversation; with echo-message the sender gets its
+    /// copy too.
     /// Relayed messages keep the sender's `nick!user@host`, gain a `time` tag for
     /// server-time recipients and carry the sender's `+` tags to message-tags
     /// recipients; TAGMSG reaches message-tags recipients only. NOTICE never gets an
     /// error reply. More than `maxTargets` targets: 407, nothing is sent.
     mutating func relay(_ kind: RelayKind, _ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard let client = sessions.read(command.session, RelayedMessage.Sender.init) else { return }
+        guard var client = sessions.read(command.session, RelayedMessage.Sender.init) ?? nil else { return }
         let reportsErrors = kind != .notice
         guard let targetList = command.params.first, !targetList.isEmpty else {
             if reportsErrors { replies.numeric(.ERR_NORECIPIENT, "No recipient given (\(kind.command))") }
@@ -38,8 +41,11 @@ extension HubState {
                 return
             }
             text = command.params[1]
-            sessions.update(command.session) { $0.lastMessageAt = command.now }
         }
+        client.hasSiblings = users.update(client.user) { user -> Bool in
+            if text != nil { user.lastMessageAt = command.now }
+            return user.sessions.count > 1
+        } ?? false
         if configuration.maxTargets >= 1, !targetList.utf8.contains(UInt8(ascii: ",")) {
             // The usual case: one target, nothing to de-duplicate.
             let relayed = RelayedMessage(
@@ -76,10 +82,17 @@ extension HubState {
         struct Sender {
             let source: IRCSource
             let capabilities: HubCapabilities
+            /// The sender's nick; a registered session always has one.
+            let user: UserID
+            /// Whether the nick has other sessions, which get a copy of what this one sends.
+            var hasSiblings = false
 
-            init(_ session: borrowing HubSession) {
+            /// Nil for a session that is not registered.
+            init?(_ session: borrowing HubSession) {
+                guard let user = session.userID else { return nil }
                 self.source = session.source
                 self.capabilities = session.capabilities
+                self.user = user
             }
         }
 
@@ -110,7 +123,7 @@ extension HubState {
                 if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
                 return
             }
-            guard channel.contains(command.session) else {
+            guard channel.contains(relayed.client.user) else {
                 if relayed.reportsErrors { replies.numeric(.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel") }
                 return
             }
@@ -120,16 +133,27 @@ extension HubState {
                 onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
             )
         } else {
+            var groups = DeliveryGroups()
             guard let recipient = nicks[key],
-                let (nick, capabilities, awayMessage) = sessions.read(recipient, { ($0.nick, $0.capabilities, $0.awayMessage) }),
-                let nick
+                let (nick, awayMessage) = users.read(recipient, { user in
+                    // One session, as most nicks have: one group of one, as cheap as a lookup.
+                    for session in user.sessions { append(session, to: &groups) }
+                    return (user.nick, user.awayMessage)
+                })
             else {
                 if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
                 return
             }
-            var groups = DeliveryGroups(recipient, Rendering(capabilities))
-            if echo && recipient != command.session {
-                groups.append(command.session, Rendering(relayed.client.capabilities))
+            if recipient != relayed.client.user {
+                // To oneself, every session is already a recipient, the sender included.
+                if relayed.client.hasSiblings {
+                    users.read(relayed.client.user) { user in
+                        for session in user.sessions where session != command.session { append(session, to: &groups) }
+                    }
+                }
+                if echo {
+                    groups.append(command.session, Rendering(relayed.client.capabilities))
+                }
             }
             deliver(
                 relayed.message(to: nick), clientTags: relayed.clientTags, to: groups,
@@ -155,11 +179,26 @@ extension HubState {
     }
 
     /// AWAY [<text>]
+    ///
+    /// Away is set per session; others see the nick as away (301, WHO, WHOIS, USERHOST)
+    /// only while every session of it is, with the text set last. A session going away
+    /// while another of its nick is in use is told so.
     mutating func away(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let text = command.params.first.flatMap { $0.isEmpty ? nil : $0 }
-        sessions[command.session]?.awayMessage = text
-        if text == nil {
+        guard let user = sessions.update(command.session, { session -> UserID? in
+            session.away = text.map { ($0, command.now) }
+            return session.userID
+        }) ?? nil else { return }
+        refreshAway(of: user)
+        guard text != nil else {
             replies.numeric(.RPL_UNAWAY, "You are no longer marked as being away")
+            return
+        }
+        if users.read(user, { $0.awayMessage == nil }) ?? false {
+            replies.numeric(
+                .RPL_NOWAWAY,
+                "You have been marked as being away; others see \(replies.target) as away once all its sessions are"
+            )
         } else {
             replies.numeric(.RPL_NOWAWAY, "You have been marked as being away")
         }

@@ -6,7 +6,8 @@ extension HubState {
     /// Channels have fixed modes `n` and `t` (the default channel only `n`), operator
     /// status `o`, and an always-empty ban list `b` (identity is the certificate, so a
     /// ban is done in the allowlist). Users have `i`, which only hides them from the
-    /// visible count in LUSERS.
+    /// visible count in LUSERS. Both belong to the nick: operator status and `i` hold for
+    /// every session of it, and each session sees its nick's mode change.
     mutating func mode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         if command.params[0].hasPrefix("#") {
             channelMode(command, into: &replies)
@@ -16,7 +17,7 @@ extension HubState {
     }
 
     private mutating func channelMode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard let client = sessions[command.session] else { return }
+        guard let (source, user) = sessions.read(command.session, { ($0.source, $0.userID) }), let user else { return }
         let name = command.params[0]
         guard var channel = channels[IRCCaseMapping.fold(name)] else {
             replies.numeric(.ERR_NOSUCHCHANNEL, name, "No such channel")
@@ -55,14 +56,14 @@ extension HubState {
                     continue
                 }
                 guard !deniedPrivileges else { continue }
-                guard channel.isOperator(command.session) else {
+                guard channel.isOperator(user) else {
                     deniedPrivileges = true
-                    let numeric: IRCNumeric = channel.contains(command.session) ? .ERR_CHANOPRIVSNEEDED : .ERR_NOTONCHANNEL
-                    let text = channel.contains(command.session) ? "You're not channel operator" : "You're not on that channel"
+                    let numeric: IRCNumeric = channel.contains(user) ? .ERR_CHANOPRIVSNEEDED : .ERR_NOTONCHANNEL
+                    let text = channel.contains(user) ? "You're not channel operator" : "You're not on that channel"
                     replies.numeric(numeric, channel.name, text)
                     continue
                 }
-                guard let target = registeredSession(named: nick), let targetNick = sessions[target]?.nick else {
+                guard let target = self.user(named: nick), let targetNick = users.read(target, { $0.nick }) else {
                     replies.numeric(.ERR_NOSUCHNICK, nick, "No such nick/channel")
                     continue
                 }
@@ -85,16 +86,18 @@ extension HubState {
         guard !applied.modes.isEmpty else { return }
         channels[channel.key] = channel
         let announcement = IRCMessage(
-            source: client.source, command: "MODE", params: [channel.name, applied.modes] + applied.arguments
+            source: source, command: "MODE", params: [channel.name, applied.modes] + applied.arguments
         )
-        deliver(announcement, to: deliveryGroups(of: channel.members), now: command.now, into: &replies)
+        deliver(announcement, to: deliveryGroups(ofChannel: channel.key), now: command.now, into: &replies)
     }
 
     private mutating func userMode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard var client = sessions[command.session], let nick = client.nick else { return }
+        guard let (source, nick, user) = sessions.read(command.session, { ($0.source, $0.nick, $0.userID) }),
+            let nick, let user, var isInvisible = users.read(user, { $0.isInvisible })
+        else { return }
         let target = command.params[0]
         guard IRCCaseMapping.equals(target, nick) else {
-            if registeredSession(named: target) != nil {
+            if self.user(named: target) != nil {
                 replies.numeric(.ERR_USERSDONTMATCH, "Can't change mode for other users")
             } else {
                 replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel")
@@ -102,7 +105,7 @@ extension HubState {
             return
         }
         guard command.params.count > 1 else {
-            replies.numeric(.RPL_UMODEIS, client.isInvisible ? "+i" : "+")
+            replies.numeric(.RPL_UMODEIS, isInvisible ? "+i" : "+")
             return
         }
         var adding = true
@@ -113,20 +116,20 @@ extension HubState {
             case "+": adding = true
             case "-": adding = false
             case "i":
-                if client.isInvisible != adding {
-                    client.isInvisible = adding
+                if isInvisible != adding {
+                    isInvisible = adding
                     changed = adding ? "+i" : "-i"
                 }
             default:
                 unknown = true
             }
         }
-        sessions[command.session] = client
+        users.update(user) { $0.isInvisible = isInvisible }
         if unknown {
             replies.numeric(.ERR_UMODEUNKNOWNFLAG, "Unknown MODE flag")
         }
-        if let changed {
-            replies.reply(IRCMessage(source: client.source, command: "MODE", params: [nick, changed]))
+        if let changed, let own = users.read(user, { $0.sessions }) {
+            replies.send(IRCMessage(source: source, command: "MODE", params: [nick, changed]), to: own)
         }
     }
 }

@@ -5,65 +5,76 @@ import TLS
 extension HubState {
     /// WHO <mask>
     ///
-    /// The mask is a channel or a nick, matched exactly (no wildcards).
+    /// The mask is a channel or a nick, matched exactly (no wildcards). A nick is listed
+    /// once, with the `user@host` of its oldest session.
     mutating func who(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let mask = command.params[0]
         if mask.hasPrefix("#") {
             if let channel = channels[IRCCaseMapping.fold(mask)] {
                 for member in channel.members {
-                    guard let session = sessions[member] else { continue }
-                    sendWhoReply(for: session, channel: channel.name, isOperator: channel.isOperator(member), into: &replies)
+                    guard let (user, session) = describe(member) else { continue }
+                    sendWhoReply(for: user, session, channel: channel.name, isOperator: channel.isOperator(member), into: &replies)
                 }
             }
-        } else if let id = registeredSession(named: mask), let session = sessions[id] {
-            sendWhoReply(for: session, channel: "*", isOperator: false, into: &replies)
+        } else if let id = user(named: mask), let (user, session) = describe(id) {
+            sendWhoReply(for: user, session, channel: "*", isOperator: false, into: &replies)
         }
         replies.numeric(.RPL_ENDOFWHO, mask, "End of WHO list")
     }
 
-    private func sendWhoReply(for session: HubSession, channel: String, isOperator: Bool, into replies: inout HubResponseBuffer) {
-        let flags = (session.awayMessage == nil ? "H" : "G") + (isOperator ? "@" : "")
+    /// The user and its oldest session, which stands for it in WHO, WHOIS and USERHOST.
+    private func describe(_ id: UserID) -> (HubUser, HubSession)? {
+        guard let user = users[id], let oldest = user.sessions.first, let session = sessions[oldest] else { return nil }
+        return (user, session)
+    }
+
+    private func sendWhoReply(
+        for user: HubUser, _ session: HubSession, channel: String, isOperator: Bool, into replies: inout HubResponseBuffer
+    ) {
+        let flags = (user.awayMessage == nil ? "H" : "G") + (isOperator ? "@" : "")
         replies.numeric(
-            .RPL_WHOREPLY, channel, session.user ?? "*", session.host, server.rawValue, session.replyTarget, flags,
+            .RPL_WHOREPLY, channel, session.user ?? "*", session.host, server.rawValue, user.nick, flags,
             "0 \(session.realname)"
         )
     }
 
     /// WHOIS [<target>] <nick>{,<nick>}
     ///
-    /// The certificate fingerprint (276) is shown to its owner only.
+    /// One answer per nick, however many sessions hold it: `user@host`, real name and
+    /// account of its oldest session; channels, away, idle time (since the last PRIVMSG
+    /// or NOTICE from any session) and signon time (when the nick came online) of the
+    /// nick. The certificate fingerprint (276) is shown to the nick's own sessions only,
+    /// each being shown its own certificate's.
     mutating func whois(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let nicksAsked = command.params[command.params.count - 1]
+        let asker = sessions.read(command.session) { ($0.userID, $0.identity.certificateFingerprint) }
         for asked in Self.commaList(nicksAsked) {
-            guard let id = registeredSession(named: asked), let session = sessions[id] else {
+            guard let id = user(named: asked), let (user, session) = describe(id) else {
                 replies.numeric(.ERR_NOSUCHNICK, asked, "No such nick/channel")
                 replies.numeric(.RPL_ENDOFWHOIS, asked, "End of /WHOIS list")
                 continue
             }
-            let nick = session.replyTarget
+            let nick = user.nick
             replies.numeric(.RPL_WHOISUSER, nick, session.user ?? "*", session.host, "*", session.realname)
             replies.numeric(.RPL_WHOISSERVER, nick, server.rawValue, configuration.networkName)
-            let channelList = session.channels.compactMap { key -> String? in
+            let channelList = user.channels.compactMap { key -> String? in
                 guard let channel = channels[key] else { return nil }
                 return (channel.isOperator(id) ? "@" : "") + channel.name
             }
             if !channelList.isEmpty {
                 replies.numeric(.RPL_WHOISCHANNELS, nick, channelList.joined(separator: " "))
             }
-            if let away = session.awayMessage {
+            if let away = user.awayMessage {
                 replies.numeric(.RPL_AWAY, nick, away)
             }
             replies.numeric(.RPL_WHOISACCOUNT, nick, session.account, "is logged in as")
             replies.numeric(.RPL_WHOISSECURE, nick, "is using a secure connection")
-            if id == command.session {
-                replies.numeric(
-                    .RPL_WHOISCERTFP, nick,
-                    "has client certificate fingerprint \(session.identity.certificateFingerprint.hex)"
-                )
+            if let asker, asker.0 == id {
+                replies.numeric(.RPL_WHOISCERTFP, nick, "has client certificate fingerprint \(asker.1.hex)")
             }
-            let idle = max(0, Int(command.now.timeIntervalSince(session.lastMessageAt)))
+            let idle = max(0, Int(command.now.timeIntervalSince(user.lastMessageAt)))
             replies.numeric(
-                .RPL_WHOISIDLE, nick, String(idle), Self.unixSeconds(session.connectedAt), "seconds idle, signon time"
+                .RPL_WHOISIDLE, nick, String(idle), Self.unixSeconds(user.signedOnAt), "seconds idle, signon time"
             )
             replies.numeric(.RPL_ENDOFWHOIS, nick, "End of /WHOIS list")
         }
@@ -72,20 +83,21 @@ extension HubState {
     /// ISON <nickname>{ <nickname>}
     mutating func ison(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let present = command.params.flatMap { $0.split(separator: " ") }.compactMap { asked in
-            registeredSession(named: String(asked)).flatMap { sessions[$0]?.nick }
+            user(named: String(asked)).flatMap { users.read($0) { $0.nick } }
         }
         replies.numeric(.RPL_ISON, present.joined(separator: " "))
     }
 
     /// USERHOST <nickname>{ <nickname>}
     ///
-    /// At most five nicks are answered, as RFC 2812 says.
+    /// At most five nicks are answered, as RFC 2812 says; each with its oldest session's
+    /// `user@host`.
     mutating func userhost(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let asked = command.params.flatMap { $0.split(separator: " ") }.prefix(5)
         let answers = asked.compactMap { nick -> String? in
-            guard let id = registeredSession(named: String(nick)), let session = sessions[id] else { return nil }
-            let away = session.awayMessage == nil ? "+" : "-"
-            return "\(session.replyTarget)=\(away)\(session.user ?? "*")@\(session.host)"
+            guard let id = user(named: String(nick)), let (user, session) = describe(id) else { return nil }
+            let away = user.awayMessage == nil ? "+" : "-"
+            return "\(user.nick)=\(away)\(session.user ?? "*")@\(session.host)"
         }
         replies.numeric(.RPL_USERHOST, answers.joined(separator: " "))
     }
@@ -100,19 +112,23 @@ extension HubState {
         sendMOTD(into: &replies)
     }
 
-    /// RPL_LUSERCLIENT, RPL_LUSERCHANNELS and RPL_LUSERME for registered users.
+    /// RPL_LUSERCLIENT, RPL_LUSERCHANNELS and RPL_LUSERME.
+    ///
+    /// Users are nicks online (251, split by user mode `i`); clients are registered
+    /// sessions (255), so one nick with a laptop and a phone is one user and two clients.
     func sendLusers(into replies: inout HubResponseBuffer) {
         var visible = 0
         var invisible = 0
-        // Runs at every registration: over thousands of sessions, copying each would cost
+        var clients = 0
+        // Runs at every registration: over thousands of users, copying each would cost
         // more than the rest of the registration.
-        sessions.forEach { session in
-            guard session.isRegistered else { return }
-            if session.isInvisible { invisible += 1 } else { visible += 1 }
+        users.forEach { user in
+            if user.isInvisible { invisible += 1 } else { visible += 1 }
+            clients += user.sessions.count
         }
         replies.numeric(.RPL_LUSERCLIENT, "There are \(visible) users and \(invisible) invisible on 1 servers")
         replies.numeric(.RPL_LUSERCHANNELS, String(channels.count), "channels formed")
-        replies.numeric(.RPL_LUSERME, "I have \(visible + invisible) clients and 0 servers")
+        replies.numeric(.RPL_LUSERME, "I have \(clients) clients and 0 servers")
     }
 
     /// The message of the day (375, 372 per line, 376), or 422 when there is none.

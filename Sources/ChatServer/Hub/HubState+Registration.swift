@@ -5,8 +5,11 @@ extension HubState {
     /// NICK <nickname>
     ///
     /// Only nicks bound to the certificate are accepted, before and after registration.
-    /// After registration a change to a nick another session holds is refused (433):
-    /// newest-wins applies to logging in, not to renaming.
+    /// After registration a change to a nick another nick's sessions hold is refused
+    /// (433): several sessions share a nick by logging in with it, not by renaming.
+    /// A nick with several sessions is not renamed at all (400): the other sessions'
+    /// certificates need not bind the new nick, and a rename from one device would pull
+    /// the others along unasked; close them first, or log this one in as the other nick.
     ///
     /// Before registration the first unbound nick is refused (432, naming the nicks the
     /// certificate may use and the allowlist line that would bind the refused one, as
@@ -53,19 +56,33 @@ extension HubState {
             completeRegistrationIfReady(command.session, now: command.now, into: &replies)
             return
         }
-        guard old != requested else { return }
+        guard old != requested, let user = client.userID, let own = users.read(user, { $0.sessions }) else { return }
+        guard own.count == 1 else {
+            replies.numeric(
+                .ERR_UNKNOWNERROR, "NICK",
+                "\(old) is shared by \(own.count) sessions and cannot be renamed from one of them; "
+                    + "close the others first, or log this one in as \(requested)"
+            )
+            return
+        }
         let key = IRCCaseMapping.fold(requested)
-        if let holder = nicks[key], holder != command.session {
+        if let holder = nicks[key], holder != user {
             replies.numeric(.ERR_NICKNAMEINUSE, requested, "Nickname is already in use")
             return
         }
         let announcement = IRCMessage(source: client.source, command: "NICK", params: [requested])
+        let audience = own + peers(of: user)
         nicks[IRCCaseMapping.fold(old)] = nil
-        nicks[key] = command.session
-        client.nick = requested
-        sessions[command.session] = client
+        nicks[key] = user
+        users.update(user) { user in
+            user.nick = requested
+            user.key = key
+        }
+        for session in own {
+            sessions.update(session) { $0.nick = requested }
+        }
         replies.target = requested
-        deliver(announcement, to: deliveryGroups(of: [command.session] + peers(of: command.session)), now: command.now, into: &replies)
+        deliver(announcement, to: deliveryGroups(of: audience), now: command.now, into: &replies)
     }
 
     /// The text of the 432 refusing `requested`: the nicks the certificate may use, then
@@ -123,7 +140,8 @@ extension HubState {
 
     /// QUIT [<reason>]
     ///
-    /// Closes with `Quit: <reason>` (or `Quit`), which the channels also see.
+    /// Closes this session with `Quit: <reason>` (or `Quit`); the channels see it when it
+    /// was the nick's last session. The nick's other sessions stay.
     mutating func quit(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let reason = command.params.first.flatMap { $0.isEmpty ? nil : "Quit: " + $0 } ?? "Quit"
         closeSession(command.session, reason: reason, now: command.now, into: &replies)
@@ -138,24 +156,25 @@ extension HubState {
         completeRegistration(session, now: now, into: &replies)
     }
 
-    /// Registers the session: takes its nick, sends the welcome burst, joins the default
-    /// channel and warns about a certificate that expires soon.
+    /// Registers the session: takes its nick, sends the welcome burst, puts it on its
+    /// nick's channels and warns about a certificate that expires soon.
     ///
-    /// Newest wins: if another session holds the nick (the same person reconnecting
-    /// before the old connection timed out, or a second device with a certificate bound
-    /// to the same nick), the older session is closed with "Closing link: <nick> logged
-    /// in from another connection" and its channels see it quit. Refusing the newcomer
-    /// instead would lock a user out until their dead connection times out.
+    /// A nick that is offline comes online and joins the default channel. A nick that is
+    /// online (a second device, `securechat tail` beside the chat, a reconnect before the
+    /// old connection timed out) gains this session as one more of its sessions, in the
+    /// nick's spelling: the session gets JOIN, topic and NAMES for each of the nick's
+    /// channels, and nobody else sees anything. Beyond `maxSessionsPerNick` the nick's
+    /// oldest session is closed (``addSession(_:to:now:into:)``).
     mutating func completeRegistration(_ session: SessionID, now: Date, into replies: inout HubResponseBuffer) {
-        guard var client = sessions[session], let nick = client.nick else { return }
-        let key = IRCCaseMapping.fold(nick)
-        if let holder = nicks[key], holder != session {
-            closeSession(holder, reason: "Closing link: \(nick) logged in from another connection", now: now, into: &replies)
+        guard let requested = sessions.read(session, { $0.nick }) ?? nil else { return }
+        sessions.update(session) { $0.isRegistered = true }
+        let joinedUser = user(named: requested)
+        if let joinedUser {
+            addSession(session, to: joinedUser, now: now, into: &replies)
+        } else {
+            addUser(for: session, nick: requested, now: now)
         }
-        nicks[key] = session
-        client.isRegistered = true
-        client.lastMessageAt = now
-        sessions[session] = client
+        guard let client = sessions[session], let nick = client.nick else { return }
         replies.target = nick
         replies.append(.registered(session, nick: nick, account: client.account))
 
@@ -171,7 +190,14 @@ extension HubState {
         }
         sendLusers(into: &replies)
         sendMOTD(into: &replies)
-        if channels[IRCCaseMapping.fold(configuration.defaultChannel)] != nil {
+        if let joinedUser {
+            for key in users.read(joinedUser, { $0.channels }) ?? [] {
+                guard let channel = channels[key] else { continue }
+                let announcement = IRCMessage(source: client.source, command: "JOIN", params: [channel.name])
+                deliver(announcement, to: deliveryGroups(of: [session]), now: now, into: &replies)
+                sendTopicAndNames(of: channel, to: [session], into: &replies)
+            }
+        } else if channels[IRCCaseMapping.fold(configuration.defaultChannel)] != nil {
             join(configuration.defaultChannel, session: session, now: now, into: &replies)
         }
         if let warning = expiryWarning(for: client, now: now) {

@@ -9,15 +9,18 @@ import IRC
 /// owner (the transport's event loop) holds it and applies events one at a time.
 ///
 /// Nick ownership comes from the certificate: a session may only use nicks the
-/// allowlist binds to it. When a second session registers a nick that another
-/// session holds, the newest wins (see ``completeRegistration(_:now:into:)``).
+/// allowlist binds to it. A nick online is a ``HubUser``: channels hold nicks, and each
+/// message to a nick or a channel reaches every session of the nick
+/// (see ``completeRegistration(_:now:into:)``).
 public struct HubState: Sendable {
     let configuration: HubConfiguration
     let server: IRCSource
     /// Every connected session, registered or not.
     var sessions = SessionTable<HubSession>()
-    /// Folded nick → the registered session holding it.
-    var nicks: [String: SessionID] = [:]
+    /// Every nick online, with its sessions.
+    var users = SlotTable<UserID, HubUser>()
+    /// Folded nick → the user holding it.
+    var nicks: [String: UserID] = [:]
     /// Folded channel name → channel.
     var channels: [String: ChatChannel] = [:]
 
@@ -74,7 +77,8 @@ public struct HubState: Sendable {
         return replies.outputs
     }
 
-    /// The connection ended (transport saw EOF/error/timeout/flood); tell its channels QUIT :reason. No output to the session itself.
+    /// The connection ended (transport saw EOF/error/timeout/flood). When it was its nick's
+    /// last session, the nick's channels see `QUIT :<reason>`. No output to the session itself.
     public mutating func disconnect(_ session: SessionID, reason: String, now: Date) -> [HubOutput] {
         var replies = HubResponseBuffer(server: server, session: session, target: "*")
         removeSession(session, quitReason: reason, now: now, into: &replies)
@@ -112,7 +116,7 @@ public struct HubState: Sendable {
     }
 
     /// No allowlist line admits the certificate any more: `FAIL * CERT_NOT_ALLOWED`,
-    /// then closed; its channels see it quit.
+    /// then closed; when it was its nick's last session, the nick's channels see it quit.
     public mutating func disallow(_ session: SessionID, now: Date) -> [HubOutput] {
         guard sessions.contains(session) else { return [] }
         var replies = HubResponseBuffer(server: server, session: session, target: "*")
@@ -135,143 +139,22 @@ public struct HubState: Sendable {
     /// Connected sessions, registered or not.
     public var sessionCount: Int { sessions.count }
 
+    /// Nicks online, however many sessions each has.
+    public var userCount: Int { users.count }
+
+    /// The registered sessions holding `nick`, oldest first; empty when it is offline.
+    public func sessions(ofNick nick: String) -> [SessionID] {
+        nicks[IRCCaseMapping.fold(nick)].flatMap { users.read($0) { $0.sessions } } ?? []
+    }
+
     /// Channels that exist, the default channel included.
     public var channelCount: Int { channels.count }
 
     // MARK: - Shared by the handlers
 
-    /// The session holding `nick` after registration, if any.
-    func registeredSession(named nick: String) -> SessionID? {
+    /// The user holding `nick`, if it is online.
+    func user(named nick: String) -> UserID? {
         nicks[IRCCaseMapping.fold(nick)]
-    }
-
-    /// The recipients grouped by the rendering each gets; unknown sessions are left out.
-    func deliveryGroups(of recipients: some Sequence<SessionID>) -> DeliveryGroups {
-        var groups = DeliveryGroups()
-        for id in recipients {
-            guard let capabilities = sessions.read(id, { $0.capabilities }) else { continue }
-            groups.append(id, Rendering(capabilities))
-        }
-        return groups
-    }
-
-    /// Sends `message` to `groups` in as few renderings as their capabilities need: one
-    /// `.send` per ``Rendering`` that has recipients, so a channel of any size costs at
-    /// most four messages.
-    ///
-    /// - Parameters:
-    ///   - clientTags: the sender's `+` tags, for recipients with message-tags. Without
-    ///     them message-tags changes nothing, and those recipients join the group without it.
-    ///   - excluded: a recipient to skip (the sender, unless it has echo-message).
-    ///   - onlyWithMessageTags: skip recipients without message-tags (TAGMSG).
-    func deliver(
-        _ message: IRCMessage,
-        clientTags: IRCTags = [:],
-        to groups: DeliveryGroups,
-        excluding excluded: SessionID? = nil,
-        onlyWithMessageTags: Bool = false,
-        now: Date,
-        into replies: inout HubResponseBuffer
-    ) {
-        var time: String?
-        let relaysTags = !clientTags.isEmpty
-        for rendering in Rendering.all {
-            let hasMessageTags = rendering.contains(.messageTags)
-            if onlyWithMessageTags && !hasMessageTags { continue }
-            var recipients = groups[rendering]
-            if !relaysTags && !onlyWithMessageTags {
-                if hasMessageTags { continue }
-                let tagged = groups[rendering.union(.messageTags)]
-                if !tagged.isEmpty { recipients += tagged }
-            }
-            if let excluded, let position = recipients.firstIndex(of: excluded) {
-                recipients.remove(at: position)
-            }
-            guard !recipients.isEmpty else { continue }
-            replies.send(
-                Self.rendered(message, as: rendering, clientTags: clientTags, now: now, time: &time),
-                to: recipients
-            )
-        }
-    }
-
-    /// `message` as recipients of `rendering` get it. `time` keeps the tag value once
-    /// made, for the other groups of the same delivery.
-    private static func rendered(
-        _ message: IRCMessage,
-        as rendering: Rendering,
-        clientTags: IRCTags,
-        now: Date,
-        time: inout String?
-    ) -> IRCMessage {
-        var rendered = message
-        if rendering.contains(.serverTime) {
-            let value = time ?? Self.serverTime(now).tagValue
-            time = value
-            rendered.tags.set("time", to: value)
-        }
-        if rendering.contains(.messageTags) && !clientTags.isEmpty {
-            for tag in clientTags { rendered.tags.set(tag.key, to: tag.value) }
-        }
-        return rendered
-    }
-
-    /// The channel's members grouped by rendering, kept on the channel until its
-    /// membership or a member's capabilities change: sending to a channel then looks up
-    /// no session.
-    mutating func deliveryGroups(ofChannel key: String) -> DeliveryGroups {
-        if let groups = channels[key]?.deliveryGroups { return groups }
-        let groups = deliveryGroups(of: channels[key]?.members ?? [])
-        channels[key]?.deliveryGroups = groups
-        return groups
-    }
-
-    /// Everyone sharing a channel with `session`, each once, the session itself excluded.
-    func peers(of session: SessionID) -> [SessionID] {
-        guard let client = sessions[session] else { return [] }
-        var seen: Set<SessionID> = [session]
-        var peers: [SessionID] = []
-        for key in client.channels {
-            for member in channels[key]?.members ?? [] where seen.insert(member).inserted {
-                peers.append(member)
-            }
-        }
-        return peers
-    }
-
-    /// Takes `session` off `channel` (by key) on both sides; an emptied channel other
-    /// than the default one is deleted.
-    mutating func leave(_ session: SessionID, channel key: String) {
-        sessions[session]?.channels.removeAll { $0 == key }
-        guard var channel = channels[key] else { return }
-        channel.remove(session)
-        channels[key] = channel.isEmpty && !channel.isDefault ? nil : channel
-    }
-
-    /// Removes the session, telling its channel peers `QUIT :<quitReason>` once each.
-    mutating func removeSession(_ session: SessionID, quitReason: String, now: Date, into replies: inout HubResponseBuffer) {
-        guard let client = sessions[session] else { return }
-        if client.isRegistered {
-            let quit = IRCMessage(source: client.source, command: "QUIT", params: [quitReason])
-            deliver(quit, to: deliveryGroups(of: peers(of: session)), now: now, into: &replies)
-        }
-        for key in client.channels {
-            leave(session, channel: key)
-        }
-        if let nick = client.nick, nicks[IRCCaseMapping.fold(nick)] == session {
-            nicks[IRCCaseMapping.fold(nick)] = nil
-        }
-        sessions[session] = nil
-    }
-
-    /// Removes the session (its peers see QUIT with `quitReason`, by default `reason`) and
-    /// asks the transport to send `ERROR :<reason>` and close it.
-    mutating func closeSession(
-        _ session: SessionID, reason: String, quitReason: String? = nil, now: Date, into replies: inout HubResponseBuffer
-    ) {
-        let nick = sessions.read(session) { $0.nick } ?? nil
-        removeSession(session, quitReason: quitReason ?? reason, now: now, into: &replies)
-        replies.append(.close(session, nick: nick, reason: reason))
     }
 
     static func serverTime(_ date: Date) -> IRCServerTime {

@@ -28,3 +28,5 @@ public struct SessionID: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public var description: String { "session \(rawValue)" }
 }
+
+extension SessionID: SlotKey {}

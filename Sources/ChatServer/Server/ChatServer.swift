@@ -50,6 +50,7 @@ public final class ChatServer: Service, Sendable {
         hubConfiguration.motd = try configuration.loadMOTD()
         hubConfiguration.expiryWarningDays = configuration.limits.expiryWarningDays
         hubConfiguration.maxLinesBeforeRegistration = configuration.limits.maxLinesBeforeRegistration
+        hubConfiguration.maxSessionsPerNick = configuration.limits.maxSessionsPerNick
         let limits = configuration.limits
         self.hubGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.ioGroup = MultiThreadedEventLoopGroup(numberOfThreads: limits.ioThreads)

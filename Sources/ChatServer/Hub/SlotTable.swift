@@ -1,4 +1,14 @@
-/// Values keyed by ``SessionID``, kept in the array slot the ID names, so that a lookup is
+/// An ID that names the array slot its value lives in, and a counter that is never reused:
+/// ``SessionID`` for connections, ``UserID`` for the nicks online.
+protocol SlotKey: Hashable {
+    init(_ counter: UInt64, slot: Int)
+    var slot: Int { get }
+}
+
+/// Sessions by ``SessionID``: the hub state's and, under the same IDs, the transport's.
+typealias SessionTable<Value> = SlotTable<SessionID, Value>
+
+/// Values keyed by a ``SlotKey``, kept in the array slot the key names, so that a lookup is
 /// an array read and a comparison, not a hash: routing one message touches every
 /// recipient, and the hub looks its sender up several times per command.
 ///
@@ -7,8 +17,8 @@
 /// reused slot from answering for the one that left it. The hub state allocates; the
 /// transport keeps its connections in a second table under the same IDs (``place(_:at:)``),
 /// so both find a session in the same slot.
-struct SessionTable<Value> {
-    private var ids: [SessionID?] = []
+struct SlotTable<Key: SlotKey, Value> {
+    private var ids: [Key?] = []
     private var values: [Value?] = []
     private var freeSlots: [Int] = []
     private var lastCounter: UInt64 = 0
@@ -16,28 +26,28 @@ struct SessionTable<Value> {
 
     /// The index of `id`'s slot when it holds `id`.
     @inline(__always)
-    private func index(of id: SessionID) -> Int? {
+    private func index(of id: Key) -> Int? {
         let slot = id.slot
         guard slot < self.ids.count, let held = self.ids[slot], held == id else { return nil }
         return slot
     }
 
-    func contains(_ id: SessionID) -> Bool {
+    func contains(_ id: Key) -> Bool {
         self.index(of: id) != nil
     }
 
     /// Stores the value `make` builds for a new ID, and returns that ID.
-    mutating func add(_ make: (SessionID) -> Value) -> SessionID {
+    mutating func add(_ make: (Key) -> Value) -> Key {
         self.lastCounter += 1
         let slot = self.freeSlots.popLast() ?? self.ids.count
-        let id = SessionID(self.lastCounter, slot: slot)
+        let id = Key(self.lastCounter, slot: slot)
         self.place(make(id), at: id)
         return id
     }
 
     /// Stores `value` under an ID another table handed out. The slot must be free or
     /// already `id`'s: two live sessions never share a slot.
-    mutating func place(_ value: Value, at id: SessionID) {
+    mutating func place(_ value: Value, at id: Key) {
         let slot = id.slot
         if slot >= self.ids.count {
             let gap = slot - self.ids.count + 1
@@ -54,7 +64,7 @@ struct SessionTable<Value> {
         self.values[slot] = value
     }
 
-    subscript(id: SessionID) -> Value? {
+    subscript(id: Key) -> Value? {
         @inline(__always)
         get {
             guard let index = self.index(of: id) else { return nil }
@@ -78,7 +88,7 @@ struct SessionTable<Value> {
     /// Reads the value in place: `table[id]?.nick` copies the whole value first (a retain
     /// per field), `table.read(id) { $0.nick }` only the nick.
     @inline(__always)
-    func read<Result>(_ id: SessionID, _ body: (borrowing Value) -> Result) -> Result? {
+    func read<Result>(_ id: Key, _ body: (borrowing Value) -> Result) -> Result? {
         guard let index = self.index(of: id) else { return nil }
         return self.values.withUnsafeBufferPointer { buffer in
             switch buffer[index] {
@@ -92,7 +102,7 @@ struct SessionTable<Value> {
     /// subscript's `_modify` costs. Returns nil, running nothing, when `id` is absent.
     @inline(__always)
     @discardableResult
-    mutating func update<Result>(_ id: SessionID, _ body: (inout Value) -> Result) -> Result? {
+    mutating func update<Result>(_ id: Key, _ body: (inout Value) -> Result) -> Result? {
         guard let index = self.index(of: id) else { return nil }
         return self.values.withUnsafeMutableBufferPointer { buffer in
             buffer[index] == nil ? nil : body(&buffer[index]!)
@@ -101,7 +111,7 @@ struct SessionTable<Value> {
 
     /// Removes `id`'s value and frees its slot for a later ``add(_:)``.
     @discardableResult
-    mutating func removeValue(forKey id: SessionID) -> Value? {
+    mutating func removeValue(forKey id: Key) -> Value? {
         guard let index = self.index(of: id) else { return nil }
         let value = self.values[index].take()
         self.free(index)
@@ -131,4 +141,4 @@ struct SessionTable<Value> {
     }
 }
 
-extension SessionTable: Sendable where Value: Sendable {}
+extension SlotTable: Sendable where Key: Sendable, Value: Sendable {}
