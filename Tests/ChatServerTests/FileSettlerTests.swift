@@ -68,14 +68,14 @@ struct FileSettlerTests {
     @Test func emptyFileIsDeliveredAfterASecondQuietSettle() {
         var settler = FileSettler()
         _ = settler.event(.changed(self.empty))
-        #expect(settler.event(.settled(.file(self.empty, contents: []))) == .startTimer)
+        #expect(settler.event(.settled(.file(self.empty, contents: []))) == .confirmEmpty)
         #expect(settler.event(.settled(.file(self.empty, contents: []))) == .deliver(.modified(contents: [])))
     }
 
     @Test func emptyFileFollowedByAWriteIsNeverDelivered() {
         var settler = FileSettler()
         _ = settler.event(.changed(self.empty))
-        #expect(settler.event(.settled(.file(self.empty, contents: []))) == .startTimer)
+        #expect(settler.event(.settled(.file(self.empty, contents: []))) == .confirmEmpty)
         #expect(settler.event(.writing(self.half)) == .startTimer)
         #expect(settler.event(.changed(self.full)) == .startTimer)
         #expect(settler.event(.settled(.file(self.full, contents: self.contents))) == .deliver(.modified(contents: self.contents)))
@@ -84,9 +84,9 @@ struct FileSettlerTests {
     @Test func eventBetweenTwoEmptyReadsStartsTheCountAgain() {
         var settler = FileSettler()
         _ = settler.event(.changed(self.empty))
-        #expect(settler.event(.settled(.file(self.empty, contents: []))) == .startTimer)
+        #expect(settler.event(.settled(.file(self.empty, contents: []))) == .confirmEmpty)
         #expect(settler.event(.changed(self.empty)) == .startTimer)
-        #expect(settler.event(.settled(.file(self.empty, contents: []))) == .startTimer, "a further close-write: wait again")
+        #expect(settler.event(.settled(.file(self.empty, contents: []))) == .confirmEmpty, "a further close-write: wait again")
         #expect(settler.event(.settled(.file(self.empty, contents: []))) == .deliver(.modified(contents: [])))
     }
 

@@ -32,6 +32,9 @@ struct FileSettler: Sendable {
         case none
         /// Start the settle timer, replacing the one running, if any.
         case startTimer
+        /// The file was found empty: start a longer timer (``FileWatcher/emptySettle``)
+        /// before it is believed; a writer that truncated first has that long to write.
+        case confirmEmpty
         /// Report this to the watcher's owner.
         case deliver(FileWatcher.Change)
     }
@@ -85,7 +88,7 @@ struct FileSettler: Sendable {
         case .file(_, let contents):
             if contents.isEmpty && !self.sawEmpty {
                 self.sawEmpty = true
-                return .startTimer
+                return .confirmEmpty
             }
             self.isSettling = false
             self.sawEmpty = false

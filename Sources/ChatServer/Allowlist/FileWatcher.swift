@@ -69,6 +69,10 @@ public final class FileWatcher: Sendable {
     public let interval: TimeAmount
     /// How long the file must be left alone before it is read.
     public let settle: TimeAmount
+    /// How long a file found empty must stay empty before it is believed: ten settles,
+    /// so that a writer that truncated and was then descheduled (a loaded machine) has
+    /// time to write. An allowlist emptied on purpose takes effect that much later.
+    public var emptySettle: TimeAmount { self.settle * 10 }
     public let source: Source
     public let eventLoop: any EventLoop
 
@@ -252,14 +256,20 @@ public final class FileWatcher: Sendable {
         case .none:
             return
         case .startTimer:
-            self.state.value.settleTimer?.cancel()
-            self.state.value.timerID += 1
-            let (generation, timer) = (self.state.value.generation, self.state.value.timerID)
-            self.state.value.settleTimer = self.eventLoop.scheduleTask(in: self.settle) {
-                self.settled(generation: generation, timer: timer)
-            }
+            self.startSettleTimer(self.settle)
+        case .confirmEmpty:
+            self.startSettleTimer(self.emptySettle)
         case .deliver(let change):
             self.onChange(change)
+        }
+    }
+
+    private func startSettleTimer(_ delay: TimeAmount) {
+        self.state.value.settleTimer?.cancel()
+        self.state.value.timerID += 1
+        let (generation, timer) = (self.state.value.generation, self.state.value.timerID)
+        self.state.value.settleTimer = self.eventLoop.scheduleTask(in: delay) {
+            self.settled(generation: generation, timer: timer)
         }
     }
 

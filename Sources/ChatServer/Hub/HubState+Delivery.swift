@@ -103,7 +103,7 @@ extension HubState {
 
     /// `message` as recipients of `rendering` get it. `time` keeps the tag value once
     /// made, for the other groups of the same delivery.
-    private static func rendered(
+    static func rendered(
         _ message: IRCMessage,
         as rendering: Rendering,
         clientTags: IRCTags,

@@ -1,3 +1,5 @@
+import Foundation
+import HistoryStore
 import IRC
 
 extension HubState {
@@ -84,6 +86,7 @@ extension HubState {
             let capabilities: HubCapabilities
             /// The sender's nick; a registered session always has one.
             let user: UserID
+            let account: String
             /// Whether the nick has other sessions, which get a copy of what this one sends.
             var hasSiblings = false
 
@@ -93,6 +96,7 @@ extension HubState {
                 self.source = session.source
                 self.capabilities = session.capabilities
                 self.user = user
+                self.account = session.account
             }
         }
 
@@ -127,11 +131,17 @@ extension HubState {
                 if relayed.reportsErrors { replies.numeric(.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel") }
                 return
             }
+            let id = configuration.messageIDs.next()
+            let message = relayed.message(to: channel.name)
+            let tags = Self.withMessageID(relayed.clientTags, id)
             deliver(
-                relayed.message(to: channel.name), clientTags: relayed.clientTags, to: deliveryGroups(ofChannel: key),
-                excluding: echo ? nil : command.session,
+                message, clientTags: tags, to: deliveryGroups(ofChannel: key), excluding: command.session,
                 onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
             )
+            record(relayed, id: id, target: .channel(key: key, display: channel.name), now: command.now, into: &replies)
+            if echo {
+                echoWhenStored(message, tags: tags, id: id, relayed, command, into: &replies)
+            }
         } else {
             var groups = DeliveryGroups()
             guard let recipient = nicks[key],
@@ -144,25 +154,83 @@ extension HubState {
                 if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
                 return
             }
-            if recipient != relayed.client.user {
+            let toSelf = recipient == relayed.client.user
+            if !toSelf && relayed.client.hasSiblings {
                 // To oneself, every session is already a recipient, the sender included.
-                if relayed.client.hasSiblings {
-                    users.read(relayed.client.user) { user in
-                        for session in user.sessions where session != command.session { append(session, to: &groups) }
-                    }
-                }
-                if echo {
-                    groups.append(command.session, Rendering(relayed.client.capabilities))
+                users.read(relayed.client.user) { user in
+                    for session in user.sessions where session != command.session { append(session, to: &groups) }
                 }
             }
+            let id = configuration.messageIDs.next()
+            let message = relayed.message(to: nick)
+            let tags = Self.withMessageID(relayed.clientTags, id)
             deliver(
-                relayed.message(to: nick), clientTags: relayed.clientTags, to: groups,
+                message, clientTags: tags, to: groups,
                 onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
             )
+            record(relayed, id: id, target: .user(key: key, display: nick), now: command.now, into: &replies)
+            if echo && !toSelf {
+                echoWhenStored(message, tags: tags, id: id, relayed, command, into: &replies)
+            }
             if relayed.kind == .privmsg, let away = awayMessage {
                 replies.numeric(.RPL_AWAY, nick, away)
             }
         }
+    }
+
+    /// The tags message-tags recipients get: the sender's client-only tags and the msgid.
+    private static func withMessageID(_ clientTags: IRCTags, _ id: MessageID) -> IRCTags {
+        var tags = clientTags
+        tags.set("msgid", to: id.description)
+        return tags
+    }
+
+    /// Asks the transport to store the message in the history log. A TAGMSG is stored
+    /// only when it carries client tags (a reaction, a typing notice is not kept).
+    private func record(
+        _ relayed: RelayedMessage, id: MessageID, target: HistoryTarget, now: Date, into replies: inout HubResponseBuffer
+    ) {
+        let kind: HistoryKind
+        switch relayed.kind {
+        case .privmsg: kind = .privmsg
+        case .notice: kind = .notice
+        case .tagmsg:
+            guard !relayed.clientTags.isEmpty else { return }
+            kind = .tagmsg
+        }
+        let event = HistoryEvent(
+            time: Self.serverTime(now).millisecondsSinceEpoch,
+            kind: kind,
+            source: relayed.client.source.rawValue,
+            senderKey: IRCCaseMapping.fold(String(relayed.client.source.nick)),
+            account: relayed.client.account,
+            target: target,
+            text: relayed.text ?? "",
+            clientTags: Self.serialized(relayed.clientTags)
+        )
+        replies.append(.record(HistoryRecord(id: id, event: event), holdForRecipient: false))
+    }
+
+    /// The sender's own copy (echo-message) is its acknowledgement: it goes out once the
+    /// message is stored, never before.
+    private func echoWhenStored(
+        _ message: IRCMessage, tags: IRCTags, id: MessageID, _ relayed: RelayedMessage, _ command: HubCommandContext,
+        into replies: inout HubResponseBuffer
+    ) {
+        let rendering = Rendering(relayed.client.capabilities)
+        if relayed.kind == .tagmsg && !rendering.contains(.messageTags) { return }
+        var time: String?
+        let echo = Self.rendered(message, as: rendering, clientTags: tags, now: command.now, time: &time)
+        replies.append(.sendWhenStored(echo, to: [command.session], id: id))
+    }
+
+    /// Client-only tags as they stand on the wire, without the leading `@`.
+    private static func serialized(_ tags: IRCTags) -> String {
+        guard !tags.isEmpty else { return "" }
+        var carrier = IRCMessage(command: "TAGMSG", params: ["*"])
+        carrier.tags = tags
+        let line = carrier.serialized
+        return String(line.dropFirst().prefix { $0 != " " })
     }
 
     /// The sender's client-only tags to relay: none unless it negotiated message-tags.

@@ -28,6 +28,7 @@ public final class ChatServer: Service, Sendable {
     private let ioLoops: [IOLoop]
     private let tlsContext: NIOLockedValueBox<TLSContext>
     private let limiter: NIOLockedValueBox<ConnectionLimiter>
+    private let history: HistoryStore?
     private let listening: EventLoopPromise<SocketAddress>
 
     /// Loads every file the configuration names.
@@ -51,6 +52,15 @@ public final class ChatServer: Service, Sendable {
         hubConfiguration.expiryWarningDays = configuration.limits.expiryWarningDays
         hubConfiguration.maxLinesBeforeRegistration = configuration.limits.maxLinesBeforeRegistration
         hubConfiguration.maxSessionsPerNick = configuration.limits.maxSessionsPerNick
+        // The history writer reports each batch from its own thread; the hub takes it up on
+        // its loop. The hub is made after the store, so the report finds it through a box.
+        let hubForHistory = NIOLockedValueBox<NIOLoopBoundBox<Hub>?>(nil)
+        let history = try Self.openHistory(configuration, logger: logger) { outcome in
+            guard let hub = hubForHistory.withLockedValue({ $0 }) else { return }
+            hub.eventLoop.execute { hub.value.historyBatchFinished(outcome) }
+        }
+        hubConfiguration.messageIDs = history?.sequencer ?? LocalHistorySequencer(epoch: Self.volatileEpoch())
+        self.history = history
         let limits = configuration.limits
         self.hubGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.ioGroup = MultiThreadedEventLoopGroup(numberOfThreads: limits.ioThreads)
@@ -65,14 +75,6 @@ public final class ChatServer: Service, Sendable {
                 exemptLoopback: limits.exemptLoopbackFromAddressLimit
             )
         )
-        // The history writer reports each batch from its own thread; the hub takes it up on
-        // its loop. The hub is made after the store, so the report finds it through a box.
-        let hubForHistory = NIOLockedValueBox<NIOLoopBoundBox<Hub>?>(nil)
-        let history = try Self.openHistory(configuration, logger: logger) { outcome in
-            guard let hub = hubForHistory.withLockedValue({ $0 }) else { return }
-            hub.eventLoop.execute { hub.value.historyBatchFinished(outcome) }
-        }
-        hubConfiguration.messageIDs = history?.sequencer ?? LocalHistorySequencer(epoch: Self.volatileEpoch())
         // Made here and handed to the loop whole: nothing else holds the hub, so the caller
         // (often an async task) never waits for the loop to build it.
         let hub = NIOLoopBoundBox.makeBoxSendingValue(
@@ -158,6 +160,9 @@ public final class ChatServer: Service, Sendable {
         let deadline = hub.eventLoop.scheduleTask(in: .seconds(5)) { done.succeed() }
         try? await done.futureResult.get()
         deadline.cancel()
+        // Whatever was queued is committed before the process ends (its report still finds
+        // the hub's loop running).
+        await self.history?.close()
         try await self.ioGroup.shutdownGracefully()
         try await self.hubGroup.shutdownGracefully()
     }

@@ -1,0 +1,58 @@
+import ChatServer
+import Foundation
+import HistoryStore
+import Logging
+import Testing
+import TestSupport
+import TLS
+
+/// The history log end to end: what a sender saw echoed is on disk.
+@Suite("Server: history")
+struct ServerHistoryTests {
+    @Test func anEchoedMessageIsInTheLogWithTheMsgidTheSenderSaw() async throws {
+        let pki = try TestPKI()
+        let data = pki.directory.appending(path: "data")
+        var msgid = ""
+        try await withTestServer(pki: pki) { server in
+            let alice = try await server.connect("alice")
+            try await alice.send("CAP REQ :echo-message message-tags")
+            try await alice.waitForLine { $0.contains("ACK") }
+            try await alice.send("NICK alice")
+            try await alice.send("USER alice 0 * :Alice")
+            try await alice.send("CAP END")
+            try await alice.waitFor("001")
+            let bob = try await server.login("bob")
+            try await alice.send("PRIVMSG #lobby :remember this")
+            let echo = try await alice.waitForLine { $0.hasSuffix("PRIVMSG #lobby :remember this") }
+            msgid = String(try #require(echo.split(separator: " ").first?.split(separator: "=").last))
+            try await bob.waitForLine { $0.hasSuffix("PRIVMSG #lobby :remember this") }
+        }
+        let store = try HistoryStore(configuration: HistoryStoreConfiguration(directory: data)) { _ in }
+        let stored = try await store.messages(in: .channel("#lobby"), .latest(after: nil), limit: 10)
+        await store.close()
+        #expect(stored.map(\.event.text) == ["remember this"])
+        #expect(stored.first?.id.description == msgid)
+    }
+
+    @Test func anUnusableDataDirectoryStopsTheServerWithTheFix() throws {
+        let pki = try TestPKI()
+        let blocker = pki.directory.appending(path: "not-a-directory")
+        try Data("x".utf8).write(to: blocker)
+        var configuration = ServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        let tls = pki.serverConfiguration()
+        configuration.certificatePath = tls.certificatePath
+        configuration.privateKeyPath = tls.privateKeyPath
+        configuration.clientCAPath = tls.clientCAPath
+        let allowlist = AllowlistFile(url: pki.directory.appending(path: "allowlist"), pki: pki)
+        try allowlist.write(["alice"])
+        configuration.allowlistPath = allowlist.path
+        configuration.dataDirectory = blocker.appending(path: "data").path(percentEncoded: false)
+        let error = try #require(throws: ConfigurationError.self) {
+            _ = try ChatServer(configuration: configuration, logger: .init(label: "test"))
+        }
+        #expect(error.reason.contains("the data directory \(configuration.resolvedDataDirectory) is not usable"))
+        #expect(error.reason.contains("set data_dir (--data-dir), or [history] enabled = false"))
+    }
+}
