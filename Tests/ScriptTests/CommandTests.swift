@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -80,7 +81,80 @@ struct CommandTests {
         #expect(result.stdout == "SigBlk:\t0000000000000000\n")
     }
 
+    @Test func commandStartsWithNoStandardSignalIgnored() throws {
+        // As SwiftNIO does for the whole process once it opens a socket; a child must not
+        // inherit that.
+        signal(SIGPIPE, SIG_IGN)
+        let result = try runCommand("grep", ["SigIgn", "/proc/self/status"])
+        try #require(result.status == 0, "no /proc on this system: \(result.stderr)")
+        let hex = result.stdout.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let ignored = try #require(UInt64(hex, radix: 16), "\(result)")
+        // Signals 1 to 31. glibc's posix_spawn leaves its own 32 and 33 ignored, which no
+        // program can use.
+        #expect(ignored & 0x7fff_ffff == 0, "SigIgn \(hex)")
+    }
+
+    @Test func commandInheritsOnlyItsStandardStreams() throws {
+        let leaky = open("/dev/null", O_RDONLY)  // no O_CLOEXEC: only closing it in the child keeps it out
+        try #require(leaky >= 0)
+        defer { close(leaky) }
+        let result = try runCommand("ls", ["/proc/self/fd"])
+        try #require(result.status == 0, "no /proc on this system: \(result.stderr)")
+        // 3 is the directory ls itself opened to list.
+        #expect(result.stdout.split(separator: "\n") == ["0", "1", "2", "3"], "\(result)")
+    }
+
+    @Test func launchesWhileOtherThreadsOpenAndCloseDescriptors() throws {
+        let churn = DescriptorChurn(threads: 2)
+        defer { churn.stop() }
+        for _ in 0..<40 {
+            let result = try runCommand("true", [], timeout: 30)
+            #expect(result.status == 0 && !result.bySignal, "\(result)")
+        }
+    }
+
+    @Test func finishedChildIsReaped() async throws {
+        let child = try ChildProcess("true", [])
+        _ = try await child.waitForExit(timeout: .seconds(10))
+        // kill(pid, 0) succeeds on a zombie; ESRCH means nothing is left of the child.
+        #expect(kill(child.processIdentifier, 0) == -1 && errno == ESRCH)
+    }
+
+    @Test func droppedChildIsKilledAndReaped() throws {
+        var child: ChildProcess? = try ChildProcess("sleep", ["30"])
+        let pid = try #require(child?.processIdentifier)
+        child = nil
+        #expect(kill(pid, 0) == -1 && errno == ESRCH)
+    }
+
     @Test func packageRootHoldsThePackageManifest() {
         #expect(FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("Package.swift").path))
+    }
+}
+
+/// Threads that open and close batches of sockets until stopped, as a busy test process's
+/// servers and clients do while a command is launched.
+private final class DescriptorChurn: Sendable {
+    private let stopped = Mutex(false)
+    private let finished = DispatchGroup()
+
+    init(threads: Int) {
+        for _ in 0..<threads {
+            self.finished.enter()
+            Thread { [self] in
+                while !self.stopped.withLock({ $0 }) {
+                    let sockets = (0..<64).map { _ in socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0) }
+                    sockets.forEach { close($0) }
+                    usleep(100)
+                }
+                self.finished.leave()
+            }.start()
+        }
+    }
+
+    /// Stops the threads and waits for them (10 s at most).
+    func stop() {
+        self.stopped.withLock { $0 = true }
+        _ = self.finished.wait(timeout: .now() + 10)
     }
 }

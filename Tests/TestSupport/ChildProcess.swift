@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -9,23 +10,30 @@ import Darwin
 #endif
 
 /// A process started by a test, its standard output and error written to files that can be
-/// read while it runs. Killed, and its files removed, when this object goes away.
+/// read while it runs. Killed, reaped and its files removed when this object goes away.
 ///
 /// It inherits this process's environment with `environment` laid over it; its standard
 /// input is `input` or, when nil, empty (/dev/null), so nothing can wait for a terminal.
 /// Files rather than pipes mean neither a chatty child nor a grandchild holding a pipe open
-/// can stall the test. It starts with no signal blocked, so SIGTERM, SIGINT and SIGHUP reach
-/// it (see ``launchWithEmptySignalMask(_:)``).
-public final class ChildProcess: @unchecked Sendable {
-    private let process = Process()
+/// can stall the test. It starts with no signal blocked and default signal dispositions, so
+/// SIGTERM, SIGINT, SIGHUP and SIGPIPE act on it as on a command started from a shell (see
+/// ``spawnChild(_:_:environment:currentDirectory:streams:)``).
+///
+/// Its end is noticed by polling `waitpid` for its pid alone, a few milliseconds apart: no
+/// thread is parked, no descriptor is held, and other children of this process are left to
+/// whoever started them.
+public final class ChildProcess: Sendable {
+    private let pid: pid_t
     private let scratch: URL
-    private let exited = DispatchGroup()
     private let commandLine: String
+    /// nil until the child has been reaped. Reaping and signalling both happen under this
+    /// lock, so a signal never reaches another process that was given the pid afterwards.
+    private let reaped = NIOLockedValueBox<ChildExit?>(nil)
 
     /// Starts `executable` (a path, or a name looked up on PATH) with `arguments`.
     ///
     /// - Throws: ``CommandError`` `.notFound` or `.launchFailed`; file errors when the
-    ///   output files cannot be made.
+    ///   input file cannot be written.
     public init(
         _ executable: String,
         _ arguments: [String],
@@ -36,42 +44,40 @@ public final class ChildProcess: @unchecked Sendable {
         let fullEnvironment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let executableURL = try resolveExecutable(executable, path: fullEnvironment["PATH"])
         self.commandLine = ([executable] + arguments).joined(separator: " ")
-        self.scratch = try makeTemporaryDirectory(prefix: "child-process")
+        let scratch = try makeTemporaryDirectory(prefix: "child-process")
+        self.scratch = scratch
         do {
-            self.process.executableURL = executableURL
-            self.process.arguments = arguments
-            self.process.environment = fullEnvironment
-            if let currentDirectory { self.process.currentDirectoryURL = currentDirectory }
+            var streams = StandardStreams(
+                input: "/dev/null",
+                output: scratch.appending(path: "stdout").path(percentEncoded: false),
+                error: scratch.appending(path: "stderr").path(percentEncoded: false))
             if let input {
-                let inputURL = self.scratch.appending(path: "stdin")
+                let inputURL = scratch.appending(path: "stdin")
                 try Data(input).write(to: inputURL)
-                self.process.standardInput = try FileHandle(forReadingFrom: inputURL)
-            } else {
-                self.process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/null"))
+                streams.input = inputURL.path(percentEncoded: false)
             }
-            self.process.standardOutput = try Self.createFile(self.scratch.appending(path: "stdout"))
-            self.process.standardError = try Self.createFile(self.scratch.appending(path: "stderr"))
+            self.pid = try spawnChild(
+                executableURL.path(percentEncoded: false), arguments, environment: fullEnvironment,
+                currentDirectory: currentDirectory?.path(percentEncoded: false), streams: streams)
         } catch {
-            removeTemporaryDirectory(self.scratch)
+            removeTemporaryDirectory(scratch)
             throw error
-        }
-        let exited = self.exited
-        exited.enter()
-        self.process.terminationHandler = { _ in exited.leave() }
-        do {
-            try launchWithEmptySignalMask(self.process)
-        } catch {
-            removeTemporaryDirectory(self.scratch)
-            throw CommandError(code: .launchFailed, reason: "\(executableURL.path): \(error)")
         }
     }
 
     deinit {
-        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+        if self.isRunning {
+            self.send(SIGKILL)
+            _ = self.awaitExitBlocking(within: .seconds(5))
+        }
         removeTemporaryDirectory(self.scratch)
     }
 
-    public var isRunning: Bool { self.process.isRunning }
+    /// The child's pid; another process's once the child has been reaped.
+    public var processIdentifier: pid_t { self.pid }
+
+    /// False once the child has ended (and been reaped, which this does).
+    public var isRunning: Bool { self.reap() == nil }
     public var stdout: String { String(decoding: self.read("stdout"), as: UTF8.self) }
     public var stderr: String { String(decoding: self.read("stderr"), as: UTF8.self) }
 
@@ -82,8 +88,11 @@ public final class ChildProcess: @unchecked Sendable {
         return lines
     }
 
+    /// Sends `signal` to the child, unless it has already been reaped.
     public func send(_ signal: Int32) {
-        kill(self.process.processIdentifier, signal)
+        self.reaped.withLockedValue { reaped in
+            if reaped == nil { kill(self.pid, signal) }
+        }
     }
 
     /// Waits for the first standard error line containing `text`.
@@ -104,59 +113,66 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Waits for the process to end and returns how it ended; no thread waits meanwhile.
     ///
-    /// - Throws: ``CommandError`` `.timedOut` after `timeout`, once the process has been
-    ///   sent SIGTERM and, two seconds later, SIGKILL.
+    /// - Throws: ``CommandError`` `.timedOut` after `timeout` (or when the calling task is
+    ///   cancelled), once the process has been sent SIGTERM and, two seconds later, SIGKILL.
     public func waitForExit(timeout: Duration = .seconds(20)) async throws -> CommandResult {
-        let exitedInTime = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    self.exited.notify(queue: .global()) { continuation.resume() }
-                }
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? true
-            if first {
-                group.cancelAll()  // the timer
-            } else {
-                self.process.terminate()
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(2))
-                    if self.isRunning { self.send(SIGKILL) }
-                    return false
-                }
-            }
-            await group.waitForAll()
-            return first
+        if let ended = await self.awaitExit(within: timeout, untilCancelled: true) {
+            return self.result(ended)
         }
-        guard exitedInTime else { throw self.timedOut(after: timeout) }
-        return self.result
+        self.send(SIGTERM)
+        if await self.awaitExit(within: .seconds(2), untilCancelled: false) == nil {
+            self.send(SIGKILL)
+            _ = await self.awaitExit(within: .seconds(5), untilCancelled: false)
+        }
+        throw self.timedOut(after: timeout)
     }
 
     /// Blocks the calling thread until the process ends; see ``waitForExit(timeout:)``.
     public func waitForExitBlocking(timeout: Duration) throws -> CommandResult {
-        if self.exited.wait(timeout: .now() + timeout / .seconds(1)) == .timedOut {
-            self.process.terminate()
-            if self.exited.wait(timeout: .now() + 2) == .timedOut {
-                self.send(SIGKILL)
-                _ = self.exited.wait(timeout: .now() + 5)
-            }
-            throw self.timedOut(after: timeout)
+        if let ended = self.awaitExitBlocking(within: timeout) {
+            return self.result(ended)
         }
-        return self.result
+        self.send(SIGTERM)
+        if self.awaitExitBlocking(within: .seconds(2)) == nil {
+            self.send(SIGKILL)
+            _ = self.awaitExitBlocking(within: .seconds(5))
+        }
+        throw self.timedOut(after: timeout)
     }
 
-    /// How the process ended; only once it has.
-    private var result: CommandResult {
-        CommandResult(
-            status: self.process.terminationStatus,
-            bySignal: self.process.terminationReason == .uncaughtSignal,
-            stdoutBytes: self.read("stdout"),
-            stderr: self.stderr
-        )
+    /// How the child ended, reaping it if it has just done so; nil while it runs.
+    private func reap() -> ChildExit? {
+        self.reaped.withLockedValue { reaped in
+            if reaped == nil { reaped = ChildExit.reap(self.pid) }
+            return reaped
+        }
+    }
+
+    /// Polls until the child has ended or `duration` has passed (or, when `untilCancelled`,
+    /// the task is cancelled); suspends between looks without holding a thread.
+    private func awaitExit(within duration: Duration, untilCancelled: Bool) async -> ChildExit? {
+        let deadline = ContinuousClock.now + duration
+        var pauses = PollingPauses()
+        while true {
+            if let ended = self.reap() { return ended }
+            if ContinuousClock.now >= deadline || (untilCancelled && Task.isCancelled) { return nil }
+            await pauses.next()
+        }
+    }
+
+    /// Polls until the child has ended or `duration` has passed, blocking the calling thread.
+    private func awaitExitBlocking(within duration: Duration) -> ChildExit? {
+        let deadline = ContinuousClock.now + duration
+        var pauses = PollingPauses()
+        while true {
+            if let ended = self.reap() { return ended }
+            if ContinuousClock.now >= deadline { return nil }
+            pauses.nextBlocking()
+        }
+    }
+
+    private func result(_ ended: ChildExit) -> CommandResult {
+        CommandResult(status: ended.status, bySignal: ended.bySignal, stdoutBytes: self.read("stdout"), stderr: self.stderr)
     }
 
     private func timedOut(after timeout: Duration) -> CommandError {
@@ -167,39 +183,29 @@ public final class ChildProcess: @unchecked Sendable {
     private func read(_ name: String) -> [UInt8] {
         Array((try? Data(contentsOf: self.scratch.appending(path: name))) ?? Data())
     }
-
-    private static func createFile(_ url: URL) throws -> FileHandle {
-        guard FileManager.default.createFile(atPath: url.path(percentEncoded: false), contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path(percentEncoded: false)])
-        }
-        return try FileHandle(forWritingTo: url)
-    }
 }
 
-/// Starts `process` from a short-lived thread whose signal mask is empty.
-///
-/// A child inherits the signal mask of the thread that spawns it, and the threads that
-/// Swift concurrency and Dispatch run on block most signals. Spawned from one of those, a
-/// command could not be stopped with SIGTERM or SIGINT, and neither could its children.
-private func launchWithEmptySignalMask(_ process: Process) throws {
-    // Written before `launched` is signalled and read only after the wait.
-    nonisolated(unsafe) var failure: (any Error)?
-    let launched = DispatchSemaphore(value: 0)
-    let launcher = Thread {
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, nil)
-        do {
-            try process.run()
-        } catch {
-            failure = error
+/// The pauses between looks at a running child: 1 ms, doubling to 10 ms, so the many commands
+/// that end within milliseconds are noticed at once and a long one costs 100 looks a second.
+private struct PollingPauses {
+    private var milliseconds = 1
+
+    /// Sleeps for the next pause, cancelled or not: a wait that has sent a signal must still
+    /// see the process go, and a cancelled `Task.sleep` would return at once.
+    mutating func next() async {
+        let pause = self.advance()
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(pause)) { continuation.resume() }
         }
-        launched.signal()
     }
-    launcher.start()
-    launched.wait()
-    if let failure {
-        throw failure
+
+    mutating func nextBlocking() {
+        usleep(useconds_t(self.advance() * 1000))
+    }
+
+    private mutating func advance() -> Int {
+        defer { self.milliseconds = min(self.milliseconds * 2, 10) }
+        return self.milliseconds
     }
 }
 
