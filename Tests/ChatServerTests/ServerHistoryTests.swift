@@ -34,6 +34,27 @@ struct ServerHistoryTests {
         #expect(stored.first?.id.description == msgid)
     }
 
+    /// A sender that quits right after sending still gets its acknowledgements, before
+    /// its ERROR: the close waits for the disk, the echo never comes before it.
+    @Test func quittingRightAfterSendingStillBringsTheEchoFirst() async throws {
+        try await withTestServer { server in
+            let alice = try await server.connect("alice")
+            try await alice.send("CAP REQ :echo-message")
+            try await alice.waitForLine { $0.contains("ACK") }
+            try await alice.send("NICK alice")
+            try await alice.send("USER alice 0 * :Alice")
+            try await alice.send("CAP END")
+            try await alice.waitFor("001")
+            try await alice.sendRaw(Array("PRIVMSG #lobby :one\r\nPRIVMSG #lobby :two\r\nQUIT :bye\r\n".utf8))
+            try await alice.waitFor("ERROR")
+            let tail = alice.lines.filter { $0.contains("PRIVMSG #lobby") || $0.hasPrefix("ERROR") }
+            #expect(tail.count == 3)
+            #expect(tail.first?.hasSuffix("PRIVMSG #lobby one") == true)
+            #expect(tail.dropFirst().first?.hasSuffix("PRIVMSG #lobby two") == true)
+            #expect(tail.last?.hasPrefix("ERROR :Quit: bye") == true)
+        }
+    }
+
     @Test func anUnusableDataDirectoryStopsTheServerWithTheFix() throws {
         let pki = try TestPKI()
         let blocker = pki.directory.appending(path: "not-a-directory")

@@ -79,14 +79,25 @@ final class IRCClientHandler: ChannelInboundHandler {
     }
 
     /// Closes the connection without reporting a failure.
+    ///
+    /// A registered session sends QUIT and lets the server close: what the server still
+    /// owes it (the echoes that acknowledge its last messages, sent once they are stored)
+    /// arrives first. After ``quitGrace`` it closes anyway.
     func close(quitMessage: String?) {
         self.closedByUs = true
         guard let context else { return }
-        if self.state.isRegistered {
-            self.send(IRCMessage(command: "QUIT", params: [quitMessage ?? "Leaving"]), promise: nil)
+        guard self.state.isRegistered else {
+            context.close(promise: nil)
+            return
         }
-        context.close(promise: nil)
+        self.send(IRCMessage(command: "QUIT", params: [quitMessage ?? "Leaving"]), promise: nil)
+        context.eventLoop.assumeIsolated().scheduleTask(in: Self.quitGrace) {
+            self.context?.close(promise: nil)
+        }
     }
+
+    /// How long a QUIT waits for the server to close the connection.
+    static let quitGrace = TimeAmount.seconds(3)
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .handshakeCompleted(let identity)? = event as? TLSEvent {

@@ -136,7 +136,10 @@ public final class ChatServer: Service, Sendable {
         }
         self.logger.notice(
             "listening on \(self.configuration.host):\(listener.localAddress?.port ?? self.configuration.port)",
-            metadata: ["allowlist": "\(self.configuration.allowlistPath)", "io_threads": "\(self.ioLoops.count)"]
+            metadata: [
+                "allowlist": "\(self.configuration.allowlistPath)", "io_threads": "\(self.ioLoops.count)",
+                "history": "\(self.history.map { "\($0.path), durability \(self.configuration.history.durability.rawValue)" } ?? "off")",
+            ]
         )
         let logger = self.logger
         let watcher = FileWatcher(path: self.configuration.allowlistPath, eventLoop: hub.eventLoop) { change in
@@ -245,7 +248,6 @@ public final class ChatServer: Service, Sendable {
                     logger.notice("history: the disk caught up")
                 }
             }
-            logger.notice("history: \(settings.path), durability \(settings.durability.rawValue)")
             return store
         } catch {
             let reason = (error as? HistoryStoreError)?.reason ?? "\(error)"

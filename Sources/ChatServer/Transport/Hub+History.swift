@@ -26,15 +26,16 @@ extension Hub {
         }
         for id in outcome.ids {
             guard let held = self.takeHeld(id) else { continue }
+            defer { self.release(held) }
             guard failure != nil else {
-                self.apply([.send(held.message, to: held.recipients)])
+                self.routeReleased(held.message, to: held.recipients)
                 continue
             }
             let fail = IRCMessage(
                 source: self.serverSource, command: "FAIL",
                 params: [held.message.command, "MESSAGE_ERROR", id.description, "Your message could not be stored; it was not acknowledged"]
             )
-            self.apply([.send(fail, to: held.recipients)])
+            self.routeReleased(fail, to: held.recipients)
         }
         self.scheduleFlush()
     }

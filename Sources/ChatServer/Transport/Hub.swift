@@ -38,6 +38,17 @@ final class Hub {
     let history: HistoryStore?
     /// Sends held until their record is stored (``HubOutput/sendWhenStored(_:to:id:)``).
     private var held: [MessageID: HeldSend] = [:]
+    /// How many held sends wait for each session.
+    private var heldCount: [SessionID: Int] = [:]
+    /// Sessions the hub state closed while sends were held for them; closed once released.
+    private var lingering: [SessionID: Lingering] = [:]
+
+    /// A closed session waiting for its held sends.
+    struct Lingering {
+        var connection: Connection
+        let nick: String?
+        let reason: String
+    }
     /// The server as the source of its own messages.
     let serverSource: IRCSource
 
@@ -107,6 +118,7 @@ final class Hub {
                 guard !self.isShuttingDown, let id = handle.id, let connection = self.connections[id] else { continue }
                 self.logger.info("disconnected: \(reason)", metadata: self.metadata(connection, id))
                 self.connections.removeValue(forKey: id)
+                self.heldCount[id] = nil
                 self.apply(self.state.disconnect(id, reason: reason, now: now))
             }
         }
@@ -167,12 +179,15 @@ final class Hub {
                     if first == true { self.awaitingFlush.append(id) }
                 }
             case .close(let id, let nick, let reason):
-                guard var connection = self.connections.removeValue(forKey: id) else { continue }
-                self.logger.info("closing: \(reason)", metadata: self.metadata(connection, id, nick: nick))
-                // What was routed before the goodbye goes first.
-                let share = connection.pending.take()
-                if !share.isEmpty { self.enqueue(.write(connection.handle, share), on: connection.handle.loop) }
-                self.enqueue(.close(connection.handle, reason: reason), on: connection.handle.loop)
+                guard let connection = self.connections.removeValue(forKey: id) else { continue }
+                if self.heldCount[id] != nil {
+                    // A sender that quits right after sending still gets its
+                    // acknowledgements: the close waits for them (see ``release(_:)``).
+                    // Kept apart: the hub state may give the slot to a new session.
+                    self.lingering[id] = Lingering(connection: connection, nick: nick, reason: reason)
+                    continue
+                }
+                self.close(connection, id, nick: nick, reason: reason)
             case .record(let record, let holdForRecipient):
                 self.history?.append(record, holdForRecipient: holdForRecipient)
             case .sendWhenStored(let message, let recipients, let id):
@@ -182,6 +197,7 @@ final class Hub {
                     continue
                 }
                 self.held[id] = HeldSend(message: message, recipients: recipients)
+                for recipient in recipients { self.heldCount[recipient, default: 0] += 1 }
             case .registered(let id, _, let account):
                 guard let connection = self.connections[id] else { continue }
                 self.enqueue(.registered(connection.handle), on: connection.handle.loop)
@@ -207,6 +223,49 @@ final class Hub {
     /// Takes what was held for record `id`.
     func takeHeld(_ id: MessageID) -> HeldSend? {
         self.held.removeValue(forKey: id)
+    }
+
+    /// `held` went out (or its failure did): a recipient that asked to close while it
+    /// waited is closed once nothing is held for it any more.
+    func release(_ held: HeldSend) {
+        for recipient in held.recipients {
+            guard let count = self.heldCount[recipient] else { continue }
+            if count > 1 {
+                self.heldCount[recipient] = count - 1
+                continue
+            }
+            self.heldCount[recipient] = nil
+            if let lingering = self.lingering.removeValue(forKey: recipient) {
+                self.close(lingering.connection, recipient, nick: lingering.nick, reason: lingering.reason)
+            }
+        }
+    }
+
+    /// Routes a released send: to live sessions as usual, and to sessions that closed
+    /// while it was held, ahead of their goodbye.
+    func routeReleased(_ message: IRCMessage, to recipients: [SessionID]) {
+        var live: [SessionID] = []
+        var range: Range<Int>?
+        for id in recipients {
+            guard self.lingering[id] != nil else {
+                live.append(id)
+                continue
+            }
+            let bytes = range ?? self.output.append(message)
+            range = bytes
+            self.lingering[id]?.connection.pending.add(bytes, turn: self.output.turn)
+        }
+        if !live.isEmpty { self.apply([.send(message, to: live)]) }
+    }
+
+    /// Says goodbye to a session the hub state has let go of: what was routed to it
+    /// before goes first, then `ERROR :<reason>`, then the TLS close.
+    private func close(_ connection: Connection, _ id: SessionID, nick: String?, reason: String) {
+        var connection = connection
+        self.logger.info("closing: \(reason)", metadata: self.metadata(connection, id, nick: nick))
+        let share = connection.pending.take()
+        if !share.isEmpty { self.enqueue(.write(connection.handle, share), on: connection.handle.loop) }
+        self.enqueue(.close(connection.handle, reason: reason), on: connection.handle.loop)
     }
 
     func scheduleFlush() {
