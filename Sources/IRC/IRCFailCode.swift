@@ -18,6 +18,13 @@ public struct IRCFailCode: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// The nick in use is no longer bound to the certificate.
     public static let nickNotBound = IRCFailCode(rawValue: "NICK_NOT_BOUND")
 
+    /// Standard codes of IRCv3 (CHATHISTORY and others).
+    public static let unknownCommand = IRCFailCode(rawValue: "UNKNOWN_COMMAND")
+    public static let needMoreParameters = IRCFailCode(rawValue: "NEED_MORE_PARAMS")
+    public static let invalidParameters = IRCFailCode(rawValue: "INVALID_PARAMS")
+    public static let invalidTarget = IRCFailCode(rawValue: "INVALID_TARGET")
+    public static let messageError = IRCFailCode(rawValue: "MESSAGE_ERROR")
+
     /// Whether reconnecting with the same certificate and nick would be refused the same way.
     public var isFinal: Bool {
         self == .certificateNotAllowed || self == .certificateRevoked || self == .nickNotBound

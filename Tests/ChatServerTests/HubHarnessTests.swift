@@ -19,6 +19,8 @@ struct HubHarness {
     private(set) var closed: [SessionID: String] = [:]
     /// Every record the hub asked to store, in order.
     private(set) var records: [HistoryRecord] = []
+    /// Every read of the log the hub asked for, in order; answer with ``answer(_:with:)``.
+    private(set) var historyRequests: [HistoryRequest] = []
     /// Every `.registered` output, in order.
     private(set) var registrations: [HubOutput] = []
     /// What the last event returned, unchanged.
@@ -101,6 +103,11 @@ struct HubHarness {
         record(hub.disallow(session, now: now))
     }
 
+    /// Hands the hub the log's answer to `request`.
+    mutating func answer(_ request: HistoryRequest, with answer: HistoryAnswer) {
+        record(hub.answer(request, with: answer, now: now))
+    }
+
     mutating func ping(_ session: SessionID) {
         record(hub.ping(session))
     }
@@ -157,6 +164,8 @@ struct HubHarness {
                 registrations.append(output)
             case .record(let record, _):
                 records.append(record)
+            case .queryHistory(let request):
+                historyRequests.append(request)
             case .sendWhenStored(let message, let recipients, _):
                 // The harness's log stores at once: what waited for it goes out now.
                 for recipient in recipients {

@@ -302,7 +302,7 @@ import Testing
         harness.send("CAP REQ :server-time", from: alice)
         #expect(!harness.hub.isRegistered(alice))
         #expect(harness.take(alice) == [
-            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix",
+            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory",
             ":securechat.local CAP alice ACK server-time",
         ])
         harness.send("CAP END", from: alice)

@@ -55,6 +55,42 @@ struct ServerHistoryTests {
         }
     }
 
+    /// What was said before a restart is there after it, through CHATHISTORY.
+    @Test func chathistoryAfterARestartReturnsTheLatestMessagesInABatch() async throws {
+        let pki = try TestPKI()
+        try await withTestServer(pki: pki) { server in
+            let alice = try await Self.login(server, "alice", caps: "echo-message")
+            for text in ["one", "two", "three"] {
+                try await alice.send("PRIVMSG #lobby :\(text)")
+                try await alice.waitForLine { $0.hasSuffix("PRIVMSG #lobby \(text)") }
+            }
+        }
+        try await withTestServer(pki: pki) { server in
+            let bob = try await Self.login(server, "bob", caps: "batch draft/chathistory message-tags")
+            try await bob.send("CHATHISTORY LATEST #lobby * 2")
+            let end = try await bob.waitForLine { $0.contains(" BATCH -") }
+            let batch = bob.lines.drop { !$0.contains(" BATCH +") }
+            #expect(batch.first?.hasSuffix("chathistory #lobby") == true)
+            let messages = batch.filter { $0.contains("PRIVMSG #lobby") }
+            #expect(messages.count == 2)
+            #expect(messages.first?.hasSuffix("PRIVMSG #lobby two") == true)
+            #expect(messages.last?.hasSuffix("PRIVMSG #lobby three") == true)
+            #expect(messages.allSatisfy { $0.contains("msgid=") && $0.contains(";batch=") || $0.hasPrefix("@batch=") })
+            #expect(end.hasSuffix("BATCH -h1"))
+        }
+    }
+
+    static func login(_ server: TestServer, _ nick: String, caps: String) async throws -> IRCTestClient {
+        let client = try await server.connect(nick)
+        try await client.send("CAP REQ :\(caps)")
+        try await client.waitForLine { $0.contains("ACK") }
+        try await client.send("NICK \(nick)")
+        try await client.send("USER \(nick) 0 * :\(nick)")
+        try await client.send("CAP END")
+        try await client.waitFor("001")
+        return client
+    }
+
     @Test func anUnusableDataDirectoryStopsTheServerWithTheFix() throws {
         let pki = try TestPKI()
         let blocker = pki.directory.appending(path: "not-a-directory")

@@ -57,6 +57,8 @@ extension HubState {
         "NOTICE": HubCommand { $0.relay(.notice, $1, into: &$2) },
         "TAGMSG": HubCommand { $0.relay(.tagmsg, $1, into: &$2) },
         "AWAY": HubCommand { $0.away($1, into: &$2) },
+        // History (HubState+History.swift)
+        "CHATHISTORY": HubCommand(minimumParameters: 1) { $0.chathistory($1, into: &$2) },
         // Queries (HubState+Queries.swift)
         "WHO": HubCommand(minimumParameters: 1) { $0.who($1, into: &$2) },
         "WHOIS": HubCommand(minimumParameters: 1) { $0.whois($1, into: &$2) },

@@ -16,6 +16,10 @@ struct HubCapabilities: OptionSet, Hashable, Sendable {
     static let sasl = HubCapabilities(rawValue: 1 << 3)
     /// All prefixes in NAMES and WHO; `@` is the only one, so nothing changes.
     static let multiPrefix = HubCapabilities(rawValue: 1 << 4)
+    /// Replies that belong together (CHATHISTORY results) come inside BATCH lines.
+    static let batch = HubCapabilities(rawValue: 1 << 5)
+    /// CHATHISTORY is offered (IRCv3 draft/chathistory).
+    static let chathistory = HubCapabilities(rawValue: 1 << 6)
 
     /// Every capability with its name, in the order CAP LS and CAP LIST give them.
     static let named: [(name: String, capability: HubCapabilities)] = [
@@ -24,6 +28,8 @@ struct HubCapabilities: OptionSet, Hashable, Sendable {
         ("echo-message", .echoMessage),
         ("sasl", .sasl),
         ("multi-prefix", .multiPrefix),
+        ("batch", .batch),
+        ("draft/chathistory", .chathistory),
     ]
 
     /// The capability called `name` (case-sensitive, as IRCv3 names are), if offered.

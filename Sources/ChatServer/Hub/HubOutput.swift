@@ -17,4 +17,7 @@ public enum HubOutput: Sendable, Equatable {
     /// acknowledgement, means durable. If it cannot be stored they get
     /// `FAIL <command> MESSAGE_ERROR` instead.
     case sendWhenStored(IRCMessage, to: [SessionID], id: MessageID)
+    /// Read the history log for a session (off the hub's loop) and hand the result back
+    /// to ``HubState/answer(_:with:now:)``.
+    case queryHistory(HistoryRequest)
 }

@@ -35,7 +35,12 @@ struct HubResponseBuffer {
 
     /// Appends a standard reply, `FAIL <command> <code> :<text>`, for the session.
     mutating func fail(_ command: String, _ code: IRCFailCode, _ text: String) {
-        reply(IRCMessage(source: server, command: "FAIL", params: [command, code.rawValue, text]))
+        fail(command, code, [], text)
+    }
+
+    /// `FAIL <command> <code> <context>... :<text>`, for the session.
+    mutating func fail(_ command: String, _ code: IRCFailCode, _ context: [String], _ text: String) {
+        reply(IRCMessage(source: server, command: "FAIL", params: [command, code.rawValue] + context + [text]))
     }
 
     /// Appends `message` for the session itself.

@@ -23,6 +23,8 @@ public struct HubState: Sendable {
     var nicks: [String: UserID] = [:]
     /// Folded channel name → channel.
     var channels: [String: ChatChannel] = [:]
+    /// Counts BATCH references handed out, so that each is unique on its connection.
+    var batchCounter: UInt64 = 0
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration

@@ -1,3 +1,4 @@
+import HistoryStore
 import IRC
 
 /// The RPL_ISUPPORT (005) tokens and their split into lines.
@@ -23,6 +24,8 @@ enum ISupport {
             "TARGMAX=PRIVMSG:\(configuration.maxTargets),NOTICE:\(configuration.maxTargets)",
             "NETWORK=\(network)",
             "UTF8ONLY",
+            "CHATHISTORY=\(HistoryLimit.maximum)",
+            "MSGREFTYPES=msgid,timestamp",
         ]
     }
 

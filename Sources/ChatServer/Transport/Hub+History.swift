@@ -1,3 +1,4 @@
+import Foundation
 import HistoryStore
 import IRC
 import Logging
@@ -8,6 +9,37 @@ extension Hub {
     struct HeldSend {
         let message: IRCMessage
         let recipients: [SessionID]
+    }
+
+    /// Reads what `request` asks on the log's readers, off the hub's loop, and hands the
+    /// answer to the hub state back on the loop. Without a log the answer is empty.
+    func readHistory(_ request: HistoryRequest) {
+        guard let history = self.history else {
+            self.apply(self.state.answer(request, with: .messages([]), now: Date()))
+            return
+        }
+        let hub = NIOLoopBound(self, eventLoop: self.loop)
+        Task {
+            let answer: HistoryAnswer
+            do {
+                switch request.read {
+                case .messages(let conversation, let query):
+                    answer = .messages(try await history.messages(in: conversation, query, limit: request.limit))
+                case .targets(let user, let channels, let from, let to):
+                    answer = .targets(
+                        try await history.targets(for: user, channels: channels, between: from, and: to, limit: request.limit))
+                }
+            } catch let error as HistoryStoreError {
+                answer = .failed(error)
+            } catch {
+                answer = .failed(HistoryStoreError(.readFailed, "\(history.path): \(error)"))
+            }
+            hub.eventLoop.execute {
+                let hub = hub.value
+                hub.apply(hub.state.answer(request, with: answer, now: Date()))
+                hub.scheduleFlush()
+            }
+        }
     }
 
     /// A batch of the history log was committed, or failed; on the hub loop. What was held

@@ -198,6 +198,8 @@ final class Hub {
                 }
                 self.held[id] = HeldSend(message: message, recipients: recipients)
                 for recipient in recipients { self.heldCount[recipient, default: 0] += 1 }
+            case .queryHistory(let request):
+                self.readHistory(request)
             case .registered(let id, _, let account):
                 guard let connection = self.connections[id] else { continue }
                 self.enqueue(.registered(connection.handle), on: connection.handle.loop)

@@ -1,0 +1,31 @@
+import HistoryStore
+
+/// A read of the history log a session asked for (CHATHISTORY), carried out by the
+/// transport on the log's readers; the answer goes back to the hub state.
+public struct HistoryRequest: Sendable, Equatable {
+    /// What to read.
+    public enum Read: Sendable, Equatable {
+        /// Messages of one conversation.
+        case messages(HistoryConversation, HistoryQuery)
+        /// The conversations of `user` (folded nick) and of its `channels` with a message
+        /// between the two times (milliseconds), latest first.
+        case targets(user: String, channels: [String], from: Int64, to: Int64)
+    }
+
+    /// Who asked.
+    public let session: SessionID
+    /// The CHATHISTORY subcommand, for the replies.
+    public let subcommand: String
+    /// The target as the client wrote it (`*` for TARGETS).
+    public let target: String
+    public let read: Read
+    /// At most this many results (at most ``HistoryLimit/maximum``).
+    public let limit: Int
+}
+
+/// What the log answered to a ``HistoryRequest``.
+public enum HistoryAnswer: Sendable {
+    case messages([HistoryRecord])
+    case targets([HistoryTargetListing])
+    case failed(HistoryStoreError)
+}
