@@ -128,4 +128,32 @@ import Testing
             ":securechat.local BATCH -h1",
         ])
     }
+
+    @Test func joiningReplaysRecentHistoryToClientsThatCannotAskForIt() throws {
+        var configuration = HubConfiguration(created: HubHarness.epoch)
+        configuration.replayOnJoin = 20
+        configuration.replayMaxAge = .seconds(3600)
+        var harness = HubHarness(configuration)
+        let irssi = harness.register("alice", caps: "server-time")
+        let modern = harness.register("bob", caps: Self.caps)
+        let replays = harness.historyRequests.filter { $0.subcommand == HistoryRequest.replay }
+        #expect(replays.map(\.session) == [irssi], "only the session without draft/chathistory")
+        let request = try #require(replays.first)
+        let since = 1_700_000_000_000 - 3_600_000
+        #expect(request.read == .messages(.channel("#lobby"), .latest(after: .timestamp(Int64(since)))))
+        #expect(request.limit == 20)
+        harness.send("PRIVMSG #lobby :earlier", from: modern)
+        let stored = harness.records
+        harness.clear()
+        harness.answer(request, with: .messages(stored))
+        #expect(harness.take(irssi) == ["@time=2023-11-14T22:13:20.000Z :bob!bob@192.0.2.1 PRIVMSG #lobby earlier"])
+        harness.answer(request, with: .failed(HistoryStoreError(.readFailed, "disk gone")))
+        #expect(harness.take(irssi).isEmpty, "a failed replay is quiet")
+    }
+
+    @Test func noReplayWhenItIsOff() {
+        var harness = HubHarness()
+        harness.register("alice")
+        #expect(harness.historyRequests.isEmpty)
+    }
 }

@@ -21,6 +21,9 @@ public struct HistoryRequest: Sendable, Equatable {
     public let read: Read
     /// At most this many results (at most ``HistoryLimit/maximum``).
     public let limit: Int
+
+    /// The `subcommand` of a replay on JOIN, which no client sent.
+    public static let replay = "REPLAY"
 }
 
 /// What the log answered to a ``HistoryRequest``.

@@ -32,6 +32,10 @@ public struct HubConfiguration: Sendable {
     /// Sessions one nick may have at once; registering one more closes the oldest. 1 gives
     /// "newest login wins".
     public var maxSessionsPerNick: Int
+    /// Messages of a channel replayed on JOIN to sessions without draft/chathistory; 0: none.
+    public var replayOnJoin = 0
+    /// Only messages younger than this are replayed on JOIN.
+    public var replayMaxAge: Duration = .seconds(24 * 3600)
     /// Where msgids come from: the history log's sequencer, so that an ID is unique and
     /// sortable across restarts (and, later, across hubs sharing one log).
     public var messageIDs: any HistorySequencer = LocalHistorySequencer(epoch: 1)

@@ -1,4 +1,5 @@
 import Foundation
+import HistoryStore
 import IRC
 
 extension HubState {
@@ -46,16 +47,35 @@ extension HubState {
 
         let announcement = IRCMessage(source: source, command: "JOIN", params: [channel.name])
         deliver(announcement, to: deliveryGroups(ofChannel: key), now: now, into: &replies)
-        sendTopicAndNames(of: channel, to: own, into: &replies)
+        sendTopicAndNames(of: channel, to: own, now: now, into: &replies)
     }
 
-    /// What a client needs after its JOIN: the topic (332, 333) when there is one, then NAMES.
-    func sendTopicAndNames(of channel: ChatChannel, to recipients: [SessionID], into replies: inout HubResponseBuffer) {
+    /// What a client needs after its JOIN: the topic (332, 333) when there is one, then
+    /// NAMES, then the channel's recent history for sessions without draft/chathistory
+    /// (``replayRecent(of:to:now:into:)``).
+    func sendTopicAndNames(of channel: ChatChannel, to recipients: [SessionID], now: Date, into replies: inout HubResponseBuffer) {
         if let topic = channel.topic {
             replies.numeric(.RPL_TOPIC, channel.name, topic.text, to: recipients)
             replies.numeric(.RPL_TOPICWHOTIME, channel.name, topic.setBy, Self.unixSeconds(topic.setAt), to: recipients)
         }
         sendNames(of: channel, to: recipients, into: &replies)
+        replayRecent(of: channel, to: recipients, now: now, into: &replies)
+    }
+
+    /// Replay on join: clients that cannot ask for history (irssi, WeeChat) get the
+    /// channel's last `replayOnJoin` messages of the last `replayMaxAge`, as first sent,
+    /// inside a batch where they negotiated one. Those with draft/chathistory ask for
+    /// what they want themselves.
+    func replayRecent(of channel: ChatChannel, to recipients: [SessionID], now: Date, into replies: inout HubResponseBuffer) {
+        guard configuration.replayOnJoin > 0 else { return }
+        let since = Self.serverTime(now).millisecondsSinceEpoch - Int64(configuration.replayMaxAge / .milliseconds(1))
+        for session in recipients where sessions.read(session, { !$0.capabilities.contains(.chathistory) }) == true {
+            let request = HistoryRequest(
+                session: session, subcommand: HistoryRequest.replay, target: channel.name,
+                read: .messages(.channel(channel.key), .latest(after: .timestamp(since))), limit: configuration.replayOnJoin
+            )
+            replies.append(.queryHistory(request))
+        }
     }
 
     /// PART <channel>{,<channel>} [<reason>]

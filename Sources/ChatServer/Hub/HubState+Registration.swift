@@ -195,7 +195,7 @@ extension HubState {
                 guard let channel = channels[key] else { continue }
                 let announcement = IRCMessage(source: client.source, command: "JOIN", params: [channel.name])
                 deliver(announcement, to: deliveryGroups(of: [session]), now: now, into: &replies)
-                sendTopicAndNames(of: channel, to: [session], into: &replies)
+                sendTopicAndNames(of: channel, to: [session], now: now, into: &replies)
             }
         } else if channels[IRCCaseMapping.fold(configuration.defaultChannel)] != nil {
             join(configuration.defaultChannel, session: session, now: now, into: &replies)

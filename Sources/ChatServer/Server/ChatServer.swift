@@ -52,6 +52,8 @@ public final class ChatServer: Service, Sendable {
         hubConfiguration.expiryWarningDays = configuration.limits.expiryWarningDays
         hubConfiguration.maxLinesBeforeRegistration = configuration.limits.maxLinesBeforeRegistration
         hubConfiguration.maxSessionsPerNick = configuration.limits.maxSessionsPerNick
+        hubConfiguration.replayOnJoin = configuration.history.enabled ? configuration.history.replayOnJoin : 0
+        hubConfiguration.replayMaxAge = configuration.history.replayMaxAge
         // The history writer reports each batch from its own thread; the hub takes it up on
         // its loop. The hub is made after the store, so the report finds it through a box.
         let hubForHistory = NIOLockedValueBox<NIOLoopBoundBox<Hub>?>(nil)
