@@ -80,6 +80,23 @@ struct ServerHistoryTests {
         }
     }
 
+    /// Kept for an offline nick, delivered at its next login, and only at that one.
+    @Test func anOfflineMessageIsDeliveredOnceAtTheNextLogin() async throws {
+        try await withTestServer(allow: ["alice", "bob"]) { server in
+            let alice = try await Self.login(server, "alice", caps: "echo-message")
+            try await alice.send("PRIVMSG bob :read this when you are back")
+            try await alice.waitForLine { $0.contains(" 301 alice bob ") }
+            try await alice.waitForLine { $0.hasSuffix("PRIVMSG bob :read this when you are back") }
+            let bob = try await server.login("bob")
+            try await bob.waitForLine { $0.hasSuffix("PRIVMSG bob :read this when you are back") }
+            try await bob.send("QUIT")
+            try await bob.waitForClose()
+            let again = try await server.login("bob")
+            try await again.roundTrip("nothing-more")
+            #expect(!again.hasLine { $0.contains("read this when you are back") })
+        }
+    }
+
     static func login(_ server: TestServer, _ nick: String, caps: String) async throws -> IRCTestClient {
         let client = try await server.connect(nick)
         try await client.send("CAP REQ :\(caps)")

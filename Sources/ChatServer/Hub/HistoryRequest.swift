@@ -10,6 +10,9 @@ public struct HistoryRequest: Sendable, Equatable {
         /// The conversations of `user` (folded nick) and of its `channels` with a message
         /// between the two times (milliseconds), latest first.
         case targets(user: String, channels: [String], from: Int64, to: Int64)
+        /// Private messages kept for `recipient` (folded nick) while it was offline, each
+        /// claimed once: only those this read took off the queue are answered.
+        case offline(recipient: String)
     }
 
     /// Who asked.
@@ -24,6 +27,8 @@ public struct HistoryRequest: Sendable, Equatable {
 
     /// The `subcommand` of a replay on JOIN, which no client sent.
     public static let replay = "REPLAY"
+    /// The `subcommand` of the delivery of messages kept while the nick was offline.
+    public static let offline = "OFFLINE"
 }
 
 /// What the log answered to a ``HistoryRequest``.

@@ -112,12 +112,16 @@ extension HubState {
         let batchType: String
         switch answer {
         case .failed(let error) where error.code != .unknownMessageID:
-            // A replay nobody asked for fails quietly.
-            guard request.subcommand != HistoryRequest.replay else { return [] }
+            // A replay or delivery nobody asked for fails quietly (the transport logs it).
+            guard request.subcommand != HistoryRequest.replay, request.subcommand != HistoryRequest.offline else { return [] }
             replies.fail("CHATHISTORY", .messageError, [request.subcommand, request.target], "The history could not be read")
             return replies.outputs
         case .failed:
             (lines, batchType) = ([], "chathistory")
+        case .messages(let records) where request.subcommand == HistoryRequest.offline:
+            // Delivered as they would have been, with their time where negotiated.
+            for record in records { replies.reply(Self.replayed(record, to: capabilities)) }
+            return replies.outputs
         case .messages(let records):
             (lines, batchType) = (records.map { Self.replayed($0, to: capabilities) }, "chathistory")
         case .targets(let listings):

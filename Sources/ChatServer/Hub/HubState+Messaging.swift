@@ -151,6 +151,10 @@ extension HubState {
                     return (user.nick, user.awayMessage)
                 })
             else {
+                if relayed.kind != .tagmsg, knownNicks.contains(key), IRCName.isValidNickname(target) {
+                    keepForOffline(relayed, to: target, key: key, command, into: &replies)
+                    return
+                }
                 if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
                 return
             }
@@ -178,6 +182,32 @@ extension HubState {
         }
     }
 
+    /// A PRIVMSG or NOTICE to an allowlisted nick that is offline: kept for it and
+    /// delivered, once, when it next logs in. The sender is told so (301 for PRIVMSG, as
+    /// for an away nick); its siblings and its echo see the message as usual.
+    private mutating func keepForOffline(
+        _ relayed: RelayedMessage, to target: String, key: String, _ command: HubCommandContext,
+        into replies: inout HubResponseBuffer
+    ) {
+        var groups = DeliveryGroups()
+        if relayed.client.hasSiblings {
+            users.read(relayed.client.user) { user in
+                for session in user.sessions where session != command.session { append(session, to: &groups) }
+            }
+        }
+        let id = configuration.messageIDs.next()
+        let message = relayed.message(to: target)
+        let tags = Self.withMessageID(relayed.clientTags, id)
+        deliver(message, clientTags: tags, to: groups, now: command.now, into: &replies)
+        record(relayed, id: id, target: .user(key: key, display: target), holdForRecipient: true, now: command.now, into: &replies)
+        if relayed.client.capabilities.contains(.echoMessage) {
+            echoWhenStored(message, tags: tags, id: id, relayed, command, into: &replies)
+        }
+        if relayed.kind == .privmsg {
+            replies.numeric(.RPL_AWAY, target, "\(target) is offline; your message will be delivered when they log in")
+        }
+    }
+
     /// The tags message-tags recipients get: the sender's client-only tags and the msgid.
     private static func withMessageID(_ clientTags: IRCTags, _ id: MessageID) -> IRCTags {
         var tags = clientTags
@@ -188,7 +218,8 @@ extension HubState {
     /// Asks the transport to store the message in the history log. A TAGMSG is stored
     /// only when it carries client tags (a reaction, a typing notice is not kept).
     private func record(
-        _ relayed: RelayedMessage, id: MessageID, target: HistoryTarget, now: Date, into replies: inout HubResponseBuffer
+        _ relayed: RelayedMessage, id: MessageID, target: HistoryTarget, holdForRecipient: Bool = false, now: Date,
+        into replies: inout HubResponseBuffer
     ) {
         let kind: HistoryKind
         switch relayed.kind {
@@ -208,7 +239,7 @@ extension HubState {
             text: relayed.text ?? "",
             clientTags: Self.serialized(relayed.clientTags)
         )
-        replies.append(.record(HistoryRecord(id: id, event: event), holdForRecipient: false))
+        replies.append(.record(HistoryRecord(id: id, event: event), holdForRecipient: holdForRecipient))
     }
 
     /// The sender's own copy (echo-message) is its acknowledgement: it goes out once the

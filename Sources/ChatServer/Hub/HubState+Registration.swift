@@ -1,4 +1,5 @@
 import Foundation
+import HistoryStore
 import IRC
 
 extension HubState {
@@ -202,6 +203,14 @@ extension HubState {
         }
         if let warning = expiryWarning(for: client, now: now) {
             replies.notice(warning)
+        }
+        if joinedUser == nil, knownNicks.contains(IRCCaseMapping.fold(nick)) {
+            // What was kept while the nick was offline goes to the session that brings it online.
+            let request = HistoryRequest(
+                session: session, subcommand: HistoryRequest.offline, target: nick,
+                read: .offline(recipient: IRCCaseMapping.fold(nick)), limit: HistoryLimit.maximum
+            )
+            replies.append(.queryHistory(request))
         }
     }
 

@@ -25,6 +25,9 @@ public struct HubState: Sendable {
     var channels: [String: ChatChannel] = [:]
     /// Counts BATCH references handed out, so that each is unique on its connection.
     var batchCounter: UInt64 = 0
+    /// Folded nicks the allowlist binds to some certificate: a private message to one of
+    /// them that is offline is kept for it rather than refused with 401.
+    var knownNicks: Set<String> = []
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration
@@ -125,6 +128,11 @@ public struct HubState: Sendable {
         replies.fail("*", .certificateNotAllowed, "Your certificate is no longer in this server's allowlist")
         closeSession(session, reason: "Closing link: certificate no longer allowed", quitReason: "Certificate no longer allowed", now: now, into: &replies)
         return replies.outputs
+    }
+
+    /// The nicks the allowlist binds (at start and after each reload), for offline delivery.
+    public mutating func setKnownNicks(_ nicks: some Sequence<String>) {
+        knownNicks = Set(nicks.map(IRCCaseMapping.fold))
     }
 
     // MARK: - Queries

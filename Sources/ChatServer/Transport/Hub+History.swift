@@ -25,6 +25,10 @@ extension Hub {
                 switch request.read {
                 case .messages(let conversation, let query):
                     answer = .messages(try await history.messages(in: conversation, query, limit: request.limit))
+                case .offline(let recipient):
+                    let kept = try await history.undelivered(for: recipient, limit: request.limit)
+                    let claimed = Set(try await history.markDelivered(kept.map(\.id), for: recipient))
+                    answer = .messages(kept.filter { claimed.contains($0.id) })
                 case .targets(let user, let channels, let from, let to):
                     answer = .targets(
                         try await history.targets(for: user, channels: channels, between: from, and: to, limit: request.limit))

@@ -21,6 +21,7 @@ extension Hub {
         }
         let reload = AllowlistReload(old: self.allowlist, new: fresh)
         self.replaceAllowlist(with: fresh)
+        if self.history != nil { self.state.setKnownNicks(fresh.entries.map(\.nick)) }
         var closed = 0
         if reload.hasChanges {
             let now = Date()

@@ -78,6 +78,8 @@ final class Hub {
         self.configuration = configuration
         self.logger = logger
         self.state = HubState(configuration: hubConfiguration)
+        // Without a log nothing can be kept for an offline nick: 401, as for a stranger.
+        if history != nil { self.state.setKnownNicks(allowlist.entries.map(\.nick)) }
         self.allowlist = allowlist
         self.tlsContext = tlsContext
         self.output = TurnOutput(allocator: self.allocator)
