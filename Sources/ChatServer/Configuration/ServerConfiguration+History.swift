@@ -1,3 +1,4 @@
+import Foundation
 import HistoryStore
 
 extension ServerConfiguration {
@@ -15,6 +16,18 @@ extension ServerConfiguration {
         public var replayOnJoin = 20
         /// Only messages younger than this are replayed on JOIN.
         public var replayMaxAge: Duration = .seconds(24 * 3600)
+        /// Messages older than this are deleted (hourly, in small transactions).
+        public var retention: Duration = .seconds(90 * 86_400)
+        /// At most this many messages are kept per channel or private conversation; 0: no cap.
+        public var maxMessagesPerTarget = 0
+
+        /// What the hourly pruning deletes, as of `now`.
+        func pruning(now: Date) -> HistoryRetention {
+            let cutoff = Int64(now.timeIntervalSince1970 * 1000) - Int64(self.retention / .milliseconds(1))
+            return HistoryRetention(
+                cutoff: cutoff, maximumMessagesPerTarget: self.maxMessagesPerTarget > 0 ? self.maxMessagesPerTarget : nil
+            )
+        }
 
         public init() {}
     }

@@ -35,6 +35,12 @@ struct TOMLSetting: Sendable {
         TOMLSetting("replay_max_age") { configuration, field throws(ConfigurationError) in
             configuration.history.replayMaxAge = try field.seconds(atMost: 365 * 86_400)
         },
+        TOMLSetting("retention") { configuration, field throws(ConfigurationError) in
+            configuration.history.retention = try field.seconds(atMost: 100 * 365 * 86_400)
+        },
+        TOMLSetting("max_messages_per_target") { configuration, field throws(ConfigurationError) in
+            configuration.history.maxMessagesPerTarget = try field.integer(in: 0...Int.max)
+        },
     ]
 
     /// Top-level keys, named like the command-line flags.

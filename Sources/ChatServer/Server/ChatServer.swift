@@ -152,11 +152,13 @@ public final class ChatServer: Service, Sendable {
         let daily = hub.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .hours(24)) { _ in
             hub.value.logExpiringCertificates()
         }
+        let pruning = self.schedulePruning(on: hub.eventLoop)
 
         try? await gracefulShutdown()
 
         self.logger.notice("shutting down")
         daily.cancel()
+        pruning?.cancel()
         watcher.stop()
         try? await listener.close()
         // Wait until every session has closed (close_notify answered or timed out), at most 5 s.
@@ -258,6 +260,30 @@ public final class ChatServer: Service, Sendable {
                 "the data directory \(directory) is not usable: \(reason); make it writable by the server's user, "
                     + "or set data_dir (--data-dir), or [history] enabled = false"
             )
+        }
+    }
+
+    /// Deletes what `[history] retention` and `max_messages_per_target` no longer keep:
+    /// a minute after start, then hourly, on the log's writer in small transactions, so
+    /// that nobody's message waits long behind it.
+    private func schedulePruning(on loop: any EventLoop) -> RepeatedTask? {
+        guard let history = self.history else { return nil }
+        let settings = self.configuration.history
+        let logger = self.logger
+        return loop.scheduleRepeatedTask(initialDelay: .minutes(1), delay: .hours(1)) { _ in
+            let retention = settings.pruning(now: Date())
+            Task {
+                do {
+                    let report = try await history.prune(retention)
+                    if report.deletedByAge + report.deletedByCount > 0 {
+                        logger.notice(
+                            "history: deleted \(report.deletedByAge) messages past retention and \(report.deletedByCount) beyond max_messages_per_target"
+                        )
+                    }
+                } catch {
+                    logger.error("history: pruning failed: \(error)")
+                }
+            }
         }
     }
 
