@@ -139,8 +139,7 @@ import Testing
         let replays = harness.historyRequests.filter { $0.subcommand == HistoryRequest.replay }
         #expect(replays.map(\.session) == [irssi], "only the session without draft/chathistory")
         let request = try #require(replays.first)
-        let since = 1_700_000_000_000 - 3_600_000
-        #expect(request.read == .messages(.channel("#lobby"), .latest(after: .timestamp(Int64(since)))))
+        #expect(request.read == .messages(.channel("#lobby"), .before(.timestamp(Int64(1_700_000_000_000)))))
         #expect(request.limit == 20)
         harness.send("PRIVMSG #lobby :earlier", from: modern)
         let stored = harness.records
@@ -149,6 +148,14 @@ import Testing
         #expect(harness.take(irssi) == ["@time=2023-11-14T22:13:20.000Z :bob!bob@192.0.2.1 PRIVMSG #lobby earlier"])
         harness.answer(request, with: .failed(HistoryStoreError(.readFailed, "disk gone")))
         #expect(harness.take(irssi).isEmpty, "a failed replay is quiet")
+        var old = try #require(stored.first)
+        old = HistoryRecord(id: old.id, event: {
+            var event = old.event
+            event.time -= 3_600_001
+            return event
+        }())
+        harness.answer(request, with: .messages([old]))
+        #expect(harness.take(irssi).isEmpty, "older than replay_max_age")
     }
 
     @Test func noReplayWhenItIsOff() {

@@ -1,4 +1,4 @@
-import ChatServer
+@testable import ChatServer
 import Foundation
 import HistoryStore
 import Logging
@@ -128,5 +128,55 @@ struct ServerHistoryTests {
         }
         #expect(error.reason.contains("the data directory \(configuration.resolvedDataDirectory) is not usable"))
         #expect(error.reason.contains("set data_dir (--data-dir), or [history] enabled = false"))
+    }
+}
+
+/// The disk never holds up the room: with the log's writer stalled, others still get the
+/// message at once; only the sender's acknowledgement waits, and a sender with many
+/// messages waiting is paused, not dropped.
+@Suite("Server: history, slow disk")
+struct ServerSlowDiskTests {
+    @Test func aStalledWriterDelaysOnlyTheEcho() async throws {
+        try await withTestServer(configure: Self.noFlood) { server in
+            let history = try #require(server.server.history)
+            let alice = try await ServerHistoryTests.login(server, "alice", caps: "echo-message")
+            let bob = try await server.login("bob")
+            history.suspendWriter()
+            try await alice.send("PRIVMSG #lobby :while the disk is stuck")
+            try await bob.waitForLine { $0.hasSuffix("PRIVMSG #lobby :while the disk is stuck") }
+            try await alice.roundTrip("the hub answers")
+            #expect(!alice.hasLine { $0.hasSuffix("PRIVMSG #lobby :while the disk is stuck") }, "no echo before the disk")
+            history.resumeWriter()
+            try await alice.waitForLine { $0.hasSuffix("PRIVMSG #lobby :while the disk is stuck") }
+        }
+    }
+
+    @Test func aSenderWithManyMessagesWaitingIsPausedThenResumed() async throws {
+        try await withTestServer(configure: Self.noFlood) { server in
+            let history = try #require(server.server.history)
+            let alice = try await ServerHistoryTests.login(server, "alice", caps: "echo-message")
+            let bob = try await server.login("bob")
+            history.suspendWriter()
+            let total = 1_000
+            // Up to the hold mark the room gets them at once; then alice is not read.
+            for block in 0..<10 {
+                let lines = (block * 100..<(block + 1) * 100).map { "PRIVMSG #lobby :n\($0)\r\n" }.joined()
+                try await alice.sendRaw(Array(lines.utf8))
+                try await Task.sleep(for: .milliseconds(30))
+            }
+            try await bob.waitForLine { $0.hasSuffix("PRIVMSG #lobby n256") }
+            try await Task.sleep(for: .milliseconds(300))
+            let seen = bob.lines.filter { $0.contains("PRIVMSG #lobby n") }.count
+            #expect(seen < total, "reading stopped while the disk was stuck (bob saw \(seen))")
+            #expect(!alice.log.isInactive, "paused, not dropped")
+            history.resumeWriter()
+            try await bob.waitForLine(timeout: .seconds(20)) { $0.hasSuffix("PRIVMSG #lobby n\(total - 1)") }
+            try await alice.waitForLine(timeout: .seconds(20)) { $0.hasSuffix("PRIVMSG #lobby n\(total - 1)") }
+        }
+    }
+
+    static func noFlood(_ configuration: inout ServerConfiguration) {
+        configuration.limits.floodBurst = 1_000_000
+        configuration.limits.floodRate = 1_000_000
     }
 }

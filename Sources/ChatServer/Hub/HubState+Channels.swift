@@ -68,11 +68,13 @@ extension HubState {
     /// what they want themselves.
     func replayRecent(of channel: ChatChannel, to recipients: [SessionID], now: Date, into replies: inout HubResponseBuffer) {
         guard configuration.replayOnJoin > 0 else { return }
-        let since = Self.serverTime(now).millisecondsSinceEpoch - Int64(configuration.replayMaxAge / .milliseconds(1))
+        // What was said before the JOIN: a message sent after it reaches the session live,
+        // and must not come again in the replay, however late the log answers.
+        let joinedAt = Self.serverTime(now).millisecondsSinceEpoch
         for session in recipients where sessions.read(session, { !$0.capabilities.contains(.chathistory) }) == true {
             let request = HistoryRequest(
                 session: session, subcommand: HistoryRequest.replay, target: channel.name,
-                read: .messages(.channel(channel.key), .latest(after: .timestamp(since))), limit: configuration.replayOnJoin
+                read: .messages(.channel(channel.key), .before(.timestamp(joinedAt))), limit: configuration.replayOnJoin
             )
             replies.append(.queryHistory(request))
         }

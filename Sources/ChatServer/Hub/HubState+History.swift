@@ -122,6 +122,11 @@ extension HubState {
             // Delivered as they would have been, with their time where negotiated.
             for record in records { replies.reply(Self.replayed(record, to: capabilities)) }
             return replies.outputs
+        case .messages(let records) where request.subcommand == HistoryRequest.replay:
+            // Only what is younger than replay_max_age, counted from when the answer came.
+            let since = Self.serverTime(now).millisecondsSinceEpoch - Int64(configuration.replayMaxAge / .milliseconds(1))
+            let recent = records.filter { $0.event.time >= since }
+            (lines, batchType) = (recent.map { Self.replayed($0, to: capabilities) }, "chathistory")
         case .messages(let records):
             (lines, batchType) = (records.map { Self.replayed($0, to: capabilities) }, "chathistory")
         case .targets(let listings):

@@ -28,7 +28,8 @@ public final class ChatServer: Service, Sendable {
     private let ioLoops: [IOLoop]
     private let tlsContext: NIOLockedValueBox<TLSContext>
     private let limiter: NIOLockedValueBox<ConnectionLimiter>
-    private let history: HistoryStore?
+    /// The history log, when on (tests suspend or slow its writer).
+    let history: HistoryStore?
     private let listening: EventLoopPromise<SocketAddress>
 
     /// Loads every file the configuration names.

@@ -40,6 +40,11 @@ final class Hub {
     private var held: [MessageID: HeldSend] = [:]
     /// How many held sends wait for each session.
     private var heldCount: [SessionID: Int] = [:]
+    /// Sessions whose reading is held back because too many of their messages wait for
+    /// the disk: above ``holdReadingAbove`` reading stops, at ``resumeReadingAt`` it resumes.
+    private var readingHeld: Set<SessionID> = []
+    static let holdReadingAbove = 256
+    static let resumeReadingAt = 64
     /// Sessions the hub state closed while sends were held for them; closed once released.
     private var lingering: [SessionID: Lingering] = [:]
 
@@ -121,6 +126,7 @@ final class Hub {
                 self.logger.info("disconnected: \(reason)", metadata: self.metadata(connection, id))
                 self.connections.removeValue(forKey: id)
                 self.heldCount[id] = nil
+                self.readingHeld.remove(id)
                 self.apply(self.state.disconnect(id, reason: reason, now: now))
             }
         }
@@ -199,7 +205,15 @@ final class Hub {
                     continue
                 }
                 self.held[id] = HeldSend(message: message, recipients: recipients)
-                for recipient in recipients { self.heldCount[recipient, default: 0] += 1 }
+                for recipient in recipients {
+                    let count = self.heldCount[recipient, default: 0] + 1
+                    self.heldCount[recipient] = count
+                    if count > Self.holdReadingAbove, let connection = self.connections[recipient],
+                        self.readingHeld.insert(recipient).inserted
+                    {
+                        self.enqueue(.holdReading(connection.handle, true), on: connection.handle.loop)
+                    }
+                }
             case .queryHistory(let request):
                 self.readHistory(request)
             case .registered(let id, _, let account):
@@ -234,6 +248,11 @@ final class Hub {
     func release(_ held: HeldSend) {
         for recipient in held.recipients {
             guard let count = self.heldCount[recipient] else { continue }
+            if count - 1 <= Self.resumeReadingAt, self.readingHeld.remove(recipient) != nil,
+                let connection = self.connections[recipient]
+            {
+                self.enqueue(.holdReading(connection.handle, false), on: connection.handle.loop)
+            }
             if count > 1 {
                 self.heldCount[recipient] = count - 1
                 continue

@@ -31,6 +31,8 @@ enum IOOperation: Sendable {
     case close(SessionHandle, reason: String)
     /// Registration completed: the registration deadline no longer applies.
     case registered(SessionHandle)
+    /// Stop (true) or resume (false) reading the session: its messages wait for the disk.
+    case holdReading(SessionHandle, Bool)
 }
 
 /// One hub turn's work for one I/O loop: operations whose writes are ranges of `buffer`,

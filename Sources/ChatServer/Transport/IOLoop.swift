@@ -92,6 +92,8 @@ final class IOLoop: Sendable {
                 handle.session.value.close(reason: reason)
             case .registered(let handle):
                 handle.session.value.didRegister()
+            case .holdReading(let handle, let held):
+                handle.session.value.holdByHub(held)
             }
         }
     }

@@ -41,6 +41,10 @@ final class SessionHandler: ChannelInboundHandler {
     /// keeps no buffer.
     private var lineProcessor: NIOSingleStepByteToMessageProcessor<IRCLineDecoder>?
     private var drainTimer: Scheduled<Void>?
+    /// Flood control delays lines: reading stops until they were handled.
+    private var isHeldByFlood = false
+    /// The hub waits for the disk on this session's messages (``holdByHub(_:)``).
+    private var isHeldByHub = false
 
     init(io: IOLoop, address: String) {
         self.io = io
@@ -167,7 +171,8 @@ final class SessionHandler: ChannelInboundHandler {
             self.post { .line($0, event) }
         case .delay(let until):
             self.delayed.append(event)
-            self.setReading(false)
+            self.isHeldByFlood = true
+            self.updateReading()
             self.scheduleDrain(at: until)
         case .disconnect:
             self.post { .close($0, reason: "Excess Flood") }
@@ -193,13 +198,27 @@ final class SessionHandler: ChannelInboundHandler {
         }
         if self.delayed.isEmpty {
             self.flood.caughtUp(now: .now())
-            self.setReading(true)
+            self.isHeldByFlood = false
+            self.updateReading()
         }
+    }
+
+    /// Reads while neither flood control nor the hub holds the session back.
+    private func updateReading() {
+        self.setReading(!self.isHeldByFlood && !self.isHeldByHub)
     }
 
     private func setReading(_ on: Bool) {
         guard let context = self.context else { return }
         _ = try? context.channel.syncOptions?.setOption(.autoRead, value: on)
+    }
+
+    /// The hub holds the session back while too many of its messages wait for the disk
+    /// (their echoes are their acknowledgements): it stops reading, so TCP pushes back,
+    /// and nobody is dropped.
+    func holdByHub(_ held: Bool) {
+        self.isHeldByHub = held
+        if !self.isClosing { self.updateReading() }
     }
 
     // MARK: sending
