@@ -13,20 +13,21 @@ struct StormCommand: AsyncParsableCommand {
         commandName: "storm",
         abstract: "M members chat in one channel at a fixed rate while N other users handshake and register at once.",
         discussion: """
-            Phases: the M members connect and join; they chat for --quiet-seconds (quiet);
-            then N more users (nicks after the members') connect, handshake and register,
-            --concurrency at a time, while the chat goes on (storm, until the last one has
-            its 001 or failed); the chat goes on for --after-seconds (after), then stops and
+            Phases: the M members connect and join; they chat for --quiet-seconds (quiet); \
+            then N more users (the nicks after the members'; `certs --users` needs M + N) connect, \
+            handshake and register, \
+            --concurrency at a time, while the chat goes on (storm, until the last one has \
+            its 001 or failed); the chat goes on for --after-seconds (after), then stops and \
             the generator waits for every message sent to arrive.
 
-            Each member sends --rate / M messages per second on its own schedule, however the
-            server is doing (up to --window messages ahead of its slowest receiver), so a
-            stall shows in the latency rather than in fewer messages. A message's latency is
-            put in the phase during which it was sent: quiet_latency_us_p50, storm_…, after_….
-            The chat runs on an event loop of its own in the generator, apart from the storm's
+            Each member sends --rate / M messages per second on its own schedule, however the \
+            server is doing (up to --window messages ahead of its slowest receiver), so a \
+            stall shows in the latency rather than in fewer messages. A message's latency is \
+            put in the phase during which it was sent: quiet_latency_us_p50, storm_…, after_…. \
+            The chat runs on an event loop of its own in the generator, apart from the storm's \
             handshakes; chat_send_lag_ms_max shows how late the generator itself was.
 
-            Figures: admit_all_seconds, admission latency per user (connect to 001), server
+            Figures: admit_all_seconds, admission latency per user (connect to 001), server \
             CPU per admission over the storm, and lost, duplicated and reordered messages.
             """
     )
