@@ -2,8 +2,8 @@
 # Benchmarks SecureChat against InspIRCd 3 and ngIRCd on this machine, over mutual TLS 1.3
 # on 127.0.0.1, and prints a table of the figures side by side.
 #
-#   scripts/bench.sh            # default sizes, about 10 minutes
-#   scripts/bench.sh --quick    # small sizes, about 2 minutes
+#   scripts/bench.sh            # default sizes, about 12 minutes
+#   scripts/bench.sh --quick    # small sizes, about 3 minutes
 #   scripts/bench.sh --servers "securechat inspircd"   # a subset
 #   scripts/bench.sh --scenarios "storm"               # a subset (default: all five)
 #   scripts/bench.sh --repeat 5  # fanout, privmsg and storm 5 times each (default 3; --quick: 1)
