@@ -2,10 +2,13 @@
 # Benchmarks SecureChat against InspIRCd 3 and ngIRCd on this machine, over mutual TLS 1.3
 # on 127.0.0.1, and prints a table of the figures side by side.
 #
-#   scripts/bench.sh            # default sizes, about 10 minutes
-#   scripts/bench.sh --quick    # small sizes, about 2 minutes
+#   scripts/bench.sh            # default sizes, about 12 minutes
+#   scripts/bench.sh --quick    # small sizes, about 3 minutes
 #   scripts/bench.sh --servers "securechat inspircd"   # a subset
-#   scripts/bench.sh --repeat 5  # fanout and privmsg 5 times each (default 3; --quick: 1)
+#   scripts/bench.sh --scenarios "storm"               # a subset (default: all five)
+#   scripts/bench.sh --repeat 5  # fanout, privmsg and storm 5 times each (default 3; --quick: 1)
+#   scripts/bench.sh --io-threads 1 --scenarios "fanout privmsg"   # SecureChat on one I/O loop
+#   scripts/bench.sh --no-pin    # the generator may run on every core
 #
 # Steps: builds securechat-bench and securechat-server (release); writes a CA, a server
 # certificate (ECDSA P-256, SAN localhost/127.0.0.1) and one client certificate per user
@@ -18,7 +21,25 @@
 # Scenarios (see `securechat-bench help SCENARIO`): handshake (full mutual-TLS handshakes
 # per second, each confirmed by PING/PONG), hold (N registered connections, 100 per
 # channel: RSS per connection), fanout (M members, S senders, K messages each: lossless
-# deliveries per second and latency), privmsg (P pairs exchanging K messages each).
+# deliveries per second and latency), privmsg (P pairs exchanging K messages each), storm
+# (50 members chat in one channel at 500 messages/s in all; after 5 quiet seconds 3,000
+# more users handshake and register, 256 at a time: chat latency quiet and during the
+# storm, time to admit them all, lost/duplicated/reordered chat).
+#
+# --io-threads N writes `[limits] io_threads = N` into SecureChat's configuration (default:
+# none, so one I/O loop per core; its hub always has a loop of its own) and records it in
+# the JSON, where the table shows it as a column of its own ("securechat io1").
+#
+# CPU pinning: the server under test gets as many cores as it has I/O threads (SecureChat:
+# --io-threads, else one per core; InspIRCd and ngIRCd: 1, both run their clients on one
+# thread), and the generator is pinned with `taskset -c` to the remaining ones, with one
+# event-loop thread per core it gets. On a 2-core machine: InspIRCd, ngIRCd and SecureChat
+# with --io-threads 1 get CPU 0 to themselves and the generator runs on CPU 1 (SecureChat's
+# hub thread runs wherever the scheduler puts it); SecureChat with two I/O loops leaves no
+# core over, so there the generator is not pinned and gets one thread (cores - 1). Where
+# taskset is missing, or with --no-pin, nothing is pinned. The servers are never pinned.
+# Each JSON line records the generator's CPUs (generator_cpus) and the 1-minute load
+# average when it started (load_average_1m); the table notes both.
 #
 # Settings changed from each server's defaults so that one loopback address sending as
 # fast as lossless delivery allows is not throttled (each is commented again in the
@@ -41,10 +62,10 @@
 #     timer, so a sender more than 3 messages ahead stalls: its fanout and privmsg runs
 #     use --window 3 (the others 32), which the JSON records.
 #
-# fanout and privmsg take seconds and one run of them moves by about 20 %: each runs
+# fanout, privmsg and storm take seconds and one run of them moves by about 20 %: each runs
 # --repeat times (default 3, with --quick 1; a fresh server each time) and the table
-# shows each figure's median, and the worst run for lost, duplicated and reordered.
-# handshake and hold run once.
+# shows each figure's median, and the worst run for lost, duplicated, reordered and
+# failed admissions. handshake and hold run once.
 #
 # Figures are printed, never judged. Each JSON line says whether the generator itself
 # used more than 90 % of a core (generator_saturated): the machine is shared by the
@@ -54,16 +75,35 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 quick=0
 repeat=
+io_threads=
+pin=1
 servers="securechat inspircd ngircd"
+all_scenarios="handshake hold fanout privmsg storm"
+scenarios=$all_scenarios
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) quick=1 ;;
-        --servers) servers=$2; shift ;;
+        --servers) servers=${2:-}; shift ;;
+        --scenarios)
+            scenarios=${2:-}; shift
+            for scenario in $scenarios; do
+                case " $all_scenarios " in
+                    *" $scenario "*) ;;
+                    *) echo "bench.sh: unknown scenario '$scenario' (one of: $all_scenarios)" >&2; exit 2 ;;
+                esac
+            done
+            [ -n "${scenarios// /}" ] || { echo "bench.sh: --scenarios needs at least one of: $all_scenarios" >&2; exit 2; }
+            ;;
         --repeat)
-            repeat=$2; shift
+            repeat=${2:-}; shift
             case $repeat in ''|*[!0-9]*|0) echo "bench.sh: --repeat needs a count of 1 or more, got '$repeat'" >&2; exit 2 ;; esac
             ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --io-threads)
+            io_threads=${2:-}; shift
+            case $io_threads in ''|*[!0-9]*|0) echo "bench.sh: --io-threads needs a count of 1 or more, got '$io_threads'" >&2; exit 2 ;; esac
+            ;;
+        --no-pin) pin=0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -75,22 +115,55 @@ if [ $quick = 1 ]; then
     hold_n=1000
     fan_m=50; fan_s=5; fan_k=1000
     pm_p=25; pm_k=1000
+    storm_m=50; storm_n=500; storm_quiet=3; storm_after=2
     timeout=30
 else
     hs_c=16; hs_t=10
     hold_n=10000
     fan_m=100; fan_s=10; fan_k=1000
     pm_p=100; pm_k=1000
+    storm_m=50; storm_n=3000; storm_quiet=5; storm_after=3
     timeout=60
     repeat=${repeat:-3}
 fi
+storm_rate=500
 # The generator gets one event-loop thread fewer than there are cores: every server under
 # test runs its clients on one event loop, and on a small machine a generator thread per
 # core competes with it for that core and inflates its CPU figures.
 cores=$(nproc 2>/dev/null || echo 2)
 threads=$(( cores > 1 ? cores - 1 : 1 ))
-users=$(( hold_n > fan_m ? hold_n : fan_m ))
-users=$(( users > 2 * pm_p ? users : 2 * pm_p ))
+# One certificate per nick the chosen scenarios use at most.
+users=2
+for scenario in $scenarios; do
+    case $scenario in
+        hold) need=$hold_n ;;
+        fanout) need=$fan_m ;;
+        privmsg) need=$(( 2 * pm_p )) ;;
+        storm) need=$(( storm_m + storm_n )) ;;
+        *) need=1 ;;
+    esac
+    users=$(( users > need ? users : need ))
+done
+if [ $pin = 1 ] && ! command -v taskset > /dev/null; then
+    echo "bench.sh: taskset is not installed (util-linux); the generator runs unpinned" >&2
+    pin=0
+fi
+
+# The generator's command prefix and event-loop threads for a server with $1 I/O threads:
+# the cores the server does not need, when there are some (see the header).
+generator_placement() {
+    local server_threads=$1
+    if [ $pin = 1 ] && [ "$server_threads" -lt "$cores" ]; then
+        local last=$(( cores - 1 ))
+        local cpus=$server_threads
+        [ "$server_threads" -lt "$last" ] && cpus="$server_threads-$last"
+        generator_prefix=(taskset -c "$cpus")
+        generator_threads=$(( cores - server_threads ))
+    else
+        generator_prefix=()
+        generator_threads=$threads
+    fi
+}
 
 . "$root/scripts/lib/ensure-openssl.sh"
 securechat_ensure_openssl
@@ -168,7 +241,7 @@ wait_listening() {
 start_server() {
     local server=$1 dir=$2 port=$3
     case $server in
-        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" ;;
+        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" "$io_threads" ;;
         inspircd) start_inspircd "$dir" "$port" "$work/pki" ;;
         ngircd) start_ngircd "$dir" "$port" "$work/pki" "$(free_port)" ;;
     esac
@@ -183,18 +256,26 @@ stop_server() {
     fi
 }
 
+echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" >&2
 run=0
 for server in $available; do
     extra=()
     window=32
+    server_io=()
     if [ "$server" = ngircd ]; then
         extra=(--after-register "OPER bench bench" --after-register "MODE {nick} +F")
         window=3
     fi
+    if [ "$server" = securechat ]; then
+        generator_placement "${io_threads:-$cores}"
+        [ -n "$io_threads" ] && server_io=(--server-io-threads "$io_threads")
+    else
+        generator_placement 1
+    fi
     runs=()
-    for scenario in handshake hold fanout privmsg; do
+    for scenario in $scenarios; do
         case $scenario in
-            fanout|privmsg) for _ in $(seq "$repeat"); do runs+=("$scenario"); done ;;
+            fanout|privmsg|storm) for _ in $(seq "$repeat"); do runs+=("$scenario"); done ;;
             *) runs+=("$scenario") ;;
         esac
     done
@@ -210,16 +291,21 @@ for server in $available; do
             continue
         fi
         common=(--port "$port" --ca "$work/pki/ca.pem" --cert "$work/pki/clients" --key "$work/pki/client.key"
-            --server-pid "$server_pid" --label "$server" --timeout "$timeout" --threads "$threads")
+            --server-pid "$server_pid" --label "$server" --timeout "$timeout" --threads "$generator_threads"
+            "${server_io[@]}")
         case $scenario in
             handshake) args=(handshake -c "$hs_c" -t "$hs_t") ;;
             # hold needs no operator status (it sends nothing after joining).
             hold) args=(hold -n "$hold_n" --hold-seconds 3) ;;
             fanout) args=(fanout -m "$fan_m" -s "$fan_s" -k "$fan_k" --window "$window" "${extra[@]}") ;;
             privmsg) args=(privmsg -p "$pm_p" -k "$pm_k" --window "$window" "${extra[@]}") ;;
+            # The chat keeps its own window (a schedule, not a flood); ngIRCd's members
+            # still need +F to send 10 messages a second each.
+            storm) args=(storm -m "$storm_m" -n "$storm_n" --rate "$storm_rate" --quiet-seconds "$storm_quiet"
+                --after-seconds "$storm_after" "${extra[@]}") ;;
         esac
-        echo "== $server $scenario: securechat-bench ${args[*]} ${common[*]}" >&2
-        if ! "$bench" "${args[@]}" "${common[@]}" 2> "$dir/bench.log" | tee -a "$out" >&2; then
+        echo "== $server $scenario: ${generator_prefix[*]} securechat-bench ${args[*]} ${common[*]}" >&2
+        if ! "${generator_prefix[@]}" "$bench" "${args[@]}" "${common[@]}" 2> "$dir/bench.log" | tee -a "$out" >&2; then
             echo "bench.sh: $server $scenario failed; see below" >&2
             tail -n 5 "$dir/bench.log" >&2 || true
         fi

@@ -11,7 +11,8 @@ struct BenchClient: Sendable {
 
     /// Connects and completes the TLS handshake; with a nick, also waits for 001.
     ///
-    /// Throws the TLS, network or IRC error that stopped it, or on `timeout`.
+    /// Throws the TLS, network or IRC error that stopped it, or when connecting, the
+    /// handshake or registration each take longer than `options.timeout`.
     static func connect(
         group: any EventLoopGroup, options: BenchOptions, context: TLSContext, nick: String?
     ) async throws -> BenchClient {
@@ -45,9 +46,16 @@ struct BenchClient: Sendable {
         let connection = try await ready.futureResult.get()
         let client = BenchClient(channel: channel, connection: connection, nick: nick)
         do {
-            try await client.run { connection, _ in
+            let timeout = options.timeout
+            try await client.run { connection, context in
                 let registered = connection.registered ?? channel.eventLoop.makeSucceededVoidFuture()
-                return connection.handshake.futureResult.flatMap { registered }
+                let done = connection.handshake.futureResult.flatMap { registered }
+                // The TLS layer bounds the handshake; nothing else bounds the wait for 001.
+                let limit = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(max(1, timeout) * 1e9))) {
+                    connection.giveUp(BenchError("no 001 within --timeout \(timeout) s of connecting"))
+                }
+                done.whenComplete { _ in limit.cancel() }
+                return done
             }
             .get()
         } catch {

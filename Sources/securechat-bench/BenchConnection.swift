@@ -87,6 +87,12 @@ final class BenchConnection: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    /// Fails whatever is pending (handshake, registration, join, PONG) with `error`; for a
+    /// caller that stops waiting.
+    func giveUp(_ error: any Error) {
+        self.failPending(error)
+    }
+
     private func failPending(_ error: any Error) {
         self.handshake.fail(error)
         self.registration?.fail(error)

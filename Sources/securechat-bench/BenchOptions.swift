@@ -35,6 +35,8 @@ struct BenchOptions: ParsableArguments {
     var serverCert: String?
     @Option(help: "Name of the server under test, copied into the JSON line.")
     var label: String = "server"
+    @Option(help: "I/O threads the server under test was started with, copied into the JSON line.")
+    var serverIOThreads: Int?
     @Option(help: "Event-loop threads of the generator (default: one per core).")
     var threads: Int = System.coreCount
     @Option(
@@ -54,6 +56,9 @@ struct BenchOptions: ParsableArguments {
         report["port"] = self.port
         report["tls_verify"] = self.tlsVerify.rawValue
         report["generator_threads"] = self.threads
+        if let threads = self.serverIOThreads { report["server_io_threads"] = threads }
+        if let cpus = HostSample.allowedCPUs() { report["generator_cpus"] = cpus }
+        if let load = HostSample.loadAverage() { report["load_average_1m"] = load }
     }
 
     /// Builds the client TLS configuration for `nick`'s certificate.

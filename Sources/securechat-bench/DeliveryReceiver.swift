@@ -31,7 +31,8 @@ final class DeliveryReceiver {
         } else {
             order = .reordered
         }
-        self.pending.append(.init(stream: stream, seq: seq, latencyNanoseconds: now &- sentAt, order: order))
+        self.pending.append(
+            .init(stream: stream, seq: seq, sentAt: sentAt, latencyNanoseconds: now &- sentAt, order: order))
         return true
     }
 

@@ -31,6 +31,23 @@ struct ServerSample {
     }
 }
 
+/// What the machine is doing around a run, read from `/proc` (nil where it is not there).
+enum HostSample {
+    /// The load average over the last minute, at the moment of the call.
+    static func loadAverage() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").first.flatMap { Double($0) }
+    }
+
+    /// The CPUs this process may run on, as Linux lists them (`0-1`, `1`): what `taskset`
+    /// left it.
+    static func allowedCPUs() -> String? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        let line = status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+        return line.map { $0.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces) }
+    }
+}
+
 /// This process's own CPU time (user + system, all threads), in seconds.
 func generatorCPUSeconds() -> Double {
     var usage = rusage()

@@ -6,18 +6,20 @@ import ArgumentParser
 struct SecureChatBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "securechat-bench",
-        abstract: "Measure an IRC server over mutual TLS: handshakes, idle connections, channel fan-out, private messages.",
+        abstract: "Measure an IRC server over mutual TLS: handshakes, idle connections, channel fan-out, private messages, a connection storm during chat.",
         discussion: """
             Examples (one JSON line per run on standard output):
 
               securechat-bench certs --dir pki --users 1000
               securechat-bench handshake -c 16 -t 5 --port 6697 --ca pki/ca.pem --cert pki/clients --key pki/client.key --server-pid 1234
               securechat-bench fanout -m 100 -s 10 -k 1000 --port 6697 --ca pki/ca.pem --cert pki/clients --key pki/client.key
+              securechat-bench storm -m 50 -n 3000 --rate 500 --port 6697 --ca pki/ca.pem --cert pki/clients --key pki/client.key
 
             --cert is either one certificate for every user, or a folder holding NICK.pem for each user (what `certs` writes), so that each nick presents its own certificate. Figures are printed, never judged: each line says whether the generator itself was the bottleneck (generator_saturated). scripts/bench.sh runs every scenario against SecureChat, InspIRCd and ngIRCd.
             """,
         subcommands: [
             CertsCommand.self, HandshakeCommand.self, HoldCommand.self, FanoutCommand.self, PrivmsgCommand.self,
+            StormCommand.self,
         ]
     )
 }

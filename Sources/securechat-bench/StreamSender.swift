@@ -16,6 +16,8 @@ final class StreamSender: @unchecked Sendable {
     private let rate: Double?
     private var startedAt: UInt64 = 0
     private var timer: RepeatedTask?
+    /// On a rate schedule: the most any batch's first message was written after its due time.
+    private var maxLag: UInt64 = 0
 
     init(channel: any Channel, tracker: DeliveryTracker, stream: Int, target: String, textBytes: Int, rate: Double?) {
         self.channel = channel
@@ -27,13 +29,15 @@ final class StreamSender: @unchecked Sendable {
         self.rate = rate
     }
 
-    /// Starts sending; call once.
-    func start() {
-        self.channel.eventLoop.execute {
+    /// Starts sending, `delay` from now (senders on one schedule start apart, so that
+    /// their ticks do not all fall in the same millisecond); call once.
+    func start(after delay: TimeAmount = .zero) {
+        self.channel.eventLoop.scheduleTask(in: delay) {
             self.startedAt = monotonicNanoseconds()
             if let rate = self.rate {
-                // Tick every millisecond (or slower for slow rates) and send what is due.
-                let interval = TimeAmount.nanoseconds(Int64(max(1_000_000, 1e9 / max(rate, 1))))
+                // Tick once per message, but at least every 10 ms (so that a slow schedule
+                // is kept to within 10 ms) and at most every millisecond; send what is due.
+                let interval = TimeAmount.nanoseconds(Int64(min(10_000_000, max(1_000_000, 1e9 / max(rate, 1)))))
                 self.timer = self.channel.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { task in
                     if self.pump() { task.cancel() }
                 }
@@ -41,6 +45,13 @@ final class StreamSender: @unchecked Sendable {
                 _ = self.pump()
             }
         }
+    }
+
+    /// On a rate schedule, the most (in nanoseconds) any message was written after its due
+    /// time: the generator's loop was busy, or the window was closed because the server was
+    /// behind. Up to 10 ms of it is the tick. Zero without a rate.
+    func lag() -> EventLoopFuture<UInt64> {
+        self.channel.eventLoop.submit { self.maxLag }
     }
 
     /// The window opened: send more, on the channel's loop.
@@ -57,7 +68,12 @@ final class StreamSender: @unchecked Sendable {
             let elapsed = Double(monotonicNanoseconds() - self.startedAt) / 1e9
             limit = Int(elapsed * rate) + 1
         }
-        let range = self.tracker.reserve(stream: self.stream, upTo: limit)
+        let (range, finished) = self.tracker.reserve(stream: self.stream, upTo: limit)
+        if let rate, !range.isEmpty {
+            let due = self.startedAt + UInt64(Double(range.lowerBound) / rate * 1e9)
+            let now = monotonicNanoseconds()
+            if now > due { self.maxLag = max(self.maxLag, now - due) }
+        }
         if !range.isEmpty {
             var buffer = self.channel.allocator.buffer(capacity: range.count * (self.prefix.count + self.padding.count + 32))
             for seq in range {
@@ -71,7 +87,7 @@ final class StreamSender: @unchecked Sendable {
             }
             self.channel.writeAndFlush(buffer, promise: nil)
         }
-        return range.upperBound >= self.tracker.messagesPerStream
+        return finished
     }
 
     /// Writes `value` in decimal without making a string.

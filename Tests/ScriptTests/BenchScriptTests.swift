@@ -14,27 +14,117 @@ struct BenchScriptTests {
         #expect(result.stderr.contains("--repeat needs a count of 1 or more, got '\(count)'"))
     }
 
+    @Test(arguments: ["0", "x", ""])
+    func ioThreadsNeedAPositiveCount(_ count: String) throws {
+        let script = packageRoot.appendingPathComponent("scripts/bench.sh").path
+        let result = try runCommand("/bin/bash", [script, "--io-threads", count], timeout: 30)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--io-threads needs a count of 1 or more, got '\(count)'"))
+    }
+
+    @Test func unknownScenarioIsNamedWithTheKnownOnes() throws {
+        let script = packageRoot.appendingPathComponent("scripts/bench.sh").path
+        let result = try runCommand("/bin/bash", [script, "--scenarios", "storm tempest"], timeout: 30)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown scenario 'tempest' (one of: handshake hold fanout privmsg storm)"))
+    }
+
+    @Test func noScenarioIsRefused() throws {
+        let script = packageRoot.appendingPathComponent("scripts/bench.sh").path
+        let result = try runCommand("/bin/bash", [script, "--scenarios", " "], timeout: 30)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--scenarios needs at least one of"))
+    }
+
     /// bench.sh prints its table with python3; a machine without it cannot run the table.
     static let hasPython = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
 
     @Test(.enabled(if: hasPython, "the table needs /usr/bin/python3, as bench.sh does"))
     func repeatedRunsShowTheMedianAndTheWorstLoss() throws {
-        let directory = try makeTemporaryDirectory(prefix: "bench-table")
-        defer { removeTemporaryDirectory(directory) }
-        let results = directory.appendingPathComponent("results.jsonl")
         let lines = [
             #"{"scenario":"fanout","server":"securechat","server_cpu_ns_per_delivery":300,"lost":0}"#,
             #"{"scenario":"fanout","server":"securechat","server_cpu_ns_per_delivery":200,"lost":0}"#,
             #"{"scenario":"fanout","server":"securechat","server_cpu_ns_per_delivery":250,"lost":1}"#,
             #"{"scenario":"fanout","server":"inspircd","server_cpu_ns_per_delivery":500,"lost":0}"#,
         ]
+        let rows = try Self.table(lines)
+        #expect(rows.contains(["fanout", "server", "CPU", "ns/delivery", "250", "500", "0.50"]))
+        #expect(rows.contains(["fanout", "lost", "1", "0", "—"]))
+        #expect(rows.contains(["fanout", "note:", "securechat:", "median", "of", "3", "runs"]))
+    }
+
+    @Test(.enabled(if: hasPython, "the table needs /usr/bin/python3, as bench.sh does"))
+    func stormShowsTheMedianLatencyAndTheWorstAdmission() throws {
+        let lines = [
+            #"{"scenario":"storm","server":"securechat","storm_latency_us_p99":900,"admitted":3000,"admission_failed":0}"#,
+            #"{"scenario":"storm","server":"securechat","storm_latency_us_p99":500,"admitted":2990,"admission_failed":10}"#,
+            #"{"scenario":"storm","server":"securechat","storm_latency_us_p99":700,"admitted":3000,"admission_failed":0}"#,
+            #"{"scenario":"storm","server":"inspircd","storm_latency_us_p99":1400,"admitted":3000,"admission_failed":0}"#,
+        ]
+        let rows = try Self.table(lines)
+        #expect(rows.contains(["storm", "chat", "latency", "storm", "p99", "µs", "700", "1,400", "0.50"]))
+        #expect(rows.contains(["storm", "admitted", "2,990", "3,000", "1.00"]))
+        #expect(rows.contains(["storm", "admissions", "failed", "10", "0", "—"]))
+    }
+
+    @Test(.enabled(if: hasPython, "the table needs /usr/bin/python3, as bench.sh does"))
+    func eachIOThreadsSettingIsAColumnComparedWithEachPeer() throws {
+        let lines = [
+            #"{"scenario":"fanout","server":"securechat","server_io_threads":1,"server_cpu_ns_per_delivery":300,"load_average_1m":0.5}"#,
+            #"{"scenario":"fanout","server":"securechat","server_io_threads":2,"server_cpu_ns_per_delivery":400,"load_average_1m":0.7}"#,
+            #"{"scenario":"fanout","server":"inspircd","server_cpu_ns_per_delivery":500,"generator_cpus":"1"}"#,
+        ]
+        let rows = try Self.table(lines)
+        #expect(rows.first == ["scenario", "figure", "securechat", "io1", "securechat", "io2", "inspircd",
+                               "securechat", "io1/inspircd", "securechat", "io2/inspircd"])
+        #expect(rows.contains(["fanout", "server", "CPU", "ns/delivery", "300", "400", "500", "0.60", "0.80"]))
+        #expect(rows.contains(["fanout", "note:", "inspircd:", "generator", "on", "CPUs", "1"]))
+        #expect(rows.contains(["fanout", "note:", "securechat", "io2:", "load", "average", "(1", "min)", "0.70–0.70"]))
+    }
+
+    /// Runs table.py on `lines`; returns its rows split into words.
+    private static func table(_ lines: [String]) throws -> [[Substring]] {
+        let directory = try makeTemporaryDirectory(prefix: "bench-table")
+        defer { removeTemporaryDirectory(directory) }
+        let results = directory.appendingPathComponent("results.jsonl")
         try (lines.joined(separator: "\n") + "\n").write(to: results, atomically: true, encoding: .utf8)
         let table = packageRoot.appendingPathComponent("scripts/bench/table.py").path
         let result = try runCommand("/usr/bin/python3", [table, results.path], timeout: 30)
         try #require(result.status == 0, "\(result.stderr)")
-        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
-        #expect(rows.contains(["fanout", "server", "CPU", "ns/delivery", "250", "500", "0.50"]))
-        #expect(rows.contains(["fanout", "lost", "1", "0", "—"]))
-        #expect(result.stdout.contains("securechat: median of 3 runs"))
+        return result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+    }
+}
+
+/// securechat-bench storm's arguments: what it refuses before connecting anywhere, and its help.
+@Suite("securechat-bench storm arguments")
+struct StormArgumentTests {
+    static let bench = builtExecutable("securechat-bench")
+    /// Enough for the options every scenario requires; nothing is ever connected to.
+    static let required = ["--cert", "/nonexistent/clients", "--key", "/nonexistent/client.key", "--port", "1"]
+
+    @Test(arguments: [
+        ["-m", "1"], ["-m", "70000"], ["-n", "0"], ["--rate", "0"], ["--quiet-seconds", "0"],
+        ["--after-seconds=-1"], ["--concurrency", "0"], ["--window", "0"],
+    ])
+    func outOfRangeSizesAreRefusedBeforeConnecting(_ arguments: [String]) throws {
+        let result = try runCommand(Self.bench, ["storm"] + arguments + Self.required, timeout: 30)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("need 2 ≤ -m ≤ 65535, -n ≥ 1, --rate > 0"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func helpNamesThePhasesAndEveryOption() throws {
+        let result = try runCommand(Self.bench, ["help", "storm"], timeout: 30)
+        #expect(result.status == 0)
+        for text in ["-m <m>", "-n <n>", "--rate", "--quiet-seconds", "--after-seconds", "--concurrency", "--window",
+                     "quiet_latency_us_p50", "admit_all_seconds"] {
+            #expect(result.stdout.contains(text), "\(text)")
+        }
+    }
+
+    @Test func theScenarioIsListed() throws {
+        let result = try runCommand(Self.bench, ["--help"], timeout: 30)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("storm"))
     }
 }

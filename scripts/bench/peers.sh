@@ -6,13 +6,15 @@
 # raised out of the way. Each changed setting is commented where it is written.
 #
 # Functions take: DIR (the server's folder, created), PORT, PKI (the folder written by
-# `securechat-bench certs`), and print the PID of the started server. Each server runs in
+# `securechat-bench certs`), and print the PID of the started server. start_securechat
+# also takes the server binary and, optionally, its I/O threads (`[limits] io_threads`;
+# empty: the server's default, one per core). Each server runs in
 # its own folder, so that anything it leaves behind (InspIRCd 3.15 may dump core when
 # stopped with SIGTERM) goes away with the temporary folder.
 
 # SecureChat: flags for certificates, a TOML file for the limits.
 start_securechat() {
-    local dir=$1 port=$2 pki=$3 bin=$4
+    local dir=$1 port=$2 pki=$3 bin=$4 io_threads=${5:-}
     mkdir -p "$dir"
     cat > "$dir/securechat.toml" <<TOML
 # No automatic #lobby: the peers join no channel on registration either, and with
@@ -32,6 +34,12 @@ exempt_loopback = true
 # Long enough that nothing times out while thousands register.
 registration_timeout = 120
 TOML
+    if [ -n "$io_threads" ]; then
+        cat >> "$dir/securechat.toml" <<TOML
+# Event loops carrying the connections (default: one per core); the hub has its own.
+io_threads = $io_threads
+TOML
+    fi
     (cd "$dir" && exec "$bin" --config "$dir/securechat.toml" --host 127.0.0.1 --port "$port" \
         --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" \
         --allowlist "$pki/allowlist" --server-name bench.securechat --log-level error \

@@ -1,17 +1,25 @@
 #!/usr/bin/env python3
-"""Prints the benchmark table from a results/bench-*.jsonl file.
+"""Prints the benchmark table from one or more results/bench-*.jsonl files.
 
-One row per scenario and figure; one column per server, in the order they ran; then, for
-each peer, the ratio SecureChat / peer (for a "lower is better" figure, above 1 means
-SecureChat is worse). A scenario run several times shows each figure's median, except
-lost, duplicated, reordered and failed (the worst run) and connections held (the worst).
+    scripts/bench/table.py results/bench-A.jsonl [results/bench-B.jsonl ...]
+
+One row per scenario and figure; one column per server, in the order they ran (SecureChat
+run with bench.sh --io-threads N is a column of its own, "securechat ioN"); then, for each
+SecureChat column and each peer, the ratio SecureChat / peer (for a "lower is better"
+figure, above 1 means SecureChat is worse). A scenario run several times shows each
+figure's median, except lost, duplicated, reordered and failed (the worst run) and
+connections held or admitted (the worst). Notes give the generator's CPUs and the range
+of the 1-minute load average at the start of the runs.
 """
 import json
 import statistics
 import sys
 
 # Figures where one bad run must show, not be outvoted by good ones.
-WORST = {"lost": max, "duplicated": max, "reordered": max, "failed": max, "succeeded": min}
+WORST = {
+    "lost": max, "duplicated": max, "reordered": max, "failed": max, "succeeded": min,
+    "admitted": min, "admission_failed": max,
+}
 
 # fanout and privmsg report the same figures about their deliveries.
 DELIVERY_FIGURES = [
@@ -42,6 +50,25 @@ FIGURES = {
     ],
     "fanout": DELIVERY_FIGURES,
     "privmsg": DELIVERY_FIGURES,
+    "storm": [
+        ("quiet_latency_us_p50", "chat latency quiet p50 µs", "lower"),
+        ("quiet_latency_us_p99", "chat latency quiet p99 µs", "lower"),
+        ("quiet_latency_us_max", "chat latency quiet max µs", "lower"),
+        ("storm_latency_us_p50", "chat latency storm p50 µs", "lower"),
+        ("storm_latency_us_p99", "chat latency storm p99 µs", "lower"),
+        ("storm_latency_us_max", "chat latency storm max µs", "lower"),
+        ("after_latency_us_p99", "chat latency after p99 µs", "lower"),
+        ("admit_all_seconds", "time to admit all s", "lower"),
+        ("admission_latency_ms_p50", "admission latency p50 ms", "lower"),
+        ("admission_latency_ms_p99", "admission latency p99 ms", "lower"),
+        ("admitted", "admitted", "higher"),
+        ("admission_failed", "admissions failed", "lower"),
+        ("server_cpu_us_per_admission", "server CPU µs/admission", "lower"),
+        ("chat_send_lag_ms_max", "generator send lag max ms", None),
+        ("lost", "lost", "lower"),
+        ("duplicated", "duplicated", "lower"),
+        ("reordered", "reordered", "lower"),
+    ],
 }
 
 
@@ -67,19 +94,28 @@ def aggregate(key, lines):
     return statistics.median(values)
 
 
-def main(path):
-    lines = [json.loads(line) for line in open(path) if line.strip()]
+def column(line):
+    """The column a result goes in: its server, and SecureChat's I/O threads when set."""
+    server = line.get("server")
+    threads = line.get("server_io_threads")
+    return f"{server} io{threads}" if threads is not None else server
+
+
+def main(paths):
+    lines = [json.loads(line) for path in paths for line in open(path) if line.strip()]
     servers = []
     results = {}
     for line in lines:
-        scenario, server = line.get("scenario"), line.get("server")
+        scenario, server = line.get("scenario"), column(line)
         if scenario not in FIGURES:
             continue
         if server not in servers:
             servers.append(server)
         results.setdefault((scenario, server), []).append(line)
-    peers = [s for s in servers if s != "securechat"]
-    header = ["scenario", "figure"] + servers + [f"securechat/{p}" for p in peers]
+    ours = [s for s in servers if s.split(" ")[0] == "securechat"]
+    peers = [s for s in servers if s not in ours]
+    pairs = [(o, p) for o in ours for p in peers]
+    header = ["scenario", "figure"] + servers + [f"{o}/{p}" for o, p in pairs]
     rows = []
     for scenario, figures in FIGURES.items():
         if not any((scenario, s) in results for s in servers):
@@ -88,10 +124,10 @@ def main(path):
             row = [scenario, label]
             values = {s: aggregate(key, results.get((scenario, s), [])) for s in servers}
             row += [number(values[s]) for s in servers]
-            for peer in peers:
-                ours, theirs = values.get("securechat"), values.get(peer)
-                ok = isinstance(ours, (int, float)) and isinstance(theirs, (int, float)) and theirs
-                row.append(f"{ours / theirs:.2f}" if ok and direction and not isinstance(ours, bool) else "—")
+            for mine, peer in pairs:
+                a, b = values.get(mine), values.get(peer)
+                ok = isinstance(a, (int, float)) and isinstance(b, (int, float)) and b
+                row.append(f"{a / b:.2f}" if ok and direction and not isinstance(a, bool) else "—")
             rows.append(row)
         notes = []
         for s in servers:
@@ -100,6 +136,12 @@ def main(path):
                 notes.append(f"{s}: median of {len(lines)} runs")
             if any(line.get("generator_saturated") for line in lines):
                 notes.append(f"{s}: generator saturated")
+            cpus = sorted({line["generator_cpus"] for line in lines if "generator_cpus" in line})
+            if cpus:
+                notes.append(f"{s}: generator on CPUs {', '.join(cpus)}")
+            loads = [line["load_average_1m"] for line in lines if "load_average_1m" in line]
+            if loads:
+                notes.append(f"{s}: load average (1 min) {min(loads):.2f}–{max(loads):.2f}")
             if any(line.get("timed_out") for line in lines):
                 notes.append(f"{s}: timed out")
             for line in lines:
@@ -117,4 +159,6 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    main(sys.argv[1:])
