@@ -65,7 +65,8 @@ struct Interactive: AsyncParsableCommand {
 /// The interactive state: which room plain text goes to, and carrying out typed actions.
 actor InteractiveChat {
     /// How long text typed (or piped) at once waits for the server's automatic join.
-    private static let firstRoomWait: Duration = .seconds(2)
+    /// Ten seconds: on a busy server the join can take a while, and piped text must not be lost.
+    private static let firstRoomWait: Duration = .seconds(10)
 
     private let session: ChatSession
     private let terminal: InteractiveTerminal
