@@ -15,12 +15,7 @@ struct ServerCrashTests {
         let server = try ServerProcess.start(files.arguments([:], ["--config", config]))
         let port = try await server.listeningPort()
         let alice = try await IRCTestClient(port: port, context: try files.pki.clientContext("alice"))
-        try await alice.send("CAP REQ :echo-message message-tags")
-        try await alice.waitForLine { $0.contains("ACK") }
-        try await alice.send("NICK alice")
-        try await alice.send("USER alice 0 * :Alice")
-        try await alice.send("CAP END")
-        try await alice.waitFor("001")
+        try await ServerHistoryTests.register(alice, "alice", caps: "echo-message message-tags")
 
         // 2,000 messages in blocks; the server is killed once a few hundred were echoed.
         let total = 2_000

@@ -14,13 +14,7 @@ struct ServerHistoryTests {
         let data = pki.directory.appending(path: "data")
         var msgid = ""
         try await withTestServer(pki: pki) { server in
-            let alice = try await server.connect("alice")
-            try await alice.send("CAP REQ :echo-message message-tags")
-            try await alice.waitForLine { $0.contains("ACK") }
-            try await alice.send("NICK alice")
-            try await alice.send("USER alice 0 * :Alice")
-            try await alice.send("CAP END")
-            try await alice.waitFor("001")
+            let alice = try await Self.login(server, "alice", caps: "echo-message message-tags")
             let bob = try await server.login("bob")
             try await alice.send("PRIVMSG #lobby :remember this")
             let echo = try await alice.waitForLine { $0.hasSuffix("PRIVMSG #lobby :remember this") }
@@ -38,13 +32,7 @@ struct ServerHistoryTests {
     /// its ERROR: the close waits for the disk, the echo never comes before it.
     @Test func quittingRightAfterSendingStillBringsTheEchoFirst() async throws {
         try await withTestServer { server in
-            let alice = try await server.connect("alice")
-            try await alice.send("CAP REQ :echo-message")
-            try await alice.waitForLine { $0.contains("ACK") }
-            try await alice.send("NICK alice")
-            try await alice.send("USER alice 0 * :Alice")
-            try await alice.send("CAP END")
-            try await alice.waitFor("001")
+            let alice = try await Self.login(server, "alice", caps: "echo-message")
             try await alice.sendRaw(Array("PRIVMSG #lobby :one\r\nPRIVMSG #lobby :two\r\nQUIT :bye\r\n".utf8))
             try await alice.waitFor("ERROR")
             let tail = alice.lines.filter { $0.contains("PRIVMSG #lobby") || $0.hasPrefix("ERROR") }
@@ -99,13 +87,18 @@ struct ServerHistoryTests {
 
     static func login(_ server: TestServer, _ nick: String, caps: String) async throws -> IRCTestClient {
         let client = try await server.connect(nick)
+        try await register(client, nick, caps: caps)
+        return client
+    }
+
+    /// Requests `caps`, then registers `nick` and waits for 001.
+    static func register(_ client: IRCTestClient, _ nick: String, caps: String) async throws {
         try await client.send("CAP REQ :\(caps)")
         try await client.waitForLine { $0.contains("ACK") }
         try await client.send("NICK \(nick)")
         try await client.send("USER \(nick) 0 * :\(nick)")
         try await client.send("CAP END")
         try await client.waitFor("001")
-        return client
     }
 
     @Test func anUnusableDataDirectoryStopsTheServerWithTheFix() throws {
