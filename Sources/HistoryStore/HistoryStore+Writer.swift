@@ -16,9 +16,9 @@ extension HistoryStore {
 
     /// Commits one batch and reports it. Runs on the writer.
     private func drainOnce(_ db: Database) {
-        self.gate.pass()
         let batch = self.state.withLock { $0.takeBatch(maximum: max(1, self.configuration.maximumBatchSize)) }
         guard !batch.isEmpty else { return }
+        self.gate.pass()
         let result: Result<Void, HistoryStoreError>
         do {
             try self.commit(batch, db)

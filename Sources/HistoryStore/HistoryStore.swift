@@ -185,7 +185,8 @@ public final class HistoryStore: Sendable {
     // MARK: - Test and soak hooks
 
     /// Holds the writer before its next transaction until ``resumeWriter()``, as a
-    /// stalled disk would: appends keep returning at once and pile up.
+    /// stalled disk would: appends keep returning at once and pile up. A batch is
+    /// taken before the hold, so what arrives later goes into the next one.
     public func suspendWriter() {
         self.gate.hold()
     }
@@ -193,6 +194,17 @@ public final class HistoryStore: Sendable {
     /// Lets a suspended writer go on.
     public func resumeWriter() {
         self.gate.release()
+    }
+
+    /// Lets a suspended writer carry out one transaction, then holds it again.
+    public func stepWriter() {
+        self.gate.step()
+    }
+
+    /// How many transactions the writer began, and whether it waits at a suspension
+    /// with one in hand.
+    public var writerProgress: (passed: Int, isWaiting: Bool) {
+        self.gate.progress
     }
 
     /// Makes the writer sleep `delay` before every transaction (`.zero` to stop), to

@@ -168,6 +168,44 @@ struct ServerSlowDiskTests {
         }
     }
 
+    /// A sender that quits while its acknowledgements are owed gets every one before its
+    /// ERROR, also when they are stored in separate commits with other traffic between,
+    /// and what was answered in the turn it quit comes first.
+    @Test func aQuitWaitsForAcknowledgementsStoredInSeveralCommits() async throws {
+        try await withTestServer(configure: Self.noFlood) { server in
+            let history = try #require(server.server.history)
+            let alice = try await ServerHistoryTests.login(server, "alice", caps: "echo-message")
+            let bob = try await server.login("bob")
+            history.suspendWriter()
+            let before = history.writerProgress.passed
+            try await alice.send("PRIVMSG #lobby :one")
+            try await bob.waitForLine { $0.hasSuffix("PRIVMSG #lobby one") }
+            // The writer holds a batch of just "one"; "two" waits for the next.
+            try await Self.waitUntil { history.writerProgress == (before, true) }
+            try await alice.sendRaw(Array("PRIVMSG #lobby :two\r\nPING :owed\r\nQUIT :bye\r\n".utf8))
+            try await bob.waitForLine { $0.contains(" QUIT :Quit: bye") }
+            history.stepWriter()
+            try await Self.waitUntil { history.writerProgress == (before + 1, true) }
+            // The hub sends bob something between the two commits.
+            try await bob.roundTrip("between the commits")
+            history.resumeWriter()
+            try await alice.waitFor("ERROR")
+            let tail = alice.lines.filter { $0.contains("PRIVMSG #lobby") || $0.contains(" PONG ") || $0.hasPrefix("ERROR") }
+            #expect(tail.map { $0.split(separator: " ").dropFirst().joined(separator: " ") } == [
+                "PONG test.securechat owed", "PRIVMSG #lobby one", "PRIVMSG #lobby two", ":Quit: bye",
+            ], "\(alice.lines)")
+        }
+    }
+
+    /// Polls `condition` every 5 ms for at most ten seconds.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     static func noFlood(_ configuration: inout ServerConfiguration) {
         configuration.limits.floodBurst = 1_000_000
         configuration.limits.floodRate = 1_000_000

@@ -192,6 +192,10 @@ final class Hub {
                     // A sender that quits right after sending still gets its
                     // acknowledgements: the close waits for them (see ``release(_:)``).
                     // Kept apart: the hub state may give the slot to a new session.
+                    // What this turn routed to it is written now, while its ranges are valid.
+                    var connection = connection
+                    let share = connection.pending.take()
+                    if !share.isEmpty { self.enqueue(.write(connection.handle, share), on: connection.handle.loop) }
                     self.lingering[id] = Lingering(connection: connection, nick: nick, reason: reason)
                     continue
                 }
@@ -265,18 +269,21 @@ final class Hub {
     }
 
     /// Routes a released send: to live sessions as usual, and to sessions that closed
-    /// while it was held, ahead of their goodbye.
+    /// while it was held, ahead of their goodbye. A closed session's share is written
+    /// in this turn: a share is only valid in the turn whose buffer it points into.
     func routeReleased(_ message: IRCMessage, to recipients: [SessionID]) {
         var live: [SessionID] = []
         var range: Range<Int>?
         for id in recipients {
-            guard self.lingering[id] != nil else {
+            guard let handle = self.lingering[id]?.connection.handle else {
                 live.append(id)
                 continue
             }
             let bytes = range ?? self.output.append(message)
             range = bytes
-            self.lingering[id]?.connection.pending.add(bytes, turn: self.output.turn)
+            var share = PendingOutput()
+            share.add(bytes, turn: self.output.turn)
+            self.enqueue(.write(handle, share), on: handle.loop)
         }
         if !live.isEmpty { self.apply([.send(message, to: live)]) }
     }
