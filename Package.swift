@@ -33,10 +33,12 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"]), .yum(["openssl-devel"]), .brew(["openssl@3"])]
         ),
+        // The shape every module's error shares; depends on nothing.
+        .target(name: "CodedError", swiftSettings: swiftSettings),
         .target(
             name: "TLS",
             dependencies: [
-                "COpenSSL",
+                "COpenSSL", "CodedError",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -44,19 +46,19 @@ let package = Package(
         ),
         .target(
             name: "IRC",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["CodedError", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         // The durable event log: Foundation and SQLite only, so it never runs on the loop.
         .target(
             name: "HistoryStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CodedError", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "ChatServer",
             dependencies: [
-                "TLS", "IRC", "HistoryStore",
+                "CodedError", "TLS", "IRC", "HistoryStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -69,7 +71,7 @@ let package = Package(
         .target(
             name: "ChatClient",
             dependencies: [
-                "TLS", "IRC",
+                "CodedError", "TLS", "IRC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
