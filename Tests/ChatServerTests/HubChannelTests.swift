@@ -6,9 +6,7 @@ import Testing
 @Suite struct HubChannelTests {
     @Test func joinCreatesTheChannelWithTheCreatorAsOperator() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
         harness.send("JOIN #rust", from: alice)
         #expect(harness.take(alice) == [
             ":alice!alice@192.0.2.1 JOIN #rust",
@@ -33,8 +31,7 @@ import Testing
 
     @Test func joinShowsTheTopicToTheJoiner() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.send("JOIN #rust", from: alice)
         harness.now = HubHarness.epoch.addingTimeInterval(60)
         harness.send("TOPIC #rust :Ownership and borrowing", from: alice)
@@ -70,12 +67,8 @@ import Testing
 
     @Test func partIsSeenByMembersOnlyAndEmptyChannelsAreDeleted() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
+        harness.channel("#rust", members: [alice, bob])
         harness.send("PART #rust :bye now", from: alice)
         #expect(harness.take(alice) == [":alice!alice@192.0.2.1 PART #rust :bye now"])
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PART #rust :bye now"])
@@ -106,14 +99,7 @@ import Testing
         ("MODE #nowhere", ":securechat.local 403 alice #nowhere :No such channel"),
     ])
     func channelErrorsForNonMembers(line: String, reply: String) {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
-        harness.send(line, from: alice)
-        #expect(harness.take(alice) == [reply])
-        #expect(harness.take(bob).isEmpty)
+        #expect(HubHarness.repliesOutsideAChannel(to: line) == [reply])
     }
 
     @Test func joinZeroPartsEveryChannel() {
@@ -134,10 +120,8 @@ import Testing
 
     @Test func topicNeedsAnOperatorInOrdinaryChannels() {
         var harness = HubHarness(HubConfiguration(created: HubHarness.epoch, topicLength: 10))
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
+        let (alice, bob) = harness.register("alice", "bob")
+        harness.channel("#rust", members: [alice, bob])
         harness.send("TOPIC #rust", from: bob)
         harness.clear()
         harness.send("TOPIC #rust :bob's topic", from: bob)
@@ -161,8 +145,7 @@ import Testing
 
     @Test func anyMemberMaySetTheLobbyTopic() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.send("TOPIC #lobby :Welcome", from: bob)
         #expect(harness.take(alice) == [":bob!bob@192.0.2.1 TOPIC #lobby Welcome"])
         #expect(harness.take(bob) == [":bob!bob@192.0.2.1 TOPIC #lobby Welcome"])
@@ -172,11 +155,8 @@ import Testing
 
     @Test func operatorKicksAndEveryMemberSeesIt() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
-        for session in [alice, bob, carol] { harness.send("JOIN #rust", from: session) }
-        harness.clear()
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
+        harness.channel("#rust", members: [alice, bob, carol])
         harness.send("KICK #rust bob,carol :be nice", from: alice)
         let expected = [
             ":alice!alice@192.0.2.1 KICK #rust bob :be nice",
@@ -193,11 +173,8 @@ import Testing
 
     @Test func kickWithoutAReasonUsesTheKickersNick() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob) = harness.register("alice", "bob")
+        harness.channel("#rust", members: [alice, bob])
         harness.send("KICK #rust bob", from: alice)
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 KICK #rust bob alice"])
     }
@@ -210,12 +187,8 @@ import Testing
     ])
     func kickErrors(kicker: String, line: String, reply: String) {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.register("carol")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob, _) = harness.register("alice", "bob", "carol")
+        harness.channel("#rust", members: [alice, bob])
         let session = kicker == "alice" ? alice : bob
         harness.send(line, from: session)
         #expect(harness.take(session) == [reply])
@@ -241,11 +214,8 @@ import Testing
     ])
     func modeReplies(line: String, replies: [String]) {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob) = harness.register("alice", "bob")
+        harness.channel("#rust", members: [alice, bob])
         harness.send(line, from: bob)
         #expect(harness.take(bob) == replies)
         #expect(harness.take(alice).isEmpty)
@@ -270,12 +240,8 @@ import Testing
 
     @Test func operatorGivesAndTakesOperatorStatus() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
+        harness.channel("#rust", members: [alice, bob])
         harness.send("MODE #rust +o bob", from: alice)
         #expect(harness.take(alice) == [":alice!alice@192.0.2.1 MODE #rust +o bob"])
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 MODE #rust +o bob"])
@@ -318,8 +284,7 @@ import Testing
     @Test func namesWithoutArgumentsListsEveryChannelAndEndsOnce() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("JOIN #rust", from: alice)
-        harness.clear()
+        harness.channel("#rust", members: [alice])
         harness.send("NAMES", from: alice)
         #expect(harness.take(alice) == [
             ":securechat.local 353 alice = #lobby alice",
@@ -332,8 +297,7 @@ import Testing
 
     @Test func listShowsCountsAndTopics() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        harness.register("bob")
+        let (alice, _) = harness.register("alice", "bob")
         harness.send("JOIN #rust", from: alice)
         harness.send("TOPIC #rust :Crabs", from: alice)
         harness.clear()

@@ -6,9 +6,7 @@ import Testing
 @Suite struct HubMessagingTests {
     @Test func lobbyMessageReachesEveryMemberButTheSenderAndNoOneElse() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
         harness.send("PART #lobby", from: carol)
         let dave = harness.connect(bound: ["dave"])
         harness.clear()
@@ -21,12 +19,8 @@ import Testing
 
     @Test func channelMessageDoesNotLeakToOtherChannels() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
-        harness.send("JOIN #secret", from: alice)
-        harness.send("JOIN #secret", from: bob)
-        harness.clear()
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
+        harness.channel("#secret", members: [alice, bob])
         harness.send("PRIVMSG #secret :just us", from: alice)
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PRIVMSG #secret :just us"])
         #expect(harness.take(carol).isEmpty)
@@ -34,9 +28,7 @@ import Testing
 
     @Test func privateMessageReachesOnlyItsTarget() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
         harness.send("PRIVMSG BOB :psst", from: alice)
         harness.send("NOTICE bob :fyi", from: alice)
         #expect(harness.take(bob) == [
@@ -132,32 +124,17 @@ import Testing
         ("TAGMSG", ":securechat.local 411 alice :No recipient given (TAGMSG)"),
     ])
     func messageErrors(line: String, reply: String) {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
-        harness.send(line, from: alice)
-        #expect(harness.take(alice) == [reply])
-        #expect(harness.take(bob).isEmpty)
+        #expect(HubHarness.repliesOutsideAChannel(to: line) == [reply])
     }
 
     @Test(arguments: ["NOTICE", "NOTICE #lobby", "NOTICE nobody :hi", "NOTICE #nowhere :hi", "NOTICE #rust :hi", "NOTICE a,b,c,d,e :hi"])
     func noticeNeverAnswersWithErrors(line: String) {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
-        harness.send(line, from: alice)
-        #expect(harness.take(alice).isEmpty)
+        #expect(HubHarness.repliesOutsideAChannel(to: line).isEmpty)
     }
 
     @Test func severalTargetsEachGetTheirCopyAndErrorsAreAnsweredPerTarget() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
         harness.send("PRIVMSG bob,carol,nobody,BOB :hi", from: alice)
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PRIVMSG bob hi"])
         #expect(harness.take(carol) == [":alice!alice@192.0.2.1 PRIVMSG carol hi"])
@@ -166,8 +143,7 @@ import Testing
 
     @Test func awayIsReportedToPrivateMessageSenders() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.send("AWAY :at lunch", from: bob)
         #expect(harness.take(bob) == [":securechat.local 306 bob :You have been marked as being away"])
         harness.send("PRIVMSG bob :you there?", from: alice)

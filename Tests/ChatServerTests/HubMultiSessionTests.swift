@@ -13,8 +13,7 @@ import Testing
 
     @Test func aSecondSessionJoinsTheNicksChannelsAndNobodyElseNotices() {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let bob = harness.register("bob")
+        let (laptop, bob) = harness.register("alice", "bob")
         harness.send("JOIN #ops", from: laptop)
         harness.send("TOPIC #ops :Deploys", from: laptop)
         harness.send("JOIN #ops", from: bob)
@@ -164,12 +163,8 @@ import Testing
 
     @Test func kickingANickRemovesEverySessionOfIt() {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let phone = harness.register("alice", host: Self.phoneHost)
-        let bob = harness.register("bob")
-        harness.send("JOIN #ops", from: bob)
-        harness.send("JOIN #ops", from: laptop)
-        harness.clear()
+        let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
+        harness.channel("#ops", members: [bob, laptop])
         harness.send("KICK #ops alice :out", from: bob)
         let kick = ":bob!bob@192.0.2.1 KICK #ops alice out"
         for session in [laptop, phone, bob] {
@@ -181,11 +176,8 @@ import Testing
 
     @Test func theNickQuitsOnlyWhenItsLastSessionLeaves() {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let phone = harness.register("alice", host: Self.phoneHost)
-        let bob = harness.register("bob")
-        harness.send("JOIN #ops", from: laptop)
-        harness.clear()
+        let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
+        harness.channel("#ops", members: [laptop])
 
         harness.send("QUIT :switching", from: laptop)
         #expect(harness.closed[laptop] == "Quit: switching")
@@ -219,9 +211,7 @@ import Testing
 
     @Test func aCapOfOneIsNewestLoginWinsWithoutAQuit() {
         var harness = HubHarness(HubConfiguration(created: HubHarness.epoch, maxSessionsPerNick: 1))
-        let old = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.clear()
+        let (old, bob) = harness.register("alice", "bob")
         let new = harness.connect(bound: ["alice"])
         harness.send("NICK alice", from: new)
         harness.send("USER alice 0 * :A", from: new)
@@ -234,10 +224,7 @@ import Testing
 
     @Test func removingOneCertificateClosesOnlyItsSession() {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let phone = harness.register("alice", host: Self.phoneHost)
-        let bob = harness.register("bob")
-        harness.clear()
+        let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
         harness.disallow(phone)
         #expect(harness.take(phone) == [
             ":securechat.local FAIL * CERT_NOT_ALLOWED :Your certificate is no longer in this server's allowlist"
@@ -254,7 +241,6 @@ import Testing
         let laptop = harness.register("alice")
         let phone = harness.register("alice", bound: ["alice", "alice-phone"], host: Self.phoneHost)
         let bob = harness.register("bob")
-        harness.clear()
         harness.updateBindings(phone, ["alice-phone"])
         #expect(harness.closed == [phone: "Closing link: nick alice is no longer bound to your certificate"])
         #expect(harness.take(bob).isEmpty)

@@ -33,8 +33,7 @@ import Testing
     ])
     func nickQueries(line: String, replies: [String]) {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        harness.register("bob")
+        let (alice, _) = harness.register("alice", "bob")
         harness.send(line, from: alice)
         #expect(harness.take(alice) == replies)
     }
@@ -83,8 +82,7 @@ import Testing
 
     @Test func whoisIdleTimeRestartsWithEachMessage() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.now = HubHarness.epoch.addingTimeInterval(300)
         harness.send("PRIVMSG #lobby :still here", from: alice)
         harness.now = HubHarness.epoch.addingTimeInterval(310)

@@ -19,8 +19,7 @@ import Testing
 
     @Test func aCertificateTakenOffTheAllowlistGetsCertNotAllowed() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.disallow(alice)
         #expect(harness.take(alice) == [":securechat.local FAIL * CERT_NOT_ALLOWED :Your certificate is no longer in this server's allowlist"])
         #expect(harness.closed[alice] == "Closing link: certificate no longer allowed")
@@ -29,8 +28,7 @@ import Testing
 
     @Test func aRevokedCertificateGetsCertRevoked() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.revoke(alice, reason: "Closing link: certificate revoked")
         #expect(harness.take(alice) == [":securechat.local FAIL * CERT_REVOKED :Your certificate is no longer accepted"])
         #expect(harness.closed[alice] == "Closing link: certificate revoked")

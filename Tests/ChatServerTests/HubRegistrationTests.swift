@@ -139,11 +139,7 @@ import Testing
         ("PING", ":securechat.local 461 * PING :Not enough parameters"),
     ])
     func commandsBeforeRegistration(line: String, reply: String) {
-        var harness = HubHarness()
-        let session = harness.connect(bound: ["alice"])
-        harness.send(line, from: session)
-        #expect(harness.take(session) == [reply])
-        #expect(!harness.hub.isRegistered(session))
+        #expect(HubHarness.repliesBeforeRegistration(to: line) == [reply])
     }
 
     @Test(arguments: [
@@ -171,8 +167,7 @@ import Testing
     @Test func nickChangeToABoundNickIsAnnouncedOnceToTheUserAndEachPeer() {
         var harness = HubHarness()
         let alice = harness.register("alice", bound: ["alice", "alice_away"])
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
+        let (bob, carol) = harness.register("bob", "carol")
         harness.send("JOIN #side", from: alice)
         harness.send("JOIN #side", from: bob)
         harness.send("JOIN #far", from: carol)
@@ -232,11 +227,8 @@ import Testing
 
     @Test func secondLoginWithANickInUseAddsASessionAndClosesNone() {
         var harness = HubHarness()
-        let old = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #side", from: old)
-        harness.send("JOIN #side", from: bob)
-        harness.clear()
+        let (old, bob) = harness.register("alice", "bob")
+        harness.channel("#side", members: [old, bob])
 
         let new = harness.register("alice")
         #expect(harness.closed.isEmpty)
@@ -250,11 +242,8 @@ import Testing
 
     @Test func peersSeeNeitherQuitNorJoinWhenANickGainsASession() {
         var harness = HubHarness()
-        let old = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #side", from: old)
-        harness.send("JOIN #side", from: bob)
-        harness.clear()
+        let (old, bob) = harness.register("alice", "bob")
+        harness.channel("#side", members: [old, bob])
         let new = harness.connect(bound: ["alice"])
         harness.send("NICK alice", from: new)
         harness.send("USER alice 0 * :A", from: new)
@@ -265,9 +254,7 @@ import Testing
 
     @Test func quitClosesWithTheReasonAndTellsPeers() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.clear()
+        let (alice, bob) = harness.register("alice", "bob")
         harness.send("QUIT :gone fishing", from: alice)
         #expect(harness.closed[alice] == "Quit: gone fishing")
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :Quit: gone fishing"])
@@ -282,9 +269,7 @@ import Testing
 
     @Test func disconnectTellsPeersAndSendsNothingToTheSession() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.clear()
+        let (alice, bob) = harness.register("alice", "bob")
         harness.disconnect(alice, reason: "Connection reset by peer")
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :Connection reset by peer"])
         #expect(harness.lastSends.allSatisfy { !$0.recipients.contains(alice) })
@@ -324,7 +309,6 @@ import Testing
         var harness = HubHarness()
         let alice = harness.register("alice_", bound: ["alice", "alice_"])
         let bob = harness.register("bob")
-        harness.clear()
         harness.updateBindings(alice, ["alice"])
         let reason = "Closing link: nick alice_ is no longer bound to your certificate"
         #expect(harness.closed[alice] == reason)

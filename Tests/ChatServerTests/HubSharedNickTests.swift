@@ -13,9 +13,7 @@ import Testing
 
     @Test func namesWhoWhoisIsonAndListCountTheNickOnce() throws {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let phone = harness.register("alice", host: Self.phoneHost)
-        let bob = harness.register("bob")
+        let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
         harness.send("NAMES #lobby", from: bob)
         harness.send("WHO #lobby", from: bob)
         harness.send("WHO alice", from: bob)
@@ -68,9 +66,7 @@ import Testing
 
     @Test func theNickIsAwayOnlyWhileEverySessionIs() {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let phone = harness.register("alice", host: Self.phoneHost)
-        let bob = harness.register("bob")
+        let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
         harness.send("AWAY :in a pocket", from: phone)
         #expect(harness.take(phone) == [
             ":securechat.local 306 alice :You have been marked as being away; others see alice as away once all its sessions are"
@@ -125,8 +121,7 @@ import Testing
     /// gains or loses a session or a session changes its capabilities.
     @Test func channelDeliveryGroupsAreKeptUntilTheSessionsChange() {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let bob = harness.register("bob")
+        let (laptop, bob) = harness.register("alice", "bob")
         harness.send("PRIVMSG #lobby :one", from: bob)
         #expect(harness.hub.channels["#lobby"]?.deliveryGroups != nil)
 
