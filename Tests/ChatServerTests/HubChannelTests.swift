@@ -84,8 +84,7 @@ import Testing
         let alice = harness.register("alice")
         harness.send("PART #lobby", from: alice)
         #expect(harness.hub.channelCount == 1)
-        harness.send("JOIN 0", from: alice)
-        harness.send("MODE #lobby", from: alice)
+        harness.send("JOIN 0", "MODE #lobby", from: alice)
         #expect(harness.take(alice).contains(":securechat.local 324 alice #lobby +n"))
     }
 
@@ -224,10 +223,7 @@ import Testing
     @Test func invisibleUsersAreCountedApart() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("MODE alice +i", from: alice)
-        harness.send("MODE alice", from: alice)
-        harness.send("LUSERS", from: alice)
-        harness.send("MODE alice -i", from: alice)
+        harness.send("MODE alice +i", "MODE alice", "LUSERS", "MODE alice -i", from: alice)
         #expect(harness.take(alice) == [
             ":alice!alice@192.0.2.1 MODE alice +i",
             ":securechat.local 221 alice +i",
@@ -298,8 +294,7 @@ import Testing
     @Test func listShowsCountsAndTopics() {
         var harness = HubHarness()
         let (alice, _) = harness.register("alice", "bob")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("TOPIC #rust :Crabs", from: alice)
+        harness.send("JOIN #rust", "TOPIC #rust :Crabs", from: alice)
         harness.clear()
         harness.send("LIST", from: alice)
         #expect(harness.take(alice) == [

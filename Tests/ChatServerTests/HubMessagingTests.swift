@@ -29,8 +29,7 @@ import Testing
     @Test func privateMessageReachesOnlyItsTarget() {
         var harness = HubHarness()
         let (alice, bob, carol) = harness.register("alice", "bob", "carol")
-        harness.send("PRIVMSG BOB :psst", from: alice)
-        harness.send("NOTICE bob :fyi", from: alice)
+        harness.send("PRIVMSG BOB :psst", "NOTICE bob :fyi", from: alice)
         #expect(harness.take(bob) == [
             ":alice!alice@192.0.2.1 PRIVMSG bob psst",
             ":alice!alice@192.0.2.1 NOTICE bob fyi",
@@ -43,8 +42,7 @@ import Testing
         var harness = HubHarness()
         let alice = harness.register("alice", caps: "echo-message")
         let bob = harness.register("bob")
-        harness.send("PRIVMSG #lobby :hi all", from: alice)
-        harness.send("PRIVMSG bob :hi bob", from: alice)
+        harness.send("PRIVMSG #lobby :hi all", "PRIVMSG bob :hi bob", from: alice)
         let expected = [":alice!alice@192.0.2.1 PRIVMSG #lobby :hi all", ":alice!alice@192.0.2.1 PRIVMSG bob :hi bob"]
         #expect(harness.take(alice) == expected)
         #expect(harness.take(bob) == expected)
@@ -146,8 +144,7 @@ import Testing
         let (alice, bob) = harness.register("alice", "bob")
         harness.send("AWAY :at lunch", from: bob)
         #expect(harness.take(bob) == [":securechat.local 306 bob :You have been marked as being away"])
-        harness.send("PRIVMSG bob :you there?", from: alice)
-        harness.send("NOTICE bob :no reply expected", from: alice)
+        harness.send("PRIVMSG bob :you there?", "NOTICE bob :no reply expected", from: alice)
         #expect(harness.take(alice) == [":securechat.local 301 alice bob :at lunch"])
         harness.send("AWAY", from: bob)
         #expect(harness.take(bob).last == ":securechat.local 305 bob :You are no longer marked as being away")

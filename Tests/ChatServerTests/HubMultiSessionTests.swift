@@ -14,14 +14,12 @@ import Testing
     @Test func aSecondSessionJoinsTheNicksChannelsAndNobodyElseNotices() {
         var harness = HubHarness()
         let (laptop, bob) = harness.register("alice", "bob")
-        harness.send("JOIN #ops", from: laptop)
-        harness.send("TOPIC #ops :Deploys", from: laptop)
+        harness.send("JOIN #ops", "TOPIC #ops :Deploys", from: laptop)
         harness.send("JOIN #ops", from: bob)
         harness.clear()
 
         let phone = harness.connect(bound: ["alice"], host: Self.phoneHost)
-        harness.send("NICK alice", from: phone)
-        harness.send("USER alice 0 * :Alice Phone", from: phone)
+        harness.send("NICK alice", "USER alice 0 * :Alice Phone", from: phone)
         let lines = harness.take(phone)
         let commands = lines.compactMap { (try? IRCMessage(parsing: Array($0.utf8)))?.command }
         #expect(commands == [
@@ -52,12 +50,10 @@ import Testing
     @Test func aSecondSessionFollowsTheNickOutOfTheLobbyAndIntoItsSpelling() {
         var harness = HubHarness()
         let laptop = harness.register("Alice", bound: ["alice"])
-        harness.send("PART #lobby", from: laptop)
-        harness.send("JOIN #ops", from: laptop)
+        harness.send("PART #lobby", "JOIN #ops", from: laptop)
         harness.clear()
         let phone = harness.connect(bound: ["alice"])
-        harness.send("NICK ALICE", from: phone)
-        harness.send("USER alice 0 * :Alice", from: phone)
+        harness.send("NICK ALICE", "USER alice 0 * :Alice", from: phone)
         let lines = harness.take(phone)
         #expect(lines.first?.hasPrefix(":securechat.local 001 Alice :Welcome") == true)
         #expect(lines.filter { $0.contains(" JOIN ") } == [":Alice!alice@192.0.2.1 JOIN #ops"])
@@ -213,8 +209,7 @@ import Testing
         var harness = HubHarness(HubConfiguration(created: HubHarness.epoch, maxSessionsPerNick: 1))
         let (old, bob) = harness.register("alice", "bob")
         let new = harness.connect(bound: ["alice"])
-        harness.send("NICK alice", from: new)
-        harness.send("USER alice 0 * :A", from: new)
+        harness.send("NICK alice", "USER alice 0 * :A", from: new)
         #expect(harness.closed[old] == "Closing link: more than 1 session for alice; this was the oldest")
         #expect(harness.take(bob).isEmpty, "the nick never left")
         #expect(harness.hub.sessions(ofNick: "alice") == [new])

@@ -9,8 +9,7 @@ import Testing
         let alice = harness.register("alice")
         let bob = harness.register("bob", host: "198.51.100.7")
         harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.send("AWAY :brb", from: bob)
+        harness.send("JOIN #rust", "AWAY :brb", from: bob)
         harness.clear()
         harness.send("WHO #rust", from: alice)
         #expect(harness.take(alice) == [

@@ -14,12 +14,15 @@ import Testing
     @Test func namesWhoWhoisIsonAndListCountTheNickOnce() throws {
         var harness = HubHarness()
         let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
-        harness.send("NAMES #lobby", from: bob)
-        harness.send("WHO #lobby", from: bob)
-        harness.send("WHO alice", from: bob)
-        harness.send("ISON alice", from: bob)
-        harness.send("USERHOST alice", from: bob)
-        harness.send("LIST #lobby", from: bob)
+        harness.send(
+            "NAMES #lobby",
+            "WHO #lobby",
+            "WHO alice",
+            "ISON alice",
+            "USERHOST alice",
+            "LIST #lobby",
+            from: bob
+        )
         #expect(harness.take(bob) == [
             ":securechat.local 353 bob = #lobby :alice bob",
             ":securechat.local 366 bob #lobby :End of /NAMES list",
@@ -71,8 +74,7 @@ import Testing
         #expect(harness.take(phone) == [
             ":securechat.local 306 alice :You have been marked as being away; others see alice as away once all its sessions are"
         ])
-        harness.send("PRIVMSG alice :there?", from: bob)
-        harness.send("USERHOST alice", from: bob)
+        harness.send("PRIVMSG alice :there?", "USERHOST alice", from: bob)
         #expect(harness.take(bob) == [":securechat.local 302 bob alice=+alice@192.0.2.1"])
 
         harness.clear()
