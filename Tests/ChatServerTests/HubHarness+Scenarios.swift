@@ -55,3 +55,18 @@ extension HubHarness {
         return (laptop, phone, register("bob"))
     }
 }
+
+extension HubHarness {
+    /// Expects each of `sessions` to have received exactly `lines` since its last take
+    /// (nothing at all when `lines` is empty), and forgets what they received.
+    mutating func expect(
+        _ sessions: [SessionID],
+        received lines: [String],
+        _ comment: Comment? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        for session in sessions {
+            #expect(take(session) == lines, comment, sourceLocation: sourceLocation)
+        }
+    }
+}

@@ -43,9 +43,10 @@ import Testing
         let alice = harness.register("alice", caps: "echo-message")
         let bob = harness.register("bob")
         harness.send("PRIVMSG #lobby :hi all", "PRIVMSG bob :hi bob", from: alice)
-        let expected = [":alice!alice@192.0.2.1 PRIVMSG #lobby :hi all", ":alice!alice@192.0.2.1 PRIVMSG bob :hi bob"]
-        #expect(harness.take(alice) == expected)
-        #expect(harness.take(bob) == expected)
+        harness.expect(
+            [alice, bob],
+            received: [":alice!alice@192.0.2.1 PRIVMSG #lobby :hi all", ":alice!alice@192.0.2.1 PRIVMSG bob :hi bob"]
+        )
         harness.send("PRIVMSG alice :note to self", from: alice)
         #expect(harness.take(alice) == [":alice!alice@192.0.2.1 PRIVMSG alice :note to self"])
     }

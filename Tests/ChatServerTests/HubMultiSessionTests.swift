@@ -71,18 +71,16 @@ import Testing
         let carol = harness.register("carol")
 
         harness.send("PRIVMSG #lobby :hi", from: laptop)
-        let fromLaptop = ":alice!alice@192.0.2.1 PRIVMSG #lobby hi"
         #expect(harness.lastSends.count == 1, "one rendering, one send")
         #expect(harness.take(laptop).isEmpty, "no echo without echo-message")
-        for session in [phone, bob, bobPhone, carol] {
-            #expect(harness.take(session) == [fromLaptop])
-        }
+        harness.expect([phone, bob, bobPhone, carol], received: [":alice!alice@192.0.2.1 PRIVMSG #lobby hi"])
 
         harness.send("NOTICE #lobby :from the phone", from: phone)
-        let fromPhone = ":alice!alice@198.51.100.7 NOTICE #lobby :from the phone"
-        for session in [laptop, phone, bob, bobPhone, carol] {
-            #expect(harness.take(session) == [fromPhone], "each once, the echo included")
-        }
+        harness.expect(
+            [laptop, phone, bob, bobPhone, carol],
+            received: [":alice!alice@198.51.100.7 NOTICE #lobby :from the phone"],
+            "each once, the echo included"
+        )
     }
 
     @Test func privateMessagesReachEverySessionOfTheNickAndTheSendersSiblings() {
@@ -94,17 +92,12 @@ import Testing
         let carol = harness.register("carol")
 
         harness.send("PRIVMSG ALICE :ping", from: bob)
-        let ping = ":bob!bob@192.0.2.1 PRIVMSG alice ping"
-        #expect(harness.take(laptop) == [ping])
-        #expect(harness.take(phone) == [ping])
-        #expect(harness.take(bobPhone) == [ping], "the sender's sibling sees what it sent")
+        harness.expect([laptop, phone], received: [":bob!bob@192.0.2.1 PRIVMSG alice ping"])
+        harness.expect([bobPhone], received: [":bob!bob@192.0.2.1 PRIVMSG alice ping"], "the sender's sibling sees what it sent")
         #expect(harness.take(bob).isEmpty)
 
         harness.send("NOTICE bob :pong", from: laptop)
-        let pong = ":alice!alice@192.0.2.1 NOTICE bob pong"
-        for session in [bob, bobPhone, phone] {
-            #expect(harness.take(session) == [pong])
-        }
+        harness.expect([bob, bobPhone, phone], received: [":alice!alice@192.0.2.1 NOTICE bob pong"])
         #expect(harness.take(laptop).isEmpty)
 
         harness.send("@+typing=active TAGMSG bob", from: phone)
@@ -114,9 +107,7 @@ import Testing
         #expect(harness.take(phone).isEmpty)
 
         harness.send("PRIVMSG alice :note to self", from: laptop)
-        let note = ":alice!alice@192.0.2.1 PRIVMSG alice :note to self"
-        #expect(harness.take(laptop) == [note])
-        #expect(harness.take(phone) == [note])
+        harness.expect([laptop, phone], received: [":alice!alice@192.0.2.1 PRIVMSG alice :note to self"])
         #expect(harness.take(carol).isEmpty)
     }
 
@@ -126,35 +117,26 @@ import Testing
         var harness = HubHarness()
         let sessions = (0..<3).map { harness.register("alice", host: "192.0.2.\($0 + 1)") }
         let bob = harness.register("bob")
-        harness.send("JOIN #lobby,#ops", from: bob)
-        harness.clear()
+        harness.channel("#ops", members: [bob])
 
         harness.send("JOIN #ops", from: sessions[1])
         let join = ":alice!alice@192.0.2.2 JOIN #ops"
-        for session in sessions {
-            #expect(harness.take(session) == [
-                join,
-                ":securechat.local 353 alice = #ops :@bob alice",
-                ":securechat.local 366 alice #ops :End of /NAMES list",
-            ])
-        }
+        harness.expect(sessions, received: [
+            join,
+            ":securechat.local 353 alice = #ops :@bob alice",
+            ":securechat.local 366 alice #ops :End of /NAMES list",
+        ])
         #expect(harness.take(bob) == [join], "one JOIN for the nick")
         harness.send("JOIN #ops", from: sessions[2])
         #expect(harness.take(sessions[2]).isEmpty, "the nick is already there")
 
         harness.send("PART #ops :later", from: sessions[2])
-        let part = ":alice!alice@192.0.2.3 PART #ops later"
-        for session in sessions + [bob] {
-            #expect(harness.take(session) == [part])
-        }
+        harness.expect(sessions + [bob], received: [":alice!alice@192.0.2.3 PART #ops later"])
         harness.send("PRIVMSG #ops :hello?", from: sessions[0])
         #expect(harness.take(sessions[0]) == [":securechat.local 404 alice #ops :Cannot send to channel"])
 
         harness.send("JOIN 0", from: sessions[0])
-        for session in sessions {
-            #expect(harness.take(session) == [":alice!alice@192.0.2.1 PART #lobby"])
-        }
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PART #lobby"])
+        harness.expect(sessions + [bob], received: [":alice!alice@192.0.2.1 PART #lobby"])
     }
 
     @Test func kickingANickRemovesEverySessionOfIt() {
@@ -162,10 +144,7 @@ import Testing
         let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
         harness.channel("#ops", members: [bob, laptop])
         harness.send("KICK #ops alice :out", from: bob)
-        let kick = ":bob!bob@192.0.2.1 KICK #ops alice out"
-        for session in [laptop, phone, bob] {
-            #expect(harness.take(session) == [kick])
-        }
+        harness.expect([laptop, phone, bob], received: [":bob!bob@192.0.2.1 KICK #ops alice out"])
         harness.send("PRIVMSG #ops :let me back", from: phone)
         #expect(harness.take(phone) == [":securechat.local 404 alice #ops :Cannot send to channel"])
     }

@@ -168,10 +168,7 @@ import Testing
         harness.clear()
 
         harness.send("NICK alice_away", from: alice)
-        let announcement = ":alice!alice@192.0.2.1 NICK alice_away"
-        #expect(harness.take(alice) == [announcement])
-        #expect(harness.take(bob) == [announcement])
-        #expect(harness.take(carol) == [announcement])
+        harness.expect([alice, bob, carol], received: [":alice!alice@192.0.2.1 NICK alice_away"])
         #expect(harness.take(dave).isEmpty)
         #expect(harness.hub.nick(of: alice) == "alice_away")
 
