@@ -47,13 +47,16 @@ struct BenchOptions: ParsableArguments {
 
     func nick(_ index: Int) -> String { "\(self.nickPrefix)\(index)" }
 
-    /// The parameters every scenario reports.
-    func describe(into report: inout JSONLine) {
+    /// A scenario's report, begun with its name and the parameters every scenario reports.
+    func report(scenario: String) -> JSONLine {
+        var report = JSONLine()
+        report["scenario"] = scenario
         report["server"] = self.label
         report["host"] = self.host
         report["port"] = self.port
         report["tls_verify"] = self.tlsVerify.rawValue
         report["generator_threads"] = self.threads
+        return report
     }
 
     /// Builds the client TLS configuration for `nick`'s certificate.
