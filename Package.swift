@@ -26,6 +26,9 @@ extension Target.Dependency {
     static let grdb: Self = .product(name: "GRDB", package: "GRDB.swift")
 }
 
+/// SwiftNIO as the targets that run their own event loops use it.
+let nio: [Target.Dependency] = [.nioCore, .nioPosix, .nioConcurrencyHelpers]
+
 let package = Package(
     name: "SecureChat",
     platforms: [.macOS(.v14)],
@@ -58,18 +61,9 @@ let package = Package(
         .target(name: "HistoryStore", dependencies: ["CodedError", .grdb]),
         .target(
             name: "ChatServer",
-            dependencies: [
-                "CodedError", "TLS", "IRC", "HistoryStore",
-                .nioCore, .nioConcurrencyHelpers, .nioPosix, .logging, .serviceLifecycle, .tomlKit,
-            ]
+            dependencies: ["CodedError", "TLS", "IRC", "HistoryStore", .logging, .serviceLifecycle, .tomlKit] + nio
         ),
-        .target(
-            name: "ChatClient",
-            dependencies: [
-                "CodedError", "TLS", "IRC",
-                .nioCore, .nioConcurrencyHelpers, .nioPosix, .logging, .tomlKit,
-            ]
-        ),
+        .target(name: "ChatClient", dependencies: ["CodedError", "TLS", "IRC", .logging, .tomlKit] + nio),
         .executableTarget(
             name: "securechat",
             dependencies: ["ChatClient", "TLS", "IRC", .nioCore, .nioPosix, .argumentParser]
@@ -83,17 +77,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "securechat-bench",
-            dependencies: [
-                "ChatClient", "TLS", "IRC",
-                .nioCore, .nioConcurrencyHelpers, .nioPosix, .argumentParser, .histogram,
-            ]
+            dependencies: ["ChatClient", "TLS", "IRC", .argumentParser, .histogram] + nio
         ),
         .target(
             name: "TestSupport",
-            dependencies: [
-                "TLS", "ChatServer",
-                .nioCore, .nioPosix, .nioEmbedded, .nioConcurrencyHelpers, .logging, .serviceLifecycle,
-            ],
+            dependencies: ["TLS", "ChatServer", .nioEmbedded, .logging, .serviceLifecycle] + nio,
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -103,10 +91,7 @@ let package = Package(
         .testTarget(name: "IRCTests", dependencies: ["IRC", "TestSupport", .nioCore, .nioEmbedded]),
         .testTarget(
             name: "ChatServerTests",
-            dependencies: [
-                "ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore",
-                .nioConcurrencyHelpers, .nioCore, .nioPosix, .nioEmbedded,
-            ]
+            dependencies: ["ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", .nioEmbedded] + nio
         ),
         .testTarget(
             name: "ChatClientTests",
