@@ -1,7 +1,7 @@
 /// A position named in a CHATHISTORY command: `msgid=…` or `timestamp=…`.
 public enum HistoryReference: Hashable, Sendable {
     /// A stored message. It must belong to the conversation asked about, or the query
-    /// fails with ``HistoryStoreError/Code-swift.struct/unknownMessageID``.
+    /// fails with ``HistoryStoreError/Code-swift.enum/unknownMessageID``.
     case messageID(MessageID)
     /// An instant, in milliseconds since the Unix epoch.
     case timestamp(Int64)
