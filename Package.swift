@@ -56,9 +56,11 @@ let package = Package(
         // The shape every module's error shares; depends on nothing.
         .target(name: "CodedError"),
         .target(name: "TLS", dependencies: ["COpenSSL", "CodedError", .nioCore, .logging]),
-        .target(name: "IRC", dependencies: ["CodedError", .nioCore]),
+        // The IRCv3 server-time format, for the IRC module and the history store; depends on nothing.
+        .target(name: "ServerTime"),
+        .target(name: "IRC", dependencies: ["CodedError", "ServerTime", .nioCore]),
         // The durable event log: Foundation and SQLite only, so it never runs on the loop.
-        .target(name: "HistoryStore", dependencies: ["CodedError", .grdb]),
+        .target(name: "HistoryStore", dependencies: ["CodedError", "ServerTime", .grdb]),
         .target(
             name: "ChatServer",
             dependencies: ["CodedError", "TLS", "IRC", "HistoryStore", .logging, .serviceLifecycle, .tomlKit] + nio
@@ -97,7 +99,7 @@ let package = Package(
             name: "ChatClientTests",
             dependencies: ["ChatClient", "IRC", "TLS", "TestSupport", .nioConcurrencyHelpers]
         ),
-        .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", .grdb]),
+        .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "ServerTime", .grdb]),
         .testTarget(name: "ScriptTests", dependencies: ["TestSupport"]),
     ]
 )
