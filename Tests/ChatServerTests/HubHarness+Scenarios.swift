@@ -26,22 +26,22 @@ extension HubHarness {
 
     /// What a session that has only connected (bound to alice) is answered to `line`; it
     /// must still be unregistered afterwards.
-    static func repliesBeforeRegistration(to line: String) -> [String] {
+    static func repliesBeforeRegistration(to line: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
         var harness = HubHarness()
         let session = harness.connect(bound: ["alice"])
         harness.send(line, from: session)
-        #expect(!harness.hub.isRegistered(session), "\(line) registered the session")
+        #expect(!harness.hub.isRegistered(session), "\(line) registered the session", sourceLocation: sourceLocation)
         return harness.take(session)
     }
 
     /// What alice is answered to `line` while bob alone is in #rust (alice is not); bob
     /// must receive nothing.
-    static func repliesOutsideAChannel(to line: String) -> [String] {
+    static func repliesOutsideAChannel(to line: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
         var harness = HubHarness()
         let (alice, bob) = harness.register("alice", "bob")
         harness.channel("#rust", members: [bob])
         harness.send(line, from: alice)
-        #expect(harness.take(bob).isEmpty, "\(line) reached bob")
+        #expect(harness.take(bob).isEmpty, "\(line) reached bob", sourceLocation: sourceLocation)
         return harness.take(alice)
     }
 }
