@@ -1,13 +1,33 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// One set of settings for every target: Swift 6 language mode everywhere, and the
-/// upcoming features that make ownership and existentials explicit.
+/// One set of settings for every target (given to each at the end of this file): Swift 6
+/// language mode everywhere, and the upcoming features that make ownership and
+/// existentials explicit.
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+/// The products the targets below use, by name, so each target's list says what it
+/// imports and nothing else.
+extension Target.Dependency {
+    static let nioCore: Self = .product(name: "NIOCore", package: "swift-nio")
+    static let nioPosix: Self = .product(name: "NIOPosix", package: "swift-nio")
+    static let nioEmbedded: Self = .product(name: "NIOEmbedded", package: "swift-nio")
+    static let nioConcurrencyHelpers: Self = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+    static let logging: Self = .product(name: "Logging", package: "swift-log")
+    static let serviceLifecycle: Self = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let unixSignals: Self = .product(name: "UnixSignals", package: "swift-service-lifecycle")
+    static let argumentParser: Self = .product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let tomlKit: Self = .product(name: "TOMLKit", package: "TOMLKit")
+    static let histogram: Self = .product(name: "Histogram", package: "hdrhistogram-swift")
+    static let grdb: Self = .product(name: "GRDB", package: "GRDB.swift")
+}
+
+/// SwiftNIO as the targets that run their own event loops use it.
+let nio: [Target.Dependency] = [.nioCore, .nioPosix, .nioConcurrencyHelpers]
 
 let package = Package(
     name: "SecureChat",
@@ -33,151 +53,58 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"]), .yum(["openssl-devel"]), .brew(["openssl@3"])]
         ),
-        .target(
-            name: "TLS",
-            dependencies: [
-                "COpenSSL",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "IRC",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
-            swiftSettings: swiftSettings
-        ),
+        // The shape every module's error shares; depends on nothing.
+        .target(name: "CodedError"),
+        .target(name: "TLS", dependencies: ["COpenSSL", "CodedError", .nioCore, .logging]),
+        // The IRCv3 server-time format, for the IRC module and the history store; depends on nothing.
+        .target(name: "ServerTime"),
+        .target(name: "IRC", dependencies: ["CodedError", "ServerTime", .nioCore]),
         // The durable event log: Foundation and SQLite only, so it never runs on the loop.
-        .target(
-            name: "HistoryStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: swiftSettings
-        ),
+        .target(name: "HistoryStore", dependencies: ["CodedError", "ServerTime", .grdb]),
         .target(
             name: "ChatServer",
-            dependencies: [
-                "TLS", "IRC", "HistoryStore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
-            ],
-            swiftSettings: swiftSettings
+            dependencies: ["CodedError", "TLS", "IRC", "HistoryStore", .logging, .serviceLifecycle, .tomlKit] + nio
         ),
-        .target(
-            name: "ChatClient",
-            dependencies: [
-                "TLS", "IRC",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        .target(name: "ChatClient", dependencies: ["CodedError", "TLS", "IRC", .logging, .tomlKit] + nio),
         .executableTarget(
             name: "securechat",
-            dependencies: [
-                "ChatClient", "TLS", "IRC",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
+            dependencies: ["ChatClient", "TLS", "IRC", .nioCore, .nioPosix, .argumentParser]
         ),
         .executableTarget(
             name: "securechat-server",
             dependencies: [
                 "TLS", "ChatServer",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
+                .serviceLifecycle, .unixSignals, .nioCore, .nioPosix, .argumentParser, .logging,
+            ]
         ),
         .executableTarget(
             name: "securechat-bench",
-            dependencies: [
-                "ChatClient", "TLS", "IRC",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
-            swiftSettings: swiftSettings
+            dependencies: ["ChatClient", "TLS", "IRC", .argumentParser, .histogram] + nio
         ),
         .target(
             name: "TestSupport",
-            dependencies: [
-                "TLS",
-                "ChatServer",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Tests/TestSupport",
-            swiftSettings: swiftSettings
+            dependencies: ["TLS", "ChatServer", .nioEmbedded, .logging, .serviceLifecycle] + nio,
+            path: "Tests/TestSupport"
         ),
         .testTarget(
             name: "TLSTests",
-            dependencies: [
-                "TLS", "TestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
+            dependencies: ["TLS", "TestSupport", .nioCore, .nioPosix, .nioEmbedded]
         ),
-        .testTarget(
-            name: "IRCTests",
-            dependencies: [
-                "IRC", "TestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        .testTarget(name: "IRCTests", dependencies: ["IRC", "TestSupport", .nioCore, .nioEmbedded]),
         .testTarget(
             name: "ChatServerTests",
-            dependencies: [
-                "ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore",
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
+            dependencies: ["ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", .nioEmbedded] + nio
         ),
         .testTarget(
             name: "ChatClientTests",
-            dependencies: [
-                "ChatClient", "IRC", "TLS", "TestSupport",
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
+            dependencies: ["ChatClient", "IRC", "TLS", "TestSupport", .nioConcurrencyHelpers]
         ),
-        .testTarget(
-            name: "HistoryStoreTests",
-            dependencies: [
-                "HistoryStore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "ScriptTests",
-            dependencies: ["TestSupport"],
-            swiftSettings: swiftSettings
-        ),
+        .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "ServerTime", .grdb]),
+        .testTarget(name: "ScriptTests", dependencies: ["TestSupport"]),
     ]
 )
+
+// Every target but the system library gets the one set of settings.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = swiftSettings
+}

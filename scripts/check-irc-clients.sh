@@ -199,10 +199,50 @@ else
     exit 1
 fi
 
+# registered_with_sasl SESSION VERSION LOG SUCCEEDED NICK: passes when LOG shows SUCCEEDED
+# and the server logged NICK's registration; otherwise fails, shows the screen and
+# returns 1.
+registered_with_sasl() {
+    local session=$1 version=$2 log=$3 succeeded=$4 nick=$5
+    if wait_until "$WAIT" has "$log" "$succeeded" &&
+        wait_until "$WAIT" grep -q "nick=$nick .*registered" "$WORK/server.log"; then
+        pass "$version: TLS client certificate + pinned server + SASL EXTERNAL, registered as $nick"
+    else
+        fail "$version: registration with SASL EXTERNAL"
+        show_context "$session"
+        return 1
+    fi
+}
+
+# check_lobby_chat SESSION VERSION LOG JOINED SAY: for a client that has registered, that
+# LOG shows JOINED once it auto-joined #lobby, that what it types after SAY reaches the
+# peer, and that LOG shows what the peer sends to #lobby.
+check_lobby_chat() {
+    local session=$1 version=$2 log=$3 joined=$4 say=$5 token="$1-$RANDOM$RANDOM"
+    if wait_until "$WAIT" has "$log" "$joined"; then
+        pass "$version: auto-joined #lobby"
+    else
+        fail "$version: auto-join of #lobby"
+    fi
+    type_line "$session" "$say hello from $token"
+    if wait_until "$WAIT" has "$WORK/peer.out" "PRIVMSG #lobby :hello from $token"; then
+        pass "$version: message to #lobby reached the peer"
+    else
+        fail "$version: message to #lobby did not reach the peer"
+    fi
+    peer_say "PRIVMSG #lobby :hello to $token"
+    if wait_until "$WAIT" has "$log" "hello to $token"; then
+        pass "$version: message from the peer shown"
+    else
+        fail "$version: message from the peer not shown"
+        show_context "$session"
+    fi
+}
+
 # ---- irssi ------------------------------------------------------------------------------
 
 check_irssi() {
-    local home="$WORK/irssi" log="$WORK/irssi.log" token="irssi-$RANDOM$RANDOM"
+    local home="$WORK/irssi" log="$WORK/irssi.log"
     local version
     version=$(irssi --version 2>/dev/null | head -1)
     mkdir -p "$home"
@@ -215,32 +255,8 @@ check_irssi() {
     type_line irssi "/network add -sasl_mechanism external -nick alice SecureChat"
     type_line irssi "/server add -network SecureChat -tls -tls_cert $PKI/clients/alice.pem -tls_pkey $PKI/clients/alice.key -notls_verify -tls_pinned_cert $SERVER_FINGERPRINT_COLONS 127.0.0.1 $PORT"
     type_line irssi "/connect SecureChat"
-    if wait_until "$WAIT" has "$log" "SASL authentication succeeded" &&
-        wait_until "$WAIT" grep -q "nick=alice .*registered" "$WORK/server.log"; then
-        pass "$version: TLS client certificate + pinned server + SASL EXTERNAL, registered as alice"
-    else
-        fail "$version: registration with SASL EXTERNAL"
-        show_context irssi
-        return
-    fi
-    if wait_until "$WAIT" has "$log" "has joined #lobby"; then
-        pass "$version: auto-joined #lobby"
-    else
-        fail "$version: auto-join of #lobby"
-    fi
-    type_line irssi "/msg #lobby hello from $token"
-    if wait_until "$WAIT" has "$WORK/peer.out" "PRIVMSG #lobby :hello from $token"; then
-        pass "$version: message to #lobby reached the peer"
-    else
-        fail "$version: message to #lobby did not reach the peer"
-    fi
-    peer_say "PRIVMSG #lobby :hello to $token"
-    if wait_until "$WAIT" has "$log" "hello to $token"; then
-        pass "$version: message from the peer shown"
-    else
-        fail "$version: message from the peer not shown"
-        show_context irssi
-    fi
+    registered_with_sasl irssi "$version" "$log" "SASL authentication succeeded" alice || return
+    check_lobby_chat irssi "$version" "$log" "has joined #lobby" "/msg #lobby"
     type_line irssi "/quit"
     wait_until 5 bash -c "! tmux -L '$SOCKET' has-session -t irssi"
 }
@@ -290,39 +306,15 @@ start_weechat() {
 }
 
 check_weechat() {
-    local dir="$WORK/weechat" token="weechat-$RANDOM$RANDOM" version
+    local dir="$WORK/weechat" version
     version="WeeChat $(weechat --version 2>/dev/null | head -1)"
     local server_log="$dir/logs/irc.server.securechat.weechatlog" lobby_log="$dir/logs/irc.securechat.#lobby.weechatlog"
     if ! start_weechat weechat "$dir" carol; then
         fail "WeeChat did not start"
         return
     fi
-    if wait_until "$WAIT" has "$server_log" "SASL authentication successful" &&
-        wait_until "$WAIT" grep -q "nick=carol .*registered" "$WORK/server.log"; then
-        pass "$version: TLS client certificate + pinned server + SASL EXTERNAL, registered as carol"
-    else
-        fail "$version: registration with SASL EXTERNAL"
-        show_context weechat
-        return
-    fi
-    if wait_until "$WAIT" has "$lobby_log" "carol"; then
-        pass "$version: auto-joined #lobby"
-    else
-        fail "$version: auto-join of #lobby"
-    fi
-    type_line weechat "/msg -server securechat #lobby hello from $token"
-    if wait_until "$WAIT" has "$WORK/peer.out" "PRIVMSG #lobby :hello from $token"; then
-        pass "$version: message to #lobby reached the peer"
-    else
-        fail "$version: message to #lobby did not reach the peer"
-    fi
-    peer_say "PRIVMSG #lobby :hello to $token"
-    if wait_until "$WAIT" has "$lobby_log" "hello to $token"; then
-        pass "$version: message from the peer shown"
-    else
-        fail "$version: message from the peer not shown"
-        show_context weechat
-    fi
+    registered_with_sasl weechat "$version" "$server_log" "SASL authentication successful" carol || return
+    check_lobby_chat weechat "$version" "$lobby_log" "carol" "/msg -server securechat #lobby"
     type_line weechat "/quit"
 }
 

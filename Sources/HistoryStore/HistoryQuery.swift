@@ -1,7 +1,9 @@
+import ServerTime
+
 /// A position named in a CHATHISTORY command: `msgid=…` or `timestamp=…`.
 public enum HistoryReference: Hashable, Sendable {
     /// A stored message. It must belong to the conversation asked about, or the query
-    /// fails with ``HistoryStoreError/Code-swift.struct/unknownMessageID``.
+    /// fails with ``HistoryStoreError/Code-swift.enum/unknownMessageID``.
     case messageID(MessageID)
     /// An instant, in milliseconds since the Unix epoch.
     case timestamp(Int64)
@@ -14,7 +16,7 @@ public enum HistoryReference: Hashable, Sendable {
             guard let id = MessageID(parameter.dropFirst(6)) else { return nil }
             self = .messageID(id)
         } else if parameter.hasPrefix("timestamp=") {
-            guard let time = HistoryTimestamp.parse(parameter.dropFirst(10)) else { return nil }
+            guard let time = ServerTimeFormat.parse(parameter.dropFirst(10)) else { return nil }
             self = .timestamp(time)
         } else {
             return nil

@@ -8,7 +8,7 @@ extension HistoryRecord {
 
     /// A record from a row selected with ``selection``.
     ///
-    /// - Throws: ``HistoryStoreError/Code-swift.struct/corruptRow`` when the row holds
+    /// - Throws: ``HistoryStoreError/Code-swift.enum/corruptRow`` when the row holds
     ///   an ID or kind this binary cannot read.
     init(row: Row) throws {
         let seq: Int64 = row["seq"]

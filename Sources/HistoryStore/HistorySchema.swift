@@ -56,7 +56,7 @@ enum HistorySchema {
     /// Brings the database at `path` up to date on the writer connection, refusing a
     /// file written by a newer binary.
     ///
-    /// - Throws: ``HistoryStoreError/Code-swift.struct/newerSchema`` naming the file and
+    /// - Throws: ``HistoryStoreError/Code-swift.enum/newerSchema`` naming the file and
     ///   the unknown migrations; SQLite errors as they come.
     static func migrate(_ writer: any DatabaseWriter, path: String) throws {
         let migrator = Self.migrator

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ServerTime
 
 /// One exported message as a JSON line: `{"time":…,"msgid":…,"from":…,"target":…,"text":…}`.
 public enum HistoryExportLine {
@@ -19,7 +20,7 @@ public enum HistoryExportLine {
     /// `record`'s line, with an encoder made once per export rather than per line.
     static func encode(_ record: HistoryRecord, with encoder: JSONEncoder) -> String {
         let fields: [(String, String)] = [
-            ("time", HistoryTimestamp.format(record.event.time)),
+            ("time", ServerTimeFormat.format(record.event.time)),
             ("msgid", record.id.description),
             ("from", record.event.source),
             ("target", record.event.target.display),

@@ -115,25 +115,17 @@ struct HistoryPage {
     ) throws -> [HistoryRecord] {
         var conditions = ["conversation = ?"]
         var arguments: StatementArguments = [self.conversation]
-        switch after {
-        case .message(let time, let seq)?:
-            conditions.append("(time, seq) > (?, ?)")
-            arguments += [time, seq]
-        case .instant(let time)?:
-            conditions.append("time > ?")
-            arguments += [time]
-        case nil:
-            break
-        }
-        switch before {
-        case .message(let time, let seq)?:
-            conditions.append("(time, seq) < (?, ?)")
-            arguments += [time, seq]
-        case .instant(let time)?:
-            conditions.append("time < ?")
-            arguments += [time]
-        case nil:
-            break
+        for (bound, comparison) in [(after, ">"), (before, "<")] {
+            switch bound {
+            case .message(let time, let seq)?:
+                conditions.append("(time, seq) \(comparison) (?, ?)")
+                arguments += [time, seq]
+            case .instant(let time)?:
+                conditions.append("time \(comparison) ?")
+                arguments += [time]
+            case nil:
+                break
+            }
         }
         return try self.select(conditions, arguments, newestFirst: newestFirst, limit: limit)
     }

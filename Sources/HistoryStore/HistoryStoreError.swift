@@ -1,45 +1,43 @@
+import CodedError
 import GRDB
 
 /// A failure of the history store: opening it, committing a batch, or answering a query.
 ///
 /// Two errors are equal when their ``code`` is equal; the ``reason`` names the file and
 /// says what to do. SQLite's own message, when there is one, is in ``sqliteMessage``.
-public struct HistoryStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct HistoryStoreError: CodedError {
     /// What kind of failure this is; compare errors by this.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let description: String
-        private init(_ name: String) { self.description = name }
-
+    public enum Code: String, ErrorCode {
         // Opening.
         /// The database file or its directory cannot be created or opened.
-        public static let cannotOpen = Code("cannotOpen")
+        case cannotOpen
         /// The file was written by a newer binary: it has schema migrations this one
         /// does not know.
-        public static let newerSchema = Code("newerSchema")
+        case newerSchema
         /// The requested durability did not take effect on the writer connection.
-        public static let durabilityNotApplied = Code("durabilityNotApplied")
+        case durabilityNotApplied
         /// Every msgid epoch is used up.
-        public static let epochsExhausted = Code("epochsExhausted")
+        case epochsExhausted
 
         // Writing.
         /// The disk (or SQLite's page limit) is full.
-        public static let diskFull = Code("diskFull")
+        case diskFull
         /// The file, its directory or the file system is read-only.
-        public static let readOnly = Code("readOnly")
+        case readOnly
         /// The operating system failed a read or write.
-        public static let ioFailure = Code("ioFailure")
+        case ioFailure
         /// A write failed for another reason.
-        public static let writeFailed = Code("writeFailed")
+        case writeFailed
         /// The store was closed before the write could be committed.
-        public static let closed = Code("closed")
+        case closed
 
         // Reading.
         /// A query failed.
-        public static let readFailed = Code("readFailed")
+        case readFailed
         /// A `msgid=` reference names no message in the conversation asked about.
-        public static let unknownMessageID = Code("unknownMessageID")
+        case unknownMessageID
         /// A stored row holds a value this binary cannot read.
-        public static let corruptRow = Code("corruptRow")
+        case corruptRow
     }
 
     public let code: Code
@@ -66,14 +64,6 @@ public struct HistoryStoreError: Error, Hashable, Sendable, CustomStringConverti
     public var description: String {
         guard let sqliteMessage else { return self.reason }
         return "\(self.reason) (SQLite: \(sqliteMessage))"
-    }
-
-    public static func == (lhs: HistoryStoreError, rhs: HistoryStoreError) -> Bool {
-        lhs.code == rhs.code
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(self.code)
     }
 }
 

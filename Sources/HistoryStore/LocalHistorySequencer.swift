@@ -44,7 +44,7 @@ public final class LocalHistorySequencer: HistorySequencer {
     /// transaction: one above both the last epoch handed out and the epoch of the
     /// largest stored ID.
     ///
-    /// - Throws: ``HistoryStoreError/Code-swift.struct/epochsExhausted`` after 2²³ − 1
+    /// - Throws: ``HistoryStoreError/Code-swift.enum/epochsExhausted`` after 2²³ − 1
     ///   opens; SQLite errors as they come.
     static func claimEpoch(_ db: Database) throws -> Int64 {
         let recorded = try Int64.fetchOne(db, sql: "SELECT epoch FROM sequencer WHERE id = 1") ?? 0

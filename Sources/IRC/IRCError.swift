@@ -1,3 +1,5 @@
+import CodedError
+
 /// An error of the IRC module: a kind to compare, a reason for logs, and where it was made.
 ///
 /// Equal and hashed by ``code`` only (as swift-certificates' errors are), so callers and
@@ -6,7 +8,7 @@
 /// two types because they ask different things of a server — a parse error is answered
 /// with a numeric and the connection goes on, a framing error closes it — and typed
 /// throws keep the two apart at compile time; the shape and behaviour are written once.
-public struct IRCError<CodeType: IRCErrorCode>: Error, Hashable, Sendable, CustomStringConvertible {
+public struct IRCError<CodeType: IRCErrorCode>: CodedError {
     /// The kinds of this error (`IRCParseError.Code.empty`).
     public typealias Code = CodeType
 
@@ -27,14 +29,6 @@ public struct IRCError<CodeType: IRCErrorCode>: Error, Hashable, Sendable, Custo
         self.line = line
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.code == rhs.code
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(self.code)
-    }
-
     /// `IRCParseError.invalidCommand: '12' is … (IRC/IRCMessage+Parsing.swift:86)`.
     public var description: String {
         "\(Code.errorName).\(self.code): \(self.reason) (\(self.file):\(self.line))"
@@ -42,7 +36,7 @@ public struct IRCError<CodeType: IRCErrorCode>: Error, Hashable, Sendable, Custo
 }
 
 /// The codes of one kind of ``IRCError``.
-public protocol IRCErrorCode: Hashable, Sendable, CustomStringConvertible {
+public protocol IRCErrorCode: ErrorCode {
     /// The error type's name, which starts its description (`IRCParseError`).
     static var errorName: String { get }
 }

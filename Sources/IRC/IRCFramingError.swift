@@ -1,3 +1,5 @@
+import CodedError
+
 /// The byte stream cannot be cut into IRC lines any more; the connection should close.
 ///
 /// Thrown by ``IRCLineDecoder`` only. Unlike an over-long *complete* line (which the
@@ -7,11 +9,9 @@
 public typealias IRCFramingError = IRCError<IRCFramingErrorCode>
 
 /// The kinds of ``IRCFramingError``.
-public struct IRCFramingErrorCode: IRCErrorCode {
+public enum IRCFramingErrorCode: String, IRCErrorCode {
     public static let errorName = "IRCFramingError"
-    public let description: String
-    private init(_ name: String) { self.description = name }
 
     /// More than ``IRCLimits/maxLineBytes`` bytes arrived without a line end.
-    public static let receiveQueueExceeded = Self("receiveQueueExceeded")
+    case receiveQueueExceeded
 }

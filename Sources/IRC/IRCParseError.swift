@@ -1,3 +1,5 @@
+import CodedError
+
 /// Why a line could not be read as an IRC message.
 ///
 /// Equal and hashed by ``IRCError/code`` only, so tests and callers compare against
@@ -7,23 +9,21 @@
 public typealias IRCParseError = IRCError<IRCParseErrorCode>
 
 /// The kinds of ``IRCParseError``.
-public struct IRCParseErrorCode: IRCErrorCode {
+public enum IRCParseErrorCode: String, IRCErrorCode {
     public static let errorName = "IRCParseError"
-    public let description: String
-    private init(_ name: String) { self.description = name }
 
     /// The line has no content (or only spaces).
-    public static let empty = Self("empty")
+    case empty
     /// Tags or a source were present but no command followed.
-    public static let missingCommand = Self("missingCommand")
+    case missingCommand
     /// The command is neither letters only nor a three-digit numeric.
-    public static let invalidCommand = Self("invalidCommand")
+    case invalidCommand
     /// More than ``IRCLimits/maxParameters`` parameters.
-    public static let tooManyParameters = Self("tooManyParameters")
+    case tooManyParameters
     /// The tag section is empty or holds a malformed key.
-    public static let invalidTags = Self("invalidTags")
+    case invalidTags
     /// A `:` that starts a source is not followed by a name.
-    public static let invalidSource = Self("invalidSource")
+    case invalidSource
     /// The line holds NUL, CR or LF (the framer strips the line ending first).
-    public static let containsControlCharacter = Self("containsControlCharacter")
+    case containsControlCharacter
 }

@@ -1,61 +1,60 @@
+import CodedError
+
 /// An error from the TLS layer: configuration, handshake, or a live connection.
 ///
 /// Two errors are equal when their ``code`` is equal; the ``reason`` carries the detail a
 /// person needs to act (the file and the fix, the expected and the presented pin), and
 /// ``openSSLErrors`` holds OpenSSL's own error strings drained from the thread's queue.
-public struct TLSError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct TLSError: CodedError {
     /// What kind of failure this is; compare errors by this.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let description: String
-        private init(_ name: String) { self.description = name }
-
+    public enum Code: String, ErrorCode {
         // Configuration.
         /// A file is missing or cannot be read.
-        public static let fileUnreadable = Code("fileUnreadable")
+        case fileUnreadable
         /// A file is not PEM of the expected kind.
-        public static let invalidPEM = Code("invalidPEM")
+        case invalidPEM
         /// A private key is encrypted and no passphrase was given, or the passphrase is wrong.
-        public static let encryptedKey = Code("encryptedKey")
+        case encryptedKey
         /// A private key does not belong to its certificate.
-        public static let keyMismatch = Code("keyMismatch")
+        case keyMismatch
         /// A private key file is readable by its group or by others.
-        public static let insecureKeyPermissions = Code("insecureKeyPermissions")
+        case insecureKeyPermissions
         /// A fingerprint or pin is not in a recognised format.
-        public static let invalidFingerprint = Code("invalidFingerprint")
+        case invalidFingerprint
         /// The configuration is inconsistent (for example a client that verifies nothing).
-        public static let invalidConfiguration = Code("invalidConfiguration")
+        case invalidConfiguration
 
         // Handshake.
         /// The handshake failed for a reason not covered by a more specific code.
-        public static let handshakeFailed = Code("handshakeFailed")
+        case handshakeFailed
         /// The server requires a client certificate and the client sent none.
-        public static let certificateRequired = Code("certificateRequired")
+        case certificateRequired
         /// The peer's certificate failed verification (unknown CA, expired, revoked, wrong name).
-        public static let certificateRejected = Code("certificateRejected")
+        case certificateRejected
         /// The peer's key matches none of the configured pins.
-        public static let pinMismatch = Code("pinMismatch")
+        case pinMismatch
         /// The peer refused the handshake and told us so with an alert.
-        public static let rejectedByPeer = Code("rejectedByPeer")
+        case rejectedByPeer
         /// The peer offered only protocol versions this side does not accept.
-        public static let unsupportedProtocol = Code("unsupportedProtocol")
+        case unsupportedProtocol
         /// The handshake did not finish within the configured time.
-        public static let handshakeTimeout = Code("handshakeTimeout")
+        case handshakeTimeout
         /// The peer sent bytes that are not TLS (plaintext, HTTP, garbage).
-        public static let notTLS = Code("notTLS")
+        case notTLS
 
         // Established connection.
         /// The connection ended without a TLS close_notify, so truncation cannot be ruled out.
-        public static let uncleanShutdown = Code("uncleanShutdown")
+        case uncleanShutdown
         /// A TLS protocol error on an established connection.
-        public static let protocolError = Code("protocolError")
+        case protocolError
         /// A write or close arrived after the TLS connection was shut down.
-        public static let closed = Code("closed")
+        case closed
 
         // Issuing certificates in process (tests and the benchmark).
         /// OpenSSL could not make a key, certificate or CRL; ``TLSError/openSSLErrors`` says why.
-        package static let issuanceFailed = Code("issuanceFailed")
+        case issuanceFailed
         /// A file cannot be created or written.
-        package static let fileUnwritable = Code("fileUnwritable")
+        case fileUnwritable
     }
 
     public let code: Code
@@ -83,7 +82,4 @@ public struct TLSError: Error, Hashable, Sendable, CustomStringConvertible {
         if self.openSSLErrors.isEmpty { return self.reason }
         return "\(self.reason) (OpenSSL: \(self.openSSLErrors.joined(separator: "; ")))"
     }
-
-    public static func == (lhs: TLSError, rhs: TLSError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
 }

@@ -49,8 +49,10 @@ struct BenchOptions: ParsableArguments {
 
     func nick(_ index: Int) -> String { "\(self.nickPrefix)\(index)" }
 
-    /// The parameters every scenario reports.
-    func describe(into report: inout JSONLine) {
+    /// A scenario's report, begun with its name and the parameters every scenario reports.
+    func report(scenario: String) -> JSONLine {
+        var report = JSONLine()
+        report["scenario"] = scenario
         report["server"] = self.label
         report["host"] = self.host
         report["port"] = self.port
@@ -59,6 +61,7 @@ struct BenchOptions: ParsableArguments {
         if let threads = self.serverIOThreads { report["server_io_threads"] = threads }
         if let cpus = HostSample.allowedCPUs() { report["generator_cpus"] = cpus }
         if let load = HostSample.loadAverage() { report["load_average_1m"] = load }
+        return report
     }
 
     /// Builds the client TLS configuration for `nick`'s certificate.

@@ -30,9 +30,7 @@ struct FanoutCommand: AsyncParsableCommand {
         guard self.members >= 2, (1...self.members).contains(self.senders), self.messages > 0, self.pacing.window > 0 else {
             throw ValidationError("need -m ≥ 2, 1 ≤ -s ≤ -m, -k ≥ 1 and --window ≥ 1")
         }
-        var report = JSONLine()
-        report["scenario"] = "fanout"
-        self.options.describe(into: &report)
+        var report = self.options.report(scenario: "fanout")
         report["members"] = self.members
         report["senders"] = self.senders
         report["messages_per_sender"] = self.messages

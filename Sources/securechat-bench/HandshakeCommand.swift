@@ -56,9 +56,7 @@ struct HandshakeCommand: AsyncParsableCommand {
             return Outcome(latency: latency, completed: completed, failed: failed, firstError: firstError)
         }
 
-        var report = JSONLine()
-        report["scenario"] = "handshake"
-        options.describe(into: &report)
+        var report = options.report(scenario: "handshake")
         report["concurrency"] = self.concurrency
         report["seconds"] = self.seconds
         var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)

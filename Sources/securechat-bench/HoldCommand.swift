@@ -31,9 +31,7 @@ struct HoldCommand: AsyncParsableCommand {
         let fileLimit = Population.raiseFileLimit()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.options.threads)
         let contexts = ClientContexts(options: self.options)
-        var report = JSONLine()
-        report["scenario"] = "hold"
-        self.options.describe(into: &report)
+        var report = self.options.report(scenario: "hold")
         report["connections"] = self.connections
         report["stage"] = self.stage.rawValue
         report["nofile_limit"] = fileLimit

@@ -20,9 +20,7 @@ struct PrivmsgCommand: AsyncParsableCommand {
         guard self.pairs > 0, self.messages > 0, self.pacing.window > 0 else {
             throw ValidationError("need -p ≥ 1, -k ≥ 1 and --window ≥ 1")
         }
-        var report = JSONLine()
-        report["scenario"] = "privmsg"
-        self.options.describe(into: &report)
+        var report = self.options.report(scenario: "privmsg")
         report["pairs"] = self.pairs
         report["messages_per_user"] = self.messages
         let options = self.options

@@ -63,9 +63,7 @@ struct StormCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var report = JSONLine()
-        report["scenario"] = "storm"
-        self.options.describe(into: &report)
+        var report = self.options.report(scenario: "storm")
         report["members"] = self.members
         report["clients"] = self.clients
         report["rate"] = self.rate

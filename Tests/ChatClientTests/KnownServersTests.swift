@@ -4,11 +4,23 @@ import TLS
 import TestSupport
 import Testing
 
-@Suite struct KnownServersTests {
+@Suite final class KnownServersTests {
+    /// This test's own folder, removed with the suite instance.
+    let directory: URL
+    /// A known_servers file in it, not yet written.
+    let path: String
+
+    init() throws {
+        self.directory = try makeTemporaryDirectory(prefix: "known")
+        self.path = self.directory.appending(path: "known_servers").path(percentEncoded: false)
+    }
+
+    deinit {
+        removeTemporaryDirectory(self.directory)
+    }
+
     @Test func addLookupRemoveRoundTripWithPrivatePermissions() throws {
-        let directory = try makeTemporaryDirectory(prefix: "known")
-        defer { removeTemporaryDirectory(directory) }
-        let path = directory.appending(path: "new/folder/known_servers").path(percentEncoded: false)
+        let path = self.directory.appending(path: "new/folder/known_servers").path(percentEncoded: false)
         let pki = try TestPKI()
         let key = try pki.server.info().publicKeyFingerprint
         let other = try pki.client("x").info().publicKeyFingerprint
@@ -37,9 +49,6 @@ import Testing
     }
 
     @Test func commentsSurviveRewriting() throws {
-        let directory = try makeTemporaryDirectory(prefix: "known")
-        defer { removeTemporaryDirectory(directory) }
-        let path = directory.appending(path: "known_servers").path(percentEncoded: false)
         let pki = try TestPKI()
         let key = try pki.server.info().publicKeyFingerprint
         try "# my servers\n\nold:1 \(key)\n".write(toFile: path, atomically: true, encoding: .utf8)
@@ -50,9 +59,6 @@ import Testing
     }
 
     @Test func mismatchMessageNamesBothKeysAndBothFixes() throws {
-        let directory = try makeTemporaryDirectory(prefix: "known")
-        defer { removeTemporaryDirectory(directory) }
-        let path = directory.appending(path: "known_servers").path(percentEncoded: false)
         let pki = try TestPKI()
         let old = try pki.client("old").info().publicKeyFingerprint
         let new = try pki.server.info().publicKeyFingerprint
@@ -70,9 +76,6 @@ import Testing
     }
 
     @Test func badLineIsReportedWithItsNumber() throws {
-        let directory = try makeTemporaryDirectory(prefix: "known")
-        defer { removeTemporaryDirectory(directory) }
-        let path = directory.appending(path: "known_servers").path(percentEncoded: false)
         try "# ok\nchat:6697 sha256//notbase64\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect {
             _ = try KnownServers(path: path)

@@ -5,8 +5,19 @@ import TestSupport
 import Testing
 
 /// Drives the `securechat` executable against an in-process server.
-@Suite struct SecureChatCommandTests {
+@Suite final class SecureChatCommandTests {
     static let executable = builtExecutable("securechat")
+
+    /// This test's own configuration home (XDG_CONFIG_HOME), removed with the suite instance.
+    let home: URL
+
+    init() throws {
+        self.home = try makeTemporaryDirectory(prefix: "home")
+    }
+
+    deinit {
+        removeTemporaryDirectory(self.home)
+    }
 
     /// Runs securechat with its own config home until it exits (30 s at most).
     static func securechat(_ arguments: [String], input: String? = nil, home: URL) async throws -> CommandResult {
@@ -32,8 +43,6 @@ import Testing
     }
 
     @Test func sendExitsZeroAfterTheServerAcceptedEveryMessage() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         try await withTestServer { server in
             let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
             let events = EventCollector(bob.events)
@@ -57,8 +66,6 @@ import Testing
     }
 
     @Test func sendToUnknownNickExitsOneWithThe401() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         try await withTestServer { server in
             let result = try await Self.securechat(["send", "--to", "nobody", "hi"] + Self.flags(server, "alice"), home: home)
             #expect(result.status == 1)
@@ -68,8 +75,6 @@ import Testing
     }
 
     @Test func sendWithUnlistedCertificateExitsOneWithTheAllowlistLine() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         try await withTestServer(allow: ["alice"]) { server in
             let result = try await Self.securechat(["send", "--to", "#lobby", "hi"] + Self.flags(server, "dave"), home: home)
             #expect(result.status == 1)
@@ -79,8 +84,6 @@ import Testing
     }
 
     @Test func sendWithWrongPinExitsOneNamingBothPins() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         try await withTestServer { server in
             let wrong = try server.pki.client("mallory").info().publicKeyFingerprint
             let result = try await Self.securechat(
@@ -93,8 +96,6 @@ import Testing
     }
 
     @Test func sendWithoutPinOrKnownServerRefusesToTrustOnFirstUse() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         try await withTestServer { server in
             var arguments = ["send", "--to", "#lobby", "hi"] + (try Self.flags(server, "alice"))
             arguments.removeLast(2)  // --pin …
@@ -105,8 +106,6 @@ import Testing
     }
 
     @Test func usageErrorsExitTwo() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         let missingTarget = try await Self.securechat(["send", "hi"], home: home)
         #expect(missingTarget.status == 2)
         let badPin = try await Self.securechat(["send", "--to", "bob", "--pin", "nope", "hi"], home: home)
@@ -115,8 +114,6 @@ import Testing
     }
 
     @Test func setupWritesAConfigurationThatSendUses() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         try await withTestServer { server in
             let setup = try await Self.securechat(["setup"] + Self.flags(server, "alice"), home: home)
             #expect(setup.status == 0, "stderr: \(setup.stderr)")
@@ -128,8 +125,6 @@ import Testing
     }
 
     @Test func tailPrintsJSONLinesAndExitsZeroOnInterrupt() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         try await withTestServer { server in
             let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
             let events = EventCollector(alice.events)
@@ -163,8 +158,6 @@ import Testing
 
 extension SecureChatCommandTests {
     @Test func interactiveModeReadsPipedLines() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         try await withTestServer { server in
             let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
             let events = EventCollector(bob.events)
@@ -193,8 +186,6 @@ extension SecureChatCommandTests {
 
 extension SecureChatCommandTests {
     @Test func forgetRemovesTheKnownServerEntry() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         let path = home.appending(path: "securechat/known_servers").path(percentEncoded: false)
         let pki = try TestPKI()
         var known = try KnownServers(path: path)
@@ -212,8 +203,6 @@ extension SecureChatCommandTests {
 
 extension SecureChatCommandTests {
     @Test func sendToASilentServerTimesOutWithExitOne() async throws {
-        let home = try makeTemporaryDirectory(prefix: "home")
-        defer { removeTemporaryDirectory(home) }
         let pki = try TestPKI()
         // Completes the TLS handshake, then never says a word.
         try await withTLSServer(context: try pki.serverContext(), echo: false) { silent in

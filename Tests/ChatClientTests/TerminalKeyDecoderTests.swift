@@ -8,6 +8,13 @@ import Testing
         return reads.flatMap { decoder.decode($0) }
     }
 
+    /// Feeds `bytes` one byte per read; returns the keys and the decoder as it is after.
+    private static func decodeByteByByte(_ bytes: [UInt8]) -> (keys: [TerminalKey], decoder: KeyDecoder) {
+        var decoder = KeyDecoder()
+        let keys = bytes.flatMap { decoder.decode([$0]) }
+        return (keys, decoder)
+    }
+
     private static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
     @Test(arguments: [
@@ -60,12 +67,7 @@ import Testing
     }
 
     @Test func utf8SplitAcrossReadsIsHeldUntilComplete() {
-        let emoji = Self.bytes("👩‍💻")
-        var decoder = KeyDecoder()
-        var keys: [TerminalKey] = []
-        for byte in emoji {
-            keys += decoder.decode([byte])
-        }
+        let (keys, decoder) = Self.decodeByteByByte(Self.bytes("👩‍💻"))
         #expect(keys.map { if case .text(let t) = $0 { t } else { "?" } }.joined() == "👩‍💻")
         #expect(!decoder.isAwaitingMore)
 
@@ -118,12 +120,7 @@ import Testing
     }
 
     @Test func bracketedPasteSplitAcrossReadsAndMarkerSplitToo() {
-        let paste = Self.bytes("\u{1B}[200~héllo\u{1B}[D wörld\u{1B}[201~")
-        var decoder = KeyDecoder()
-        var keys: [TerminalKey] = []
-        for byte in paste {
-            keys += decoder.decode([byte])
-        }
+        let (keys, decoder) = Self.decodeByteByByte(Self.bytes("\u{1B}[200~héllo\u{1B}[D wörld\u{1B}[201~"))
         // Escape sequences inside a paste are pasted text, so they are dropped, not obeyed.
         #expect(keys == [.text("héllo[D wörld")])
         #expect(!decoder.isInPaste)

@@ -4,15 +4,10 @@ import TestSupport
 import Testing
 
 @Suite("Allowlist lookups with real certificates")
-struct AllowlistLookupTests {
+struct AllowlistLookupTests: AllowlistCertificates {
     let pki: TestPKI
     let alice: CertificateInfo
     let bob: CertificateInfo
-    init() throws {
-        self.pki = try TestPKI()
-        self.alice = try self.pki.client("alice").info()
-        self.bob = try self.pki.client("bob").info()
-    }
 
     private func allowlist(_ lines: String...) throws -> Allowlist {
         try Allowlist(parsing: lines.joined(separator: "\n"), path: "allow.txt")

@@ -4,15 +4,10 @@ import TestSupport
 import Testing
 
 @Suite("Allowlist reloads")
-struct AllowlistReloadTests {
+struct AllowlistReloadTests: AllowlistCertificates {
     let pki: TestPKI
     let alice: CertificateInfo
     let bob: CertificateInfo
-    init() throws {
-        self.pki = try TestPKI()
-        self.alice = try self.pki.client("alice").info()
-        self.bob = try self.pki.client("bob").info()
-    }
 
     private func reload(from old: String, to new: String) throws -> AllowlistReload {
         AllowlistReload(

@@ -12,7 +12,7 @@ import Glibc
 #endif
 
 @Suite("File watcher")
-struct FileWatcherTests {
+final class FileWatcherTests {
     /// Changes seen by a watcher's callback, from any thread.
     final class Recorder: Sendable {
         private let seen = NIOLockedValueBox<[FileWatcher.Change]>([])
@@ -25,6 +25,11 @@ struct FileWatcherTests {
     init() throws {
         self.directory = try makeTemporaryDirectory(prefix: "file-watcher-tests")
         self.file = self.directory.appendingPathComponent("allow.txt")
+    }
+
+    /// Each test has a folder of its own, removed with the suite instance that made it.
+    deinit {
+        removeTemporaryDirectory(self.directory)
     }
 
     private func write(_ text: String, to url: URL? = nil) throws {
@@ -71,7 +76,6 @@ struct FileWatcherTests {
     }
 
     @Test func loopThatCannotWatchDescriptorsFallsBackToPolling() throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("alice sha256:00\n")
         let (watcher, _, _) = self.embeddedWatcher()
         #expect(watcher.mode == .polling)
@@ -80,7 +84,6 @@ struct FileWatcherTests {
     }
 
     @Test func unchangedFileIsNeverReported() throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("alice sha256:00\n")
         let (_, recorder, advance) = self.embeddedWatcher()
         for _ in 0..<20 { advance(.milliseconds(250)) }
@@ -88,7 +91,6 @@ struct FileWatcherTests {
     }
 
     @Test func writeInPlaceIsReportedOnceWithItsContentsAfterTheSettle() throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("alice sha256:00\n")
         let (_, recorder, advance) = self.embeddedWatcher()
         advance(.milliseconds(250))
@@ -103,7 +105,6 @@ struct FileWatcherTests {
     }
 
     @Test func replaceByRenameIsReportedEvenWithTheSameSize() throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("alice sha256:00\n")
         let (_, recorder, advance) = self.embeddedWatcher()
         let temporary = self.directory.appendingPathComponent(".allow.txt.swp")
@@ -115,7 +116,6 @@ struct FileWatcherTests {
     }
 
     @Test func deletionIsReportedOnceAndReappearanceAgain() throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("alice sha256:00\n")
         let (_, recorder, advance) = self.embeddedWatcher()
         try FileManager.default.removeItem(at: self.file)
@@ -128,7 +128,6 @@ struct FileWatcherTests {
     }
 
     @Test func fileMissingAtStartIsReportedWhenItAppears() throws {
-        defer { removeTemporaryDirectory(self.directory) }
         let (_, recorder, advance) = self.embeddedWatcher()
         advance(.milliseconds(250))
         #expect(recorder.changes.isEmpty)
@@ -139,7 +138,6 @@ struct FileWatcherTests {
     }
 
     @Test func stoppedWatcherReportsNothingAndCanRestart() throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("a\n")
         let (watcher, recorder, advance) = self.embeddedWatcher()
         watcher.stop()
@@ -157,7 +155,6 @@ struct FileWatcherTests {
     /// Polling sees whatever state the file is in at a poll: the truncated file, then half
     /// of it. The settle and the empty-file rule keep both from being delivered.
     @Test func pollingNeverDeliversATruncatedOrHalfWrittenFile() throws {
-        defer { removeTemporaryDirectory(self.directory) }
         let full = "alice sha256:00\nbob sha256:11\ncarol sha256:22\n"
         try self.write(full)
         let (_, recorder, advance) = self.embeddedWatcher(interval: .milliseconds(20))
@@ -175,7 +172,6 @@ struct FileWatcherTests {
     }
 
     @Test func emptiedFileIsDeliveredOnlyAfterASecondSettle() throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("alice sha256:00\n")
         let (_, recorder, advance) = self.embeddedWatcher()
         try self.write("")
@@ -229,11 +225,16 @@ struct FileWatcherTests {
         try await watcher.eventLoop.submit { watcher.mode }.get()
     }
 
-    @Test func realLoopWatchesWithInotifyAndReportsOnItsOwnLoop() async throws {
-        defer { removeTemporaryDirectory(self.directory) }
+    /// A real loop watches with inotify unless told to poll, and either way reports a write
+    /// on its own loop (the callback checks it runs there).
+    @Test(arguments: [
+        (FileWatcher.Source.automatic, TimeAmount.milliseconds(250), FileWatcher.Mode.inotify),
+        (.polling, .milliseconds(20), .polling),
+    ])
+    func realLoopSeesAWriteOnItsOwnLoop(source: FileWatcher.Source, interval: TimeAmount, mode: FileWatcher.Mode) async throws {
         try self.write("a\n")
-        let changes = try await self.withRealWatcher { watcher, recorder in
-            #expect(try await self.mode(of: watcher) == .inotify)
+        let changes = try await self.withRealWatcher(source: source, interval: interval) { watcher, recorder in
+            #expect(try await self.mode(of: watcher) == mode)
             try self.write("ab\n")
             try await self.waitFor(1, in: recorder)
         }
@@ -243,7 +244,6 @@ struct FileWatcherTests {
     /// The defect this guards against: `>` truncates first and writes after, and a reload
     /// between the two saw an empty allowlist and closed every session.
     @Test func inPlaceRewritesNeverDeliverAnEmptyOrPartialFile() async throws {
-        defer { removeTemporaryDirectory(self.directory) }
         let full = "alice sha256:00\nbob sha256:11\ncarol sha256:22\n"
         try self.write(full)
         let changes = try await self.withRealWatcher { watcher, _ in
@@ -260,7 +260,6 @@ struct FileWatcherTests {
     }
 
     @Test func replacementByMoveIsSeen() async throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("alice sha256:00\n")
         let changes = try await self.withRealWatcher { _, recorder in
             let temporary = self.directory.appendingPathComponent("allow.txt.new")
@@ -274,7 +273,6 @@ struct FileWatcherTests {
     /// Emptying the allowlist is how an operator locks everyone out: it must take effect,
     /// once it has stayed empty through the settle and then the empty settle.
     @Test func intentionallyEmptiedFileIsDeliveredAfterTheSettle() async throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("alice sha256:00\n")
         let clock = ContinuousClock()
         var emptied = clock.now
@@ -287,21 +285,9 @@ struct FileWatcherTests {
         #expect(changes == [Self.modified("")])
     }
 
-    @Test func pollingSourceSeesAWriteOnARealLoop() async throws {
-        defer { removeTemporaryDirectory(self.directory) }
-        try self.write("a\n")
-        let changes = try await self.withRealWatcher(source: .polling, interval: .milliseconds(20)) { watcher, recorder in
-            #expect(try await self.mode(of: watcher) == .polling)
-            try self.write("ab\n")
-            try await self.waitFor(1, in: recorder)
-        }
-        #expect(changes == [Self.modified("ab\n")])
-    }
-
     /// When the watched folder itself goes away, inotify has nothing left to watch: the
     /// watcher polls from then on and sees the file come back.
     @Test func removedFolderFallsBackToPolling() async throws {
-        defer { removeTemporaryDirectory(self.directory) }
         try self.write("a\n")
         let changes = try await self.withRealWatcher(interval: .milliseconds(20)) { watcher, recorder in
             #expect(try await self.mode(of: watcher) == .inotify)

@@ -41,12 +41,17 @@ import Testing
         #expect(resumed == [1, 2])
     }
 
-    @Test func thePacerHoldsReadsWithoutATokenAndReleasesThemInOrder() throws {
+    /// A channel whose pipeline holds a pacer with a budget of one handshake step a turn.
+    private static func pacedChannel() throws -> (EmbeddedChannel, HandshakePacer) {
         let channel = EmbeddedChannel()
-        let loop = channel.embeddedEventLoop
-        let budget = HandshakeBudget(perTurn: 1, eventLoop: loop)
-        let pacer = HandshakePacer(budget: budget)
+        let pacer = HandshakePacer(budget: HandshakeBudget(perTurn: 1, eventLoop: channel.embeddedEventLoop))
         try channel.pipeline.syncOperations.addHandler(pacer)
+        return (channel, pacer)
+    }
+
+    @Test func thePacerHoldsReadsWithoutATokenAndReleasesThemInOrder() throws {
+        let (channel, _) = try Self.pacedChannel()
+        let loop = channel.embeddedEventLoop
         try channel.writeInbound(ByteBuffer(string: "one"))
         try channel.writeInbound(ByteBuffer(string: "two"))
         try channel.writeInbound(ByteBuffer(string: "three"))
@@ -58,11 +63,8 @@ import Testing
     }
 
     @Test func afterTheHandshakeThePacerPassesEverythingAndLeaves() throws {
-        let channel = EmbeddedChannel()
+        let (channel, pacer) = try Self.pacedChannel()
         let loop = channel.embeddedEventLoop
-        let budget = HandshakeBudget(perTurn: 1, eventLoop: loop)
-        let pacer = HandshakePacer(budget: budget)
-        try channel.pipeline.syncOperations.addHandler(pacer)
         pacer.stopPacing()
         for index in 0..<5 { try channel.writeInbound(ByteBuffer(string: "line \(index)")) }
         for index in 0..<5 { #expect(try channel.readInbound(as: ByteBuffer.self) == ByteBuffer(string: "line \(index)")) }

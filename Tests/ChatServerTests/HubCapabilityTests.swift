@@ -15,20 +15,20 @@ import Testing
         ("CAP", ":securechat.local 461 * CAP :Not enough parameters"),
     ])
     func capRepliesBeforeRegistration(line: String, reply: String) {
-        var harness = HubHarness()
-        let session = harness.connect(bound: ["alice"])
-        harness.send(line, from: session)
-        #expect(harness.take(session) == [reply])
+        #expect(HubHarness.repliesBeforeRegistration(to: line) == [reply])
     }
 
     @Test func capReqIsAllOrNothing() {
         var harness = HubHarness()
         let session = harness.connect(bound: ["alice"])
-        harness.send("CAP REQ :server-time bogus", from: session)
-        harness.send("CAP LIST", from: session)
-        harness.send("CAP REQ :server-time echo-message", from: session)
-        harness.send("CAP REQ :-echo-message", from: session)
-        harness.send("CAP LIST", from: session)
+        harness.send(
+            "CAP REQ :server-time bogus",
+            "CAP LIST",
+            "CAP REQ :server-time echo-message",
+            "CAP REQ :-echo-message",
+            "CAP LIST",
+            from: session
+        )
         #expect(harness.take(session) == [
             ":securechat.local CAP * NAK :server-time bogus",
             ":securechat.local CAP * LIST :",
@@ -41,9 +41,7 @@ import Testing
     @Test func capReqBeforeNickHoldsRegistrationToo() {
         var harness = HubHarness()
         let session = harness.connect(bound: ["alice"])
-        harness.send("CAP REQ :message-tags", from: session)
-        harness.send("NICK alice", from: session)
-        harness.send("USER alice 0 * :A", from: session)
+        harness.send("CAP REQ :message-tags", "NICK alice", "USER alice 0 * :A", from: session)
         #expect(!harness.hub.isRegistered(session))
         harness.send("CAP END", from: session)
         #expect(harness.hub.isRegistered(session))
@@ -52,9 +50,7 @@ import Testing
     @Test func capWorksAfterRegistrationAndEndIsIgnored() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("CAP REQ server-time", from: alice)
-        harness.send("CAP LIST", from: alice)
-        harness.send("CAP END", from: alice)
+        harness.send("CAP REQ server-time", "CAP LIST", "CAP END", from: alice)
         #expect(harness.take(alice) == [
             ":securechat.local CAP alice ACK server-time",
             ":securechat.local CAP alice LIST server-time",
@@ -65,8 +61,7 @@ import Testing
     /// or of membership after the first message must show in the next one.
     @Test func capabilityAndMembershipChangesReachTheNextChannelMessage() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.send("PRIVMSG #lobby :one", from: alice)
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PRIVMSG #lobby one"])
         harness.send("CAP REQ server-time", from: bob)
@@ -87,10 +82,7 @@ import Testing
     /// Connects, negotiates `sasl` and sets a nick and user, so registration waits on CAP END.
     private func saslSession(_ harness: inout HubHarness, bound: [String] = ["alice", "ali"]) -> SessionID {
         let session = harness.connect(bound: bound)
-        harness.send("CAP LS 302", from: session)
-        harness.send("CAP REQ :sasl", from: session)
-        harness.send("NICK ali", from: session)
-        harness.send("USER ali 0 * :Ali", from: session)
+        harness.send("CAP LS 302", "CAP REQ :sasl", "NICK ali", "USER ali 0 * :Ali", from: session)
         _ = harness.take(session)
         return session
     }
@@ -99,8 +91,7 @@ import Testing
     func saslExternalLogsInWithAnEmptyOrMatchingAuthzid(response: String) {
         var harness = HubHarness()
         let session = saslSession(&harness)
-        harness.send("AUTHENTICATE EXTERNAL", from: session)
-        harness.send("AUTHENTICATE \(response)", from: session)
+        harness.send("AUTHENTICATE EXTERNAL", "AUTHENTICATE \(response)", from: session)
         #expect(harness.take(session) == [
             ":securechat.local AUTHENTICATE +",
             ":securechat.local 900 ali ali!ali@192.0.2.1 alice :You are now logged in as alice",
@@ -116,9 +107,12 @@ import Testing
     @Test func saslExternalWithAnotherAuthzidFails() {
         var harness = HubHarness()
         let session = saslSession(&harness)
-        harness.send("AUTHENTICATE EXTERNAL", from: session)
-        harness.send("AUTHENTICATE \(Data("bob".utf8).base64EncodedString())", from: session)
-        harness.send("AUTHENTICATE !!notbase64", from: session)
+        harness.send(
+            "AUTHENTICATE EXTERNAL",
+            "AUTHENTICATE \(Data("bob".utf8).base64EncodedString())",
+            "AUTHENTICATE !!notbase64",
+            from: session
+        )
         #expect(harness.take(session) == [
             ":securechat.local AUTHENTICATE +",
             ":securechat.local 904 ali :SASL authentication failed",
@@ -130,10 +124,7 @@ import Testing
     @Test func saslAbortAndUnknownMechanism() {
         var harness = HubHarness()
         let session = saslSession(&harness)
-        harness.send("AUTHENTICATE PLAIN", from: session)
-        harness.send("AUTHENTICATE EXTERNAL", from: session)
-        harness.send("AUTHENTICATE *", from: session)
-        harness.send("AUTHENTICATE +", from: session)
+        harness.send("AUTHENTICATE PLAIN", "AUTHENTICATE EXTERNAL", "AUTHENTICATE *", "AUTHENTICATE +", from: session)
         #expect(harness.take(session) == [
             ":securechat.local 908 ali EXTERNAL :are available SASL mechanisms",
             ":securechat.local 904 ali :SASL authentication failed",
@@ -154,9 +145,7 @@ import Testing
     @Test func saslBeforeNickUsesAStarForTheUnknownParts() {
         var harness = HubHarness()
         let session = harness.connect(bound: ["alice"])
-        harness.send("CAP REQ sasl", from: session)
-        harness.send("AUTHENTICATE EXTERNAL", from: session)
-        harness.send("AUTHENTICATE +", from: session)
+        harness.send("CAP REQ sasl", "AUTHENTICATE EXTERNAL", "AUTHENTICATE +", from: session)
         #expect(harness.take(session).dropFirst(2).first
             == ":securechat.local 900 * *!*@192.0.2.1 alice :You are now logged in as alice")
     }

@@ -6,9 +6,7 @@ import Testing
 @Suite struct HubChannelTests {
     @Test func joinCreatesTheChannelWithTheCreatorAsOperator() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
         harness.send("JOIN #rust", from: alice)
         #expect(harness.take(alice) == [
             ":alice!alice@192.0.2.1 JOIN #rust",
@@ -33,8 +31,7 @@ import Testing
 
     @Test func joinShowsTheTopicToTheJoiner() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.send("JOIN #rust", from: alice)
         harness.now = HubHarness.epoch.addingTimeInterval(60)
         harness.send("TOPIC #rust :Ownership and borrowing", from: alice)
@@ -70,15 +67,10 @@ import Testing
 
     @Test func partIsSeenByMembersOnlyAndEmptyChannelsAreDeleted() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
+        harness.channel("#rust", members: [alice, bob])
         harness.send("PART #rust :bye now", from: alice)
-        #expect(harness.take(alice) == [":alice!alice@192.0.2.1 PART #rust :bye now"])
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PART #rust :bye now"])
+        harness.expect([alice, bob], received: [":alice!alice@192.0.2.1 PART #rust :bye now"])
         #expect(harness.take(carol).isEmpty)
         #expect(harness.hub.channelCount == 2)
         harness.send("PART #rust", from: bob)
@@ -91,8 +83,7 @@ import Testing
         let alice = harness.register("alice")
         harness.send("PART #lobby", from: alice)
         #expect(harness.hub.channelCount == 1)
-        harness.send("JOIN 0", from: alice)
-        harness.send("MODE #lobby", from: alice)
+        harness.send("JOIN 0", "MODE #lobby", from: alice)
         #expect(harness.take(alice).contains(":securechat.local 324 alice #lobby +n"))
     }
 
@@ -106,14 +97,7 @@ import Testing
         ("MODE #nowhere", ":securechat.local 403 alice #nowhere :No such channel"),
     ])
     func channelErrorsForNonMembers(line: String, reply: String) {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
-        harness.send(line, from: alice)
-        #expect(harness.take(alice) == [reply])
-        #expect(harness.take(bob).isEmpty)
+        #expect(HubHarness.repliesOutsideAChannel(to: line) == [reply])
     }
 
     @Test func joinZeroPartsEveryChannel() {
@@ -134,18 +118,14 @@ import Testing
 
     @Test func topicNeedsAnOperatorInOrdinaryChannels() {
         var harness = HubHarness(HubConfiguration(created: HubHarness.epoch, topicLength: 10))
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
+        let (alice, bob) = harness.register("alice", "bob")
+        harness.channel("#rust", members: [alice, bob])
         harness.send("TOPIC #rust", from: bob)
         harness.clear()
         harness.send("TOPIC #rust :bob's topic", from: bob)
         #expect(harness.take(bob) == [":securechat.local 482 bob #rust :You're not channel operator"])
         harness.send("TOPIC #rust :héllo wörld, long", from: alice)
-        let cut = ":alice!alice@192.0.2.1 TOPIC #rust :héllo wö"
-        #expect(harness.take(alice) == [cut])
-        #expect(harness.take(bob) == [cut])
+        harness.expect([alice, bob], received: [":alice!alice@192.0.2.1 TOPIC #rust :héllo wö"])
         harness.send("TOPIC #rust", from: bob)
         #expect(harness.take(bob) == [
             ":securechat.local 332 bob #rust :héllo wö",
@@ -161,30 +141,24 @@ import Testing
 
     @Test func anyMemberMaySetTheLobbyTopic() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.send("TOPIC #lobby :Welcome", from: bob)
-        #expect(harness.take(alice) == [":bob!bob@192.0.2.1 TOPIC #lobby Welcome"])
-        #expect(harness.take(bob) == [":bob!bob@192.0.2.1 TOPIC #lobby Welcome"])
+        harness.expect([alice, bob], received: [":bob!bob@192.0.2.1 TOPIC #lobby Welcome"])
     }
 
     // MARK: KICK
 
     @Test func operatorKicksAndEveryMemberSeesIt() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
-        for session in [alice, bob, carol] { harness.send("JOIN #rust", from: session) }
-        harness.clear()
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
+        harness.channel("#rust", members: [alice, bob, carol])
         harness.send("KICK #rust bob,carol :be nice", from: alice)
         let expected = [
             ":alice!alice@192.0.2.1 KICK #rust bob :be nice",
             ":alice!alice@192.0.2.1 KICK #rust carol :be nice",
         ]
-        #expect(harness.take(alice) == expected)
+        harness.expect([alice, carol], received: expected)
         #expect(harness.take(bob) == [expected[0]])
-        #expect(harness.take(carol) == expected)
         harness.send("NAMES #rust", from: alice)
         #expect(harness.take(alice).first == ":securechat.local 353 alice = #rust @alice")
         harness.send("PRIVMSG #rust :still here?", from: bob)
@@ -193,11 +167,8 @@ import Testing
 
     @Test func kickWithoutAReasonUsesTheKickersNick() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob) = harness.register("alice", "bob")
+        harness.channel("#rust", members: [alice, bob])
         harness.send("KICK #rust bob", from: alice)
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 KICK #rust bob alice"])
     }
@@ -210,12 +181,8 @@ import Testing
     ])
     func kickErrors(kicker: String, line: String, reply: String) {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.register("carol")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob, _) = harness.register("alice", "bob", "carol")
+        harness.channel("#rust", members: [alice, bob])
         let session = kicker == "alice" ? alice : bob
         harness.send(line, from: session)
         #expect(harness.take(session) == [reply])
@@ -241,11 +208,8 @@ import Testing
     ])
     func modeReplies(line: String, replies: [String]) {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob) = harness.register("alice", "bob")
+        harness.channel("#rust", members: [alice, bob])
         harness.send(line, from: bob)
         #expect(harness.take(bob) == replies)
         #expect(harness.take(alice).isEmpty)
@@ -254,10 +218,7 @@ import Testing
     @Test func invisibleUsersAreCountedApart() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("MODE alice +i", from: alice)
-        harness.send("MODE alice", from: alice)
-        harness.send("LUSERS", from: alice)
-        harness.send("MODE alice -i", from: alice)
+        harness.send("MODE alice +i", "MODE alice", "LUSERS", "MODE alice -i", from: alice)
         #expect(harness.take(alice) == [
             ":alice!alice@192.0.2.1 MODE alice +i",
             ":securechat.local 221 alice +i",
@@ -270,15 +231,10 @@ import Testing
 
     @Test func operatorGivesAndTakesOperatorStatus() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
+        harness.channel("#rust", members: [alice, bob])
         harness.send("MODE #rust +o bob", from: alice)
-        #expect(harness.take(alice) == [":alice!alice@192.0.2.1 MODE #rust +o bob"])
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 MODE #rust +o bob"])
+        harness.expect([alice, bob], received: [":alice!alice@192.0.2.1 MODE #rust +o bob"])
         #expect(harness.take(carol).isEmpty)
         harness.send("MODE #rust -o+o alice bob", from: bob)
         #expect(harness.take(alice) == [":bob!bob@192.0.2.1 MODE #rust -o alice"], "+o on an operator changes nothing")
@@ -318,8 +274,7 @@ import Testing
     @Test func namesWithoutArgumentsListsEveryChannelAndEndsOnce() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("JOIN #rust", from: alice)
-        harness.clear()
+        harness.channel("#rust", members: [alice])
         harness.send("NAMES", from: alice)
         #expect(harness.take(alice) == [
             ":securechat.local 353 alice = #lobby alice",
@@ -332,10 +287,8 @@ import Testing
 
     @Test func listShowsCountsAndTopics() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        harness.register("bob")
-        harness.send("JOIN #rust", from: alice)
-        harness.send("TOPIC #rust :Crabs", from: alice)
+        let (alice, _) = harness.register("alice", "bob")
+        harness.send("JOIN #rust", "TOPIC #rust :Crabs", from: alice)
         harness.clear()
         harness.send("LIST", from: alice)
         #expect(harness.take(alice) == [

@@ -71,13 +71,15 @@ struct HubHarness {
         return session
     }
 
-    /// Parses `line` as the client would send it and hands it to the hub.
-    mutating func send(_ line: String, from session: SessionID) {
-        guard let message = try? IRCMessage(parsing: Array(line.utf8)) else {
-            Issue.record("test line does not parse: \(line)")
-            return
+    /// Parses each of `lines` as the client would send it and hands it to the hub, in order.
+    mutating func send(_ lines: String..., from session: SessionID) {
+        for line in lines {
+            guard let message = try? IRCMessage(parsing: Array(line.utf8)) else {
+                Issue.record("test line does not parse: \(line)")
+                continue
+            }
+            record(hub.handle(message, from: session, now: now))
         }
-        record(hub.handle(message, from: session, now: now))
     }
 
     /// Hands `bytes` to the hub as one line the transport cut (no line ending).

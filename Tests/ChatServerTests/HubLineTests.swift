@@ -23,8 +23,7 @@ import Testing
 
     @Test func aLineThatIsNotUTF8IsRefusedAndNotRelayed() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.receive(line: Array("PRIVMSG #lobby :caf".utf8) + [0xE9], from: alice)
         #expect(harness.take(alice) == [":securechat.local NOTICE alice :Your line was refused, not relayed: it is not valid UTF-8"])
         #expect(harness.take(bob).isEmpty)
@@ -76,8 +75,7 @@ import Testing
 
     @Test func aCloseAskedByTheTransportQuitsTheChannelsAndSendsError() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.close(alice, reason: "Ping timeout: 60 seconds")
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :Ping timeout: 60 seconds"])
         #expect(harness.closed[alice] == "Ping timeout: 60 seconds")

@@ -6,9 +6,7 @@ import Testing
 @Suite struct HubMessagingTests {
     @Test func lobbyMessageReachesEveryMemberButTheSenderAndNoOneElse() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
         harness.send("PART #lobby", from: carol)
         let dave = harness.connect(bound: ["dave"])
         harness.clear()
@@ -21,12 +19,8 @@ import Testing
 
     @Test func channelMessageDoesNotLeakToOtherChannels() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
-        harness.send("JOIN #secret", from: alice)
-        harness.send("JOIN #secret", from: bob)
-        harness.clear()
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
+        harness.channel("#secret", members: [alice, bob])
         harness.send("PRIVMSG #secret :just us", from: alice)
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PRIVMSG #secret :just us"])
         #expect(harness.take(carol).isEmpty)
@@ -34,11 +28,8 @@ import Testing
 
     @Test func privateMessageReachesOnlyItsTarget() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
-        harness.send("PRIVMSG BOB :psst", from: alice)
-        harness.send("NOTICE bob :fyi", from: alice)
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
+        harness.send("PRIVMSG BOB :psst", "NOTICE bob :fyi", from: alice)
         #expect(harness.take(bob) == [
             ":alice!alice@192.0.2.1 PRIVMSG bob psst",
             ":alice!alice@192.0.2.1 NOTICE bob fyi",
@@ -51,11 +42,11 @@ import Testing
         var harness = HubHarness()
         let alice = harness.register("alice", caps: "echo-message")
         let bob = harness.register("bob")
-        harness.send("PRIVMSG #lobby :hi all", from: alice)
-        harness.send("PRIVMSG bob :hi bob", from: alice)
-        let expected = [":alice!alice@192.0.2.1 PRIVMSG #lobby :hi all", ":alice!alice@192.0.2.1 PRIVMSG bob :hi bob"]
-        #expect(harness.take(alice) == expected)
-        #expect(harness.take(bob) == expected)
+        harness.send("PRIVMSG #lobby :hi all", "PRIVMSG bob :hi bob", from: alice)
+        harness.expect(
+            [alice, bob],
+            received: [":alice!alice@192.0.2.1 PRIVMSG #lobby :hi all", ":alice!alice@192.0.2.1 PRIVMSG bob :hi bob"]
+        )
         harness.send("PRIVMSG alice :note to self", from: alice)
         #expect(harness.take(alice) == [":alice!alice@192.0.2.1 PRIVMSG alice :note to self"])
     }
@@ -132,32 +123,17 @@ import Testing
         ("TAGMSG", ":securechat.local 411 alice :No recipient given (TAGMSG)"),
     ])
     func messageErrors(line: String, reply: String) {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
-        harness.send(line, from: alice)
-        #expect(harness.take(alice) == [reply])
-        #expect(harness.take(bob).isEmpty)
+        #expect(HubHarness.repliesOutsideAChannel(to: line) == [reply])
     }
 
     @Test(arguments: ["NOTICE", "NOTICE #lobby", "NOTICE nobody :hi", "NOTICE #nowhere :hi", "NOTICE #rust :hi", "NOTICE a,b,c,d,e :hi"])
     func noticeNeverAnswersWithErrors(line: String) {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #rust", from: bob)
-        harness.clear()
-        harness.send(line, from: alice)
-        #expect(harness.take(alice).isEmpty)
+        #expect(HubHarness.repliesOutsideAChannel(to: line).isEmpty)
     }
 
     @Test func severalTargetsEachGetTheirCopyAndErrorsAreAnsweredPerTarget() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
         harness.send("PRIVMSG bob,carol,nobody,BOB :hi", from: alice)
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PRIVMSG bob hi"])
         #expect(harness.take(carol) == [":alice!alice@192.0.2.1 PRIVMSG carol hi"])
@@ -166,12 +142,10 @@ import Testing
 
     @Test func awayIsReportedToPrivateMessageSenders() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.send("AWAY :at lunch", from: bob)
         #expect(harness.take(bob) == [":securechat.local 306 bob :You have been marked as being away"])
-        harness.send("PRIVMSG bob :you there?", from: alice)
-        harness.send("NOTICE bob :no reply expected", from: alice)
+        harness.send("PRIVMSG bob :you there?", "NOTICE bob :no reply expected", from: alice)
         #expect(harness.take(alice) == [":securechat.local 301 alice bob :at lunch"])
         harness.send("AWAY", from: bob)
         #expect(harness.take(bob).last == ":securechat.local 305 bob :You are no longer marked as being away")

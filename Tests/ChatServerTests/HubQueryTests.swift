@@ -9,8 +9,7 @@ import Testing
         let alice = harness.register("alice")
         let bob = harness.register("bob", host: "198.51.100.7")
         harness.send("JOIN #rust", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        harness.send("AWAY :brb", from: bob)
+        harness.send("JOIN #rust", "AWAY :brb", from: bob)
         harness.clear()
         harness.send("WHO #rust", from: alice)
         #expect(harness.take(alice) == [
@@ -30,11 +29,14 @@ import Testing
         ("ISON bob nobody ALICE", [":securechat.local 303 alice :bob alice"]),
         ("ISON :nobody", [":securechat.local 303 alice :"]),
         ("USERHOST bob nobody", [":securechat.local 302 alice bob=+bob@192.0.2.1"]),
+        ("WHOIS nobody", [
+            ":securechat.local 401 alice nobody :No such nick/channel",
+            ":securechat.local 318 alice nobody :End of /WHOIS list",
+        ]),
     ])
     func nickQueries(line: String, replies: [String]) {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        harness.register("bob")
+        let (alice, _) = harness.register("alice", "bob")
         harness.send(line, from: alice)
         #expect(harness.take(alice) == replies)
     }
@@ -71,20 +73,9 @@ import Testing
         #expect(harness.take(alice).contains(":securechat.local 330 ali ali alice :is logged in as"))
     }
 
-    @Test func whoisUnknownNickAnswers401And318() {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        harness.send("WHOIS nobody", from: alice)
-        #expect(harness.take(alice) == [
-            ":securechat.local 401 alice nobody :No such nick/channel",
-            ":securechat.local 318 alice nobody :End of /WHOIS list",
-        ])
-    }
-
     @Test func whoisIdleTimeRestartsWithEachMessage() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
+        let (alice, bob) = harness.register("alice", "bob")
         harness.now = HubHarness.epoch.addingTimeInterval(300)
         harness.send("PRIVMSG #lobby :still here", from: alice)
         harness.now = HubHarness.epoch.addingTimeInterval(310)

@@ -17,41 +17,55 @@ import Testing
         #expect(harness.hub.sessionCount == 0)
     }
 
-    @Test func aCertificateTakenOffTheAllowlistGetsCertNotAllowed() {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.disallow(alice)
-        #expect(harness.take(alice) == [":securechat.local FAIL * CERT_NOT_ALLOWED :Your certificate is no longer in this server's allowlist"])
-        #expect(harness.closed[alice] == "Closing link: certificate no longer allowed")
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :Certificate no longer allowed"])
+    /// What the server takes back from a registered session.
+    enum Refusal: Sendable {
+        /// Its certificate left the allowlist.
+        case disallowed
+        /// Its certificate no longer passes verification after a TLS reload.
+        case revoked
+        /// Its nick is no longer bound to its certificate.
+        case unbound
+
+        func apply(to session: SessionID, in harness: inout HubHarness) {
+            switch self {
+            case .disallowed: harness.disallow(session)
+            case .revoked: harness.revoke(session, reason: "Closing link: certificate revoked")
+            case .unbound: harness.updateBindings(session, ["ali"])
+            }
+        }
     }
 
-    @Test func aRevokedCertificateGetsCertRevoked() {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.revoke(alice, reason: "Closing link: certificate revoked")
-        #expect(harness.take(alice) == [":securechat.local FAIL * CERT_REVOKED :Your certificate is no longer accepted"])
-        #expect(harness.closed[alice] == "Closing link: certificate revoked")
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :Certificate no longer accepted"])
-    }
-
-    @Test func aNickNoLongerBoundGetsNickNotBound() {
+    @Test(arguments: [
+        (
+            Refusal.disallowed, "CERT_NOT_ALLOWED :Your certificate is no longer in this server's allowlist",
+            "Closing link: certificate no longer allowed", "Certificate no longer allowed"
+        ),
+        (
+            .revoked, "CERT_REVOKED :Your certificate is no longer accepted",
+            "Closing link: certificate revoked", "Certificate no longer accepted"
+        ),
+        (
+            .unbound, "NICK_NOT_BOUND :Nick alice is no longer bound to your certificate",
+            "Closing link: nick alice is no longer bound to your certificate",
+            "Closing link: nick alice is no longer bound to your certificate"
+        ),
+    ])
+    func aRefusedSessionGetsItsCodeAndClosesAndPeersSeeItQuit(_ refusal: Refusal, fail: String, reason: String, quit: String) {
         var harness = HubHarness()
         let alice = harness.register("alice", bound: ["alice", "ali"])
-        harness.updateBindings(alice, ["ali"])
-        #expect(harness.take(alice) == [":securechat.local FAIL * NICK_NOT_BOUND :Nick alice is no longer bound to your certificate"])
-        #expect(harness.closed[alice] == "Closing link: nick alice is no longer bound to your certificate")
+        let bob = harness.register("bob")
+        refusal.apply(to: alice, in: &harness)
+        #expect(harness.take(alice) == [":securechat.local FAIL * \(fail)"])
+        #expect(harness.closed[alice] == reason)
+        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :\(quit)"])
     }
 
-    @Test func refusalsOfAGoneSessionSendNothing() {
+    @Test(arguments: [Refusal.disallowed, .revoked, .unbound])
+    func refusalsOfAGoneSessionSendNothing(_ refusal: Refusal) {
         var harness = HubHarness()
-        let alice = harness.register("alice")
+        let alice = harness.register("alice", bound: ["alice", "ali"])
         harness.disconnect(alice, reason: "gone")
-        harness.revoke(alice, reason: "x")
-        #expect(harness.lastOutputs.isEmpty)
-        harness.disallow(alice)
+        refusal.apply(to: alice, in: &harness)
         #expect(harness.lastOutputs.isEmpty)
     }
 }

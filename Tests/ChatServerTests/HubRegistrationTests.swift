@@ -39,8 +39,7 @@ import Testing
         var harness = HubHarness()
         let alice = harness.register("alice")
         let bob = harness.connect(bound: ["bob"])
-        harness.send("NICK bob", from: bob)
-        harness.send("USER bob 0 * :Bob", from: bob)
+        harness.send("NICK bob", "USER bob 0 * :Bob", from: bob)
         #expect(harness.take(alice) == [":bob!bob@192.0.2.1 JOIN #lobby"])
         #expect(harness.take(bob).contains(":securechat.local 353 bob = #lobby :alice bob"))
     }
@@ -53,8 +52,7 @@ import Testing
         )
         var harness = HubHarness(configuration)
         let session = harness.connect(bound: [String(repeating: "n", count: 30)])
-        harness.send("NICK \(String(repeating: "n", count: 30))", from: session)
-        harness.send("USER n 0 * :N", from: session)
+        harness.send("NICK \(String(repeating: "n", count: 30))", "USER n 0 * :N", from: session)
         let isupport = harness.take(session).filter { $0.contains(" 005 ") }
         #expect(isupport.count >= 2)
         for line in isupport {
@@ -73,8 +71,7 @@ import Testing
     @Test func motdLinesReplaceTheMissingMotdNumeric() {
         var harness = HubHarness(HubConfiguration(created: HubHarness.epoch, motd: ["Be kind.", "Rotate your keys."]))
         let alice = harness.connect(bound: ["alice"])
-        harness.send("NICK alice", from: alice)
-        harness.send("USER alice 0 * :A", from: alice)
+        harness.send("NICK alice", "USER alice 0 * :A", from: alice)
         let motd = harness.take(alice).filter { [" 375 ", " 372 ", " 376 ", " 422 "].contains(where: $0.contains) }
         #expect(motd == [
             ":securechat.local 375 alice :- securechat.local Message of the day - ",
@@ -87,8 +84,7 @@ import Testing
     @Test func unboundNickIsRefusedNamingTheBoundNicksAndARetrySucceeds() {
         var harness = HubHarness()
         let alice = harness.connect(bound: ["alice", "ali"])
-        harness.send("NICK mallory", from: alice)
-        harness.send("USER alice 0 * :Alice", from: alice)
+        harness.send("NICK mallory", "USER alice 0 * :Alice", from: alice)
         #expect(harness.take(alice) == [
             ":securechat.local 432 * mallory :mallory is not bound to your certificate; your certificate may use: alice, ali; "
                 + "to use mallory, an administrator adds this line to the allowlist: mallory \(Self.fingerprint(seed: 1))"
@@ -105,10 +101,7 @@ import Testing
     @Test func secondUnboundNickBeforeRegistrationGetsTheAccountNick() {
         var harness = HubHarness()
         let alice = harness.connect(bound: ["alice", "ali"])
-        harness.send("CAP LS 302", from: alice)
-        harness.send("NICK root", from: alice)
-        harness.send("USER root 0 * :root", from: alice)
-        harness.send("NICK root1", from: alice)
+        harness.send("CAP LS 302", "NICK root", "USER root 0 * :root", "NICK root1", from: alice)
         #expect(harness.take(alice).dropFirst() == [
             ":securechat.local 432 * root :root is not bound to your certificate; your certificate may use: alice, ali; "
                 + "to use root, an administrator adds this line to the allowlist: root \(Self.fingerprint(seed: 1))",
@@ -139,11 +132,7 @@ import Testing
         ("PING", ":securechat.local 461 * PING :Not enough parameters"),
     ])
     func commandsBeforeRegistration(line: String, reply: String) {
-        var harness = HubHarness()
-        let session = harness.connect(bound: ["alice"])
-        harness.send(line, from: session)
-        #expect(harness.take(session) == [reply])
-        #expect(!harness.hub.isRegistered(session))
+        #expect(HubHarness.repliesBeforeRegistration(to: line) == [reply])
     }
 
     @Test(arguments: [
@@ -171,8 +160,7 @@ import Testing
     @Test func nickChangeToABoundNickIsAnnouncedOnceToTheUserAndEachPeer() {
         var harness = HubHarness()
         let alice = harness.register("alice", bound: ["alice", "alice_away"])
-        let bob = harness.register("bob")
-        let carol = harness.register("carol")
+        let (bob, carol) = harness.register("bob", "carol")
         harness.send("JOIN #side", from: alice)
         harness.send("JOIN #side", from: bob)
         harness.send("JOIN #far", from: carol)
@@ -180,10 +168,7 @@ import Testing
         harness.clear()
 
         harness.send("NICK alice_away", from: alice)
-        let announcement = ":alice!alice@192.0.2.1 NICK alice_away"
-        #expect(harness.take(alice) == [announcement])
-        #expect(harness.take(bob) == [announcement])
-        #expect(harness.take(carol) == [announcement])
+        harness.expect([alice, bob, carol], received: [":alice!alice@192.0.2.1 NICK alice_away"])
         #expect(harness.take(dave).isEmpty)
         #expect(harness.hub.nick(of: alice) == "alice_away")
 
@@ -232,11 +217,8 @@ import Testing
 
     @Test func secondLoginWithANickInUseAddsASessionAndClosesNone() {
         var harness = HubHarness()
-        let old = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #side", from: old)
-        harness.send("JOIN #side", from: bob)
-        harness.clear()
+        let (old, bob) = harness.register("alice", "bob")
+        harness.channel("#side", members: [old, bob])
 
         let new = harness.register("alice")
         #expect(harness.closed.isEmpty)
@@ -250,14 +232,10 @@ import Testing
 
     @Test func peersSeeNeitherQuitNorJoinWhenANickGainsASession() {
         var harness = HubHarness()
-        let old = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.send("JOIN #side", from: old)
-        harness.send("JOIN #side", from: bob)
-        harness.clear()
+        let (old, bob) = harness.register("alice", "bob")
+        harness.channel("#side", members: [old, bob])
         let new = harness.connect(bound: ["alice"])
-        harness.send("NICK alice", from: new)
-        harness.send("USER alice 0 * :A", from: new)
+        harness.send("NICK alice", "USER alice 0 * :A", from: new)
         #expect(harness.take(bob).isEmpty)
         #expect(harness.take(old).isEmpty)
         #expect(harness.takeCommands(new).suffix(6) == ["JOIN", "353", "366", "JOIN", "353", "366"])
@@ -265,9 +243,7 @@ import Testing
 
     @Test func quitClosesWithTheReasonAndTellsPeers() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.clear()
+        let (alice, bob) = harness.register("alice", "bob")
         harness.send("QUIT :gone fishing", from: alice)
         #expect(harness.closed[alice] == "Quit: gone fishing")
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :Quit: gone fishing"])
@@ -282,9 +258,7 @@ import Testing
 
     @Test func disconnectTellsPeersAndSendsNothingToTheSession() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob")
-        harness.clear()
+        let (alice, bob) = harness.register("alice", "bob")
         harness.disconnect(alice, reason: "Connection reset by peer")
         #expect(harness.take(bob) == [":alice!alice@192.0.2.1 QUIT :Connection reset by peer"])
         #expect(harness.lastSends.allSatisfy { !$0.recipients.contains(alice) })
@@ -296,10 +270,7 @@ import Testing
     @Test func capNegotiationHoldsRegistrationUntilCapEnd() {
         var harness = HubHarness()
         let alice = harness.connect(bound: ["alice"])
-        harness.send("CAP LS 302", from: alice)
-        harness.send("NICK alice", from: alice)
-        harness.send("USER alice 0 * :Alice", from: alice)
-        harness.send("CAP REQ :server-time", from: alice)
+        harness.send("CAP LS 302", "NICK alice", "USER alice 0 * :Alice", "CAP REQ :server-time", from: alice)
         #expect(!harness.hub.isRegistered(alice))
         #expect(harness.take(alice) == [
             ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory",
@@ -324,7 +295,6 @@ import Testing
         var harness = HubHarness()
         let alice = harness.register("alice_", bound: ["alice", "alice_"])
         let bob = harness.register("bob")
-        harness.clear()
         harness.updateBindings(alice, ["alice"])
         let reason = "Closing link: nick alice_ is no longer bound to your certificate"
         #expect(harness.closed[alice] == reason)
@@ -341,8 +311,7 @@ import Testing
     func certificateExpiryNoticeAtRegistration(remaining: TimeInterval, notice: String?) {
         var harness = HubHarness()
         let session = harness.connect(bound: ["alice", "al"], notAfter: HubHarness.epoch.addingTimeInterval(remaining))
-        harness.send("NICK al", from: session)
-        harness.send("USER al 0 * :Al", from: session)
+        harness.send("NICK al", "USER al 0 * :Al", from: session)
         let lines = harness.take(session)
         let notices = lines.filter { $0.hasPrefix(":securechat.local NOTICE ") }
         #expect(notices == (notice.map { [":securechat.local NOTICE al :\($0)"] } ?? []))

@@ -8,9 +8,7 @@ import TestSupport
 struct ServerChatTests {
     @Test func lobbyBroadcastReachesEveryMemberAndNoOneElse() async throws {
         try await withTestServer { server in
-            let alice = try await server.login("alice")
-            let bob = try await server.login("bob")
-            let carol = try await server.login("carol")
+            let (alice, bob, carol) = try await server.login("alice", "bob", "carol")
             try await carol.send("PART #lobby :busy")
             try await bob.waitForLine { $0.hasPrefix(":carol!") && $0.contains("PART #lobby") }
             try await alice.send("PRIVMSG #lobby :deploy done")
@@ -24,9 +22,7 @@ struct ServerChatTests {
 
     @Test func privateMessageReachesOnlyItsTarget() async throws {
         try await withTestServer { server in
-            let alice = try await server.login("alice")
-            let bob = try await server.login("bob")
-            let carol = try await server.login("carol")
+            let (alice, bob, carol) = try await server.login("alice", "bob", "carol")
             try await alice.send("PRIVMSG bob :this is only for u")
             try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG bob :this is only for u") }
             try await carol.roundTrip("c2")
@@ -38,8 +34,7 @@ struct ServerChatTests {
 
     @Test func joinPartQuitAndNickNoticesReachChannelPeers() async throws {
         try await withTestServer { server in
-            let alice = try await server.login("alice")
-            let bob = try await server.login("bob")
+            let (alice, bob) = try await server.login("alice", "bob")
             try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("JOIN #lobby") }
             try await alice.send("JOIN #ops")
             try await alice.waitForLine { $0.contains("353") && $0.contains("@alice") }  // creator is operator
@@ -86,9 +81,7 @@ struct ServerChatTests {
 
     @Test func twoConnectionsOfOneNickBothReceiveChannelMessages() async throws {
         try await withTestServer { server in
-            let bob = try await server.login("bob")
-            let laptop = try await server.login("alice")
-            let phone = try await server.login("alice")
+            let (bob, laptop, phone) = try await server.login("bob", "alice", "alice")
             try await bob.send("PRIVMSG #lobby :deploy done")
             try await laptop.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("PRIVMSG #lobby :deploy done") }
             try await phone.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("PRIVMSG #lobby :deploy done") }
@@ -104,8 +97,7 @@ struct ServerChatTests {
 
     @Test func invalidUTF8IsRefusedAndNotRelayed() async throws {
         try await withTestServer { server in
-            let alice = try await server.login("alice")
-            let bob = try await server.login("bob")
+            let (alice, bob) = try await server.login("alice", "bob")
             try await alice.sendRaw(Array("PRIVMSG #lobby :bad ".utf8) + [0xff, 0xfe] + Array("\r\n".utf8))
             let notice = try await alice.waitFor("NOTICE")
             #expect(notice.contains("not valid UTF-8"))

@@ -120,8 +120,7 @@ struct ServerExecutableTests {
 
     @Test func editedAllowlistDisconnectsAndSighupReadmits() async throws {
         let files = try ServerFiles()
-        let server = try ServerProcess.start(files.arguments())
-        let port = try await server.listeningPort()
+        let (server, port) = try await files.startServer()
         let alice = try await Self.login("alice", port: port, files: files)
         let bob = try await Self.login("bob", port: port, files: files)
 
@@ -144,8 +143,7 @@ struct ServerExecutableTests {
 
     @Test func sighupAsSoonAsItListensReloadsInsteadOfKilling() async throws {
         let files = try ServerFiles()
-        let server = try ServerProcess.start(files.arguments())
-        let port = try await server.listeningPort()
+        let (server, port) = try await files.startServer()
         server.send(SIGHUP)
         try await server.waitForStderr(containing: "TLS files reloaded", timeout: .seconds(10))
         let alice = try await Self.login("alice", port: port, files: files)
@@ -155,8 +153,7 @@ struct ServerExecutableTests {
 
     @Test func sigtermTellsEveryClientAndExitsZero() async throws {
         let files = try ServerFiles()
-        let server = try ServerProcess.start(files.arguments())
-        let port = try await server.listeningPort()
+        let (server, port) = try await files.startServer()
         let alice = try await Self.login("alice", port: port, files: files)
         let bob = try await Self.login("bob", port: port, files: files)
 
@@ -176,8 +173,7 @@ struct ServerExecutableTests {
 
     @Test func jsonLogIsOneObjectPerLineWithConnectionMetadata() async throws {
         let files = try ServerFiles()
-        let server = try ServerProcess.start(files.arguments([:], ["--log-format", "json"]))
-        let port = try await server.listeningPort()
+        let (server, port) = try await files.startServer([:], ["--log-format", "json"])
         let alice = try await Self.login("alice", port: port, files: files)
         try await alice.send("QUIT :bye")
         try await alice.waitForClose(timeout: .seconds(5))

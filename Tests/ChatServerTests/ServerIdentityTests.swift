@@ -57,8 +57,7 @@ struct ServerIdentityTests {
 
     @Test(arguments: [1, 2]) func reloadAdmitsAnAddedUserAndDisconnectsARemovedOneAtOnce(ioThreads: Int) async throws {
         try await withTestServer(allow: ["alice", "bob"], configure: { $0.limits.ioThreads = ioThreads }) { server in
-            let alice = try await server.login("alice")
-            let bob = try await server.login("bob")
+            let (alice, bob) = try await server.login("alice", "bob")
             try await alice.waitForLine { $0.contains("bob") && $0.hasSuffix("JOIN #lobby") }
 
             // carol added, bob removed, alice untouched.
@@ -82,8 +81,7 @@ struct ServerIdentityTests {
     /// allowlist and close every session, then admit them again.
     @Test func rewritingTheAllowlistInPlaceClosesNoSession() async throws {
         try await withTestServer(allow: ["alice", "bob"]) { server in
-            let alice = try await server.login("alice")
-            let bob = try await server.login("bob")
+            let (alice, bob) = try await server.login("alice", "bob")
             let text = "# team\n\(try server.allowlist.line("alice"))\n\(try server.allowlist.line("bob"))\n"
             let path = server.allowlist.path
             for round in 0..<60 {
@@ -146,8 +144,7 @@ struct ServerIdentityTests {
             $0.limits.ioThreads = ioThreads
         }
         try await withTestServer(pki: pki, configure: configure) { server in
-            let alice = try await server.login("alice")
-            let bob = try await server.login("bob")
+            let (alice, bob) = try await server.login("alice", "bob")
             try replaceFile(crl, with: try pki.ca.writeCRL(revoking: [try pki.client("bob")]))
             server.server.reload()
             #expect(try await bob.waitFor("FAIL").contains(" CERT_REVOKED "))

@@ -79,6 +79,13 @@ struct ServerFiles: Sendable {
         return arguments + extra
     }
 
+    /// Starts a server with ``arguments(_:_:)`` and waits until it says which port it
+    /// listens on.
+    func startServer(_ overrides: [String: String?] = [:], _ extra: [String] = []) async throws -> (ChildProcess, port: Int) {
+        let server = try ServerProcess.start(self.arguments(overrides, extra))
+        return (server, try await server.listeningPort())
+    }
+
     /// A new file in the PKI folder holding `text`; returns its path.
     func write(_ name: String, _ text: String) throws -> String {
         let url = self.directory.appending(path: name)

@@ -35,8 +35,7 @@ struct ServerRobustnessTests {
 
     @Test(arguments: [1, 2]) func clientThatKeepsFloodingIsDisconnected(ioThreads: Int) async throws {
         try await withTestServer(configure: Self.flood(burst: 5, rate: 50, disconnectAfter: .seconds(1), ioThreads: ioThreads)) { server in
-            let alice = try await server.login("alice")
-            let bob = try await server.login("bob")
+            let (alice, bob) = try await server.login("alice", "bob")
             // 50 lines every 20 ms, while the server lets through 50 per second.
             let deadline = ContinuousClock.now + .seconds(10)
             var index = 0
@@ -90,9 +89,7 @@ struct ServerRobustnessTests {
             $0.limits.floodRate = 1_000_000
             $0.limits.sendQueueBytes = 98_304
         }) { server in
-            let stalled = try await server.login("carol")
-            let bob = try await server.login("bob")
-            let alice = try await server.login("alice")
+            let (stalled, bob, alice) = try await server.login("carol", "bob", "alice")
             try await stalled.connection.channel.setOption(.autoRead, value: false).get()
             let rssBefore = Self.residentKiB()
             // 20 MB towards a client that reads nothing: far more than socket buffers hold.
@@ -179,8 +176,7 @@ struct ServerRobustnessTests {
 
     @Test func linesSplitAcrossRecordsOrSharingOneArriveWhole() async throws {
         try await withTestServer { server in
-            let alice = try await server.login("alice")
-            let bob = try await server.login("bob")
+            let (alice, bob) = try await server.login("alice", "bob")
             // One line in three TLS records, then three lines (and an empty one) in one.
             for piece in ["PRIVMSG bob :spl", "it in thr", "ee\r\n"] {
                 try await alice.sendRaw(Array(piece.utf8))

@@ -36,16 +36,8 @@ struct DurabilityTests {
 
     @Test func aDatabaseFromANewerBinaryIsRefusedByName() async throws {
         try await withTemporaryDirectory { directory in
-            let (store, _) = try openStore(in: directory)
-            await appendAll([channelMessage("kept")], to: store)
-            let path = store.path
-            await store.close()
-
-            let queue = try DatabaseQueue(path: path)
-            try await queue.write { db in
-                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
-            }
-            try queue.close()
+            let path = try await storeOneMessageThenAlter(
+                in: directory, text: "kept", sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
 
             let error = try #require(throws: HistoryStoreError.self) {
                 _ = try openStore(in: directory)

@@ -1,4 +1,5 @@
 import Foundation
+import ServerTime
 import Testing
 
 @testable import HistoryStore
@@ -29,7 +30,7 @@ struct ExportTests {
             #expect(lines.count == 1400)
             let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: String])
             #expect(first == [
-                "time": HistoryTimestamp.format(baseTime + 100),
+                "time": ServerTimeFormat.format(baseTime + 100),
                 "msgid": records[100].id.description,
                 "from": "alice!alice@localhost",
                 "target": "#ops",

@@ -28,7 +28,10 @@ struct GroupCommitTests {
             for index in 0..<350 { store.append(channelMessage("m\(index)")) }
             store.resumeWriter()
             await store.flush()
-            #expect(recorder.outcomes.map(\.ids.count) == [100, 100, 100, 50])
+            // The first batch may have been taken before the hold, with what had arrived.
+            let sizes = recorder.outcomes.map(\.ids.count)
+            #expect(sizes.reduce(0, +) == 350 && sizes.allSatisfy { $0 <= 100 } && sizes.count <= 5, "\(sizes)")
+            #expect(sizes.dropFirst().dropLast().allSatisfy { $0 == 100 }, "full batches while a backlog waits: \(sizes)")
             await store.close()
         }
     }

@@ -136,3 +136,20 @@ func independentReader(_ path: String) throws -> DatabaseQueue {
     configuration.readonly = true
     return try DatabaseQueue(path: path, configuration: configuration)
 }
+
+/// Stores one channel message, `text`, in a store in `directory` and closes it, then runs
+/// `sql` on the file directly, as something other than this store would have; returns
+/// the file's path.
+@discardableResult
+func storeOneMessageThenAlter(
+    in directory: URL, text: String, sql: String, arguments: StatementArguments = []
+) async throws -> String {
+    let (store, _) = try openStore(in: directory)
+    await appendAll([channelMessage(text)], to: store)
+    let path = store.path
+    await store.close()
+    let queue = try DatabaseQueue(path: path)
+    try await queue.write { db in try db.execute(sql: sql, arguments: arguments) }
+    try queue.close()
+    return path
+}

@@ -1,3 +1,4 @@
+import ServerTime
 import Testing
 
 @testable import HistoryStore
@@ -59,8 +60,8 @@ struct MessageIDTests {
         ("2023-11-14T22:13:20.000Z", 1_700_000_000_000),
     ])
     func timestampsConvertBothWays(text: String, milliseconds: Int64) {
-        #expect(HistoryTimestamp.parse(text) == milliseconds)
-        #expect(HistoryTimestamp.format(milliseconds) == text)
+        #expect(ServerTimeFormat.parse(text) == milliseconds)
+        #expect(ServerTimeFormat.format(milliseconds) == text)
     }
 
     @Test(arguments: [
@@ -70,6 +71,6 @@ struct MessageIDTests {
         "+019-01-01T00:00:00.000Z",
     ])
     func malformedTimestampsAreRefused(text: String) {
-        #expect(HistoryTimestamp.parse(text) == nil)
+        #expect(ServerTimeFormat.parse(text) == nil)
     }
 }

@@ -35,24 +35,16 @@ struct SequencingTests {
     /// written once per open). The next open still starts above them.
     @Test func aNewEpochStartsAboveTheLargestStoredID() async throws {
         try await withTemporaryDirectory { directory in
-            let (store, _) = try openStore(in: directory)
-            await appendAll([channelMessage("first")], to: store)
-            let path = store.path
-            await store.close()
-
             let foreign = MessageID(epoch: 9, counter: 5)
-            let queue = try DatabaseQueue(path: path)
-            try await queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO event (seq, time, kind, source, sender, senderKey, account, target,
-                            targetKey, isDirect, conversation, text, clientTags)
-                        VALUES (?, 0, 0, 'x!x@x', 'x', 'x', NULL, '#ops', '#ops', 0, '#ops', 'left by a crash', '')
-                        """,
-                    arguments: [foreign.rawValue]
-                )
-            }
-            try queue.close()
+            try await storeOneMessageThenAlter(
+                in: directory, text: "first",
+                sql: """
+                    INSERT INTO event (seq, time, kind, source, sender, senderKey, account, target,
+                        targetKey, isDirect, conversation, text, clientTags)
+                    VALUES (?, 0, 0, 'x!x@x', 'x', 'x', NULL, '#ops', '#ops', 0, '#ops', 'left by a crash', '')
+                    """,
+                arguments: [foreign.rawValue]
+            )
 
             let (reopened, _) = try openStore(in: directory)
             let sequencer = try #require(reopened.sequencer as? LocalHistorySequencer)

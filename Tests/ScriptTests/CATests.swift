@@ -34,8 +34,7 @@ struct CATests {
     }
 
     @Test func keyUsesP256AndIsNeverReadableByOthers() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let key = try openssl("pkey", "-in", folder.path("ca.key"), "-noout", "-text_pub")
             #expect(key.stdout.contains("prime256v1"))
             #expect(try folder.mode("ca.key") == 0o600)
@@ -43,8 +42,7 @@ struct CATests {
     }
 
     @Test func rerunKeepsTheExistingCAByteForByte() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let key = try folder.contents("ca.key")
             let certificate = try folder.contents("ca.pem")
             let crl = try folder.contents("crl.pem")
@@ -59,8 +57,7 @@ struct CATests {
     }
 
     @Test func forceReplacesKeyCertificateAndCRL() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             try folder.succeed("client", "alice")
             let key = try folder.contents("ca.key")
             let certificate = try folder.contents("ca.pem")
@@ -88,8 +85,7 @@ struct CATests {
     }
 
     @Test func crlCommandSignsAFreshCRLWithTheRequestedLifetime() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let before = try folder.contents("crl.pem")
 
             try folder.succeed("crl", "--days", "7")

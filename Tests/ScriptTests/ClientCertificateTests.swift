@@ -5,8 +5,7 @@ import TestSupport
 @Suite("gen-certs.sh client")
 struct ClientCertificateTests {
     @Test func certificateNamesTheNickForClientAuthentication() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             try folder.succeed("client", "alice")
 
             let certificate = folder.path("clients/alice.pem")
@@ -19,8 +18,7 @@ struct ClientCertificateTests {
     }
 
     @Test func allowlistLineIsTheOpenSSLFingerprint() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let result = try folder.succeed("client", "alice")
 
             let certificate = folder.path("clients/alice.pem")
@@ -34,8 +32,7 @@ struct ClientCertificateTests {
     }
 
     @Test func bundleHoldsCertificateThenKeyAndIsSecret() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             try folder.succeed("client", "alice")
 
             #expect(try folder.mode("clients/alice.bundle.pem") == 0o600)
@@ -50,8 +47,7 @@ struct ClientCertificateTests {
     }
 
     @Test func renewalKeepsTheKeyAndRefreshesTheBundle() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let first = try folder.succeed("client", "alice")
             let key = try folder.contents("clients/alice.key")
 
@@ -71,8 +67,7 @@ struct ClientCertificateTests {
 
     @Test(arguments: ["[bot]", #"back\slash"#, "x`_^{|}-", "a23456789012345678901234567890"])
     func unusualButValidNicksAreAccepted(_ nick: String) throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let result = try folder.succeed("client", nick)
 
             let certificate = folder.path("clients/\(nick).pem")
@@ -83,8 +78,7 @@ struct ClientCertificateTests {
 
     @Test(arguments: ["1alice", "-alice", "al ice", "alice.b", "a/b", "é", "a234567890123456789012345678901"])
     func invalidNicksAreRejected(_ nick: String) throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let result = try folder.script("client", nick)
 
             #expect(result.status == 2)

@@ -6,8 +6,7 @@ import TestSupport
 struct FingerprintTests {
     @Test(arguments: ["ca.pem", "server/chat.example.org.pem", "clients/alice.pem"])
     func threeFormsEqualTheOpenSSLPipelines(_ file: String) throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             try folder.succeed("server", "chat.example.org")
             try folder.succeed("client", "alice")
             let certificate = folder.path(file)
@@ -28,8 +27,7 @@ struct FingerprintTests {
     }
 
     @Test func bundleIsReadAsItsCertificate() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             try folder.succeed("client", "alice")
 
             let fromBundle = try runGenCerts(["fingerprint", folder.path("clients/alice.bundle.pem")])
@@ -54,8 +52,7 @@ struct FingerprintTests {
 
     @Test(arguments: NotACertificate.allCases)
     func fileThatIsNotAPEMCertificateIsAnError(_ kind: NotACertificate) throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let file = folder.path("input")
             switch kind {
             case .privateKey:

@@ -51,6 +51,14 @@ func withCertFolder<T>(_ body: (CertFolder) throws -> T) throws -> T {
     return try body(CertFolder(url: directory))
 }
 
+/// Runs `body` in a fresh folder in which `gen-certs.sh ca` has already succeeded.
+func withCA<T>(_ body: (CertFolder) throws -> T) throws -> T {
+    try withCertFolder { folder in
+        try folder.succeed("ca")
+        return try body(folder)
+    }
+}
+
 /// Runs gen-certs.sh with exactly these arguments; every run is bounded.
 func runGenCerts(_ arguments: [String], currentDirectory: URL? = nil) throws -> CommandResult {
     try runCommand(genCertsScript, arguments, currentDirectory: currentDirectory, timeout: 60)

@@ -5,8 +5,7 @@ import TestSupport
 @Suite("gen-certs.sh revoke")
 struct RevocationTests {
     @Test func revokedClientFailsTheCRLCheckWhileOthersStillVerify() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             try folder.succeed("client", "mallory")
             try folder.succeed("client", "bob")
             let ca = folder.path("ca.pem"), crl = folder.path("crl.pem")
@@ -26,8 +25,7 @@ struct RevocationTests {
     }
 
     @Test func revokingTwiceSaysSoAndKeepsOneEntry() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             try folder.succeed("server", "chat.example.org")
             let certificate = folder.path("server/chat.example.org.pem")
             try folder.succeed("revoke", certificate)
@@ -44,8 +42,7 @@ struct RevocationTests {
     }
 
     @Test func renewedCertificateIsNotRevokedWithTheOldOne() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             try folder.succeed("client", "alice")
             let oldCopy = folder.path("alice-old.pem")
             try FileManager.default.copyItem(atPath: folder.path("clients/alice.pem"), toPath: oldCopy)
@@ -77,8 +74,7 @@ struct RevocationTests {
     }
 
     @Test func theCACertificateItselfIsRefused() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let result = try folder.script("revoke", folder.path("ca.pem"))
             #expect(result.status == 1)
             #expect(result.stderr.contains("CA certificate itself"))

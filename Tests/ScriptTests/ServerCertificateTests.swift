@@ -23,8 +23,7 @@ struct ServerCertificateTests {
 
     @Test(arguments: names)
     func certificateCarriesTheRequestedNamesAndVerifies(_ names: NamesCase) throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let result = try runGenCerts(["server"] + names.arguments + ["--dir", folder.path])
             try requireSuccess(result, "server \(names.testDescription)")
 
@@ -46,8 +45,7 @@ struct ServerCertificateTests {
     }
 
     @Test func printedPinsAreTheOpenSSLPipelines() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let result = try folder.succeed("server", "chat.example.org")
             let expected = try OpenSSLFingerprints(of: folder.path("server/chat.example.org.pem"))
 
@@ -58,8 +56,7 @@ struct ServerCertificateTests {
     }
 
     @Test func renewalKeepsTheKeyAndPinButIssuesANewCertificate() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let first = try folder.succeed("server", "chat.example.org", "--ip", "192.0.2.10")
             let key = try folder.contents("server/chat.example.org.key")
             let certificate = try folder.contents("server/chat.example.org.pem")
@@ -81,8 +78,7 @@ struct ServerCertificateTests {
     }
 
     @Test func forceMakesANewKey() throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let first = try folder.succeed("server", "chat.example.org")
             let key = try folder.contents("server/chat.example.org.key")
 
@@ -103,8 +99,7 @@ struct ServerCertificateTests {
         [],
     ])
     func badNamesAreUsageErrors(_ arguments: [String]) throws {
-        try withCertFolder { folder in
-            try folder.succeed("ca")
+        try withCA { folder in
             let result = try runGenCerts(["--dir", folder.path, "server"] + arguments)
             #expect(result.status == 2)
             #expect(result.stderr.hasPrefix("gen-certs.sh: "))

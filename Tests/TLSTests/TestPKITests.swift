@@ -9,45 +9,22 @@ import Testing
 struct TestPKITests {
     // MARK: chains
 
-    @Test func serverCertificateVerifiesAgainstCAForServerUse() async throws {
-        let pki = try TestPKI()
-        let result = try await OpenSSLTool.run(
-            "verify", "-purpose", "sslserver", "-CAfile", pki.ca.certificatePath.path, pki.server.certificatePath.path)
+    @Test(arguments: [(Certificate.server, "sslserver"), (.client, "sslclient")])
+    func certificateVerifiesAgainstCAForItsUse(_ certificate: Certificate, purpose: String) async throws {
+        let result = try await Self.verify(certificate, ["-purpose", purpose])
         #expect(result.status == 0, "\(result)")
         #expect(result.output.hasSuffix(": OK\n"))
     }
 
-    @Test func clientCertificateVerifiesAgainstCAForClientUse() async throws {
-        let pki = try TestPKI()
-        let client = try pki.client("alice")
-        let result = try await OpenSSLTool.run(
-            "verify", "-purpose", "sslclient", "-CAfile", pki.ca.certificatePath.path, client.certificatePath.path)
-        #expect(result.status == 0, "\(result)")
-        #expect(result.output.hasSuffix(": OK\n"))
-    }
-
-    @Test func serverCertificateIsNotAcceptedAsClientCertificate() async throws {
-        let pki = try TestPKI()
-        let result = try await OpenSSLTool.run(
-            "verify", "-purpose", "sslclient", "-CAfile", pki.ca.certificatePath.path, pki.server.certificatePath.path)
+    @Test(arguments: [
+        (Certificate.server, ["-purpose", "sslclient"], "unsuitable certificate purpose"),
+        (.expiredClient, [], "certificate has expired"),
+        (.notYetValidClient, [], "certificate is not yet valid"),
+    ])
+    func certificateIsRefusedByCAWithTheReason(_ certificate: Certificate, options: [String], reason: String) async throws {
+        let result = try await Self.verify(certificate, options)
         #expect(result.status != 0)
-        #expect(result.text.contains("unsuitable certificate purpose"), "\(result)")
-    }
-
-    @Test func expiredClientIsRefusedAsExpired() async throws {
-        let pki = try TestPKI()
-        let result = try await OpenSSLTool.run(
-            "verify", "-CAfile", pki.ca.certificatePath.path, try pki.expiredClient().certificatePath.path)
-        #expect(result.status != 0)
-        #expect(result.text.contains("certificate has expired"), "\(result)")
-    }
-
-    @Test func notYetValidClientIsRefusedAsNotYetValid() async throws {
-        let pki = try TestPKI()
-        let result = try await OpenSSLTool.run(
-            "verify", "-CAfile", pki.ca.certificatePath.path, try pki.notYetValidClient().certificatePath.path)
-        #expect(result.status != 0)
-        #expect(result.text.contains("certificate is not yet valid"), "\(result)")
+        #expect(result.text.contains(reason), "\(result)")
     }
 
     @Test func foreignClientIsRefusedByCAButAcceptedByItsOwn() async throws {
@@ -215,6 +192,27 @@ struct TestPKITests {
 
     // MARK: helpers
 
+    /// A certificate of a fresh test PKI, named so that a table of tests can list it.
+    enum Certificate: Sendable {
+        case server, client, expiredClient, notYetValidClient
+
+        func path(in pki: TestPKI) throws -> String {
+            switch self {
+            case .server: pki.server.certificatePath.path
+            case .client: try pki.client("alice").certificatePath.path
+            case .expiredClient: try pki.expiredClient().certificatePath.path
+            case .notYetValidClient: try pki.notYetValidClient().certificatePath.path
+            }
+        }
+    }
+
+    /// `openssl verify options… -CAfile <the CA> <certificate>` in a fresh test PKI.
+    private static func verify(_ certificate: Certificate, _ options: [String]) async throws -> OpenSSLTool.Result {
+        let pki = try TestPKI()
+        let arguments = ["verify"] + options + ["-CAfile", pki.ca.certificatePath.path, try certificate.path(in: pki)]
+        return try await OpenSSLTool.run(arguments)
+    }
+
     private static func permissions(_ url: URL) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         return try #require(attributes[.posixPermissions] as? Int)
@@ -241,6 +239,10 @@ private enum OpenSSLTool {
 
     /// Runs `openssl arguments…`, feeding `input` on standard input; kills it after 10 s.
     static func run(_ arguments: String..., input: [UInt8] = []) async throws -> Result {
+        try await run(arguments, input: input)
+    }
+
+    static func run(_ arguments: [String], input: [UInt8] = []) async throws -> Result {
         let exit = try await ChildProcess("/usr/bin/openssl", arguments, input: input).waitForExit(timeout: .seconds(10))
         return Result(status: exit.status, outputBytes: exit.stdoutBytes, errors: exit.stderr)
     }

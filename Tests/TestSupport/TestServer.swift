@@ -84,6 +84,19 @@ public final class TestServer: Sendable {
         try await client.waitFor("366")
         return client
     }
+
+    /// Logs in `first` and then `second`, each as ``login(_:)`` does.
+    public func login(_ first: String, _ second: String) async throws -> (IRCTestClient, IRCTestClient) {
+        (try await self.login(first), try await self.login(second))
+    }
+
+    /// Logs in three nicks in order, each as ``login(_:)`` does.
+    public func login(
+        _ first: String, _ second: String, _ third: String
+    ) async throws -> (IRCTestClient, IRCTestClient, IRCTestClient) {
+        let (one, two) = try await self.login(first, second)
+        return (one, two, try await self.login(third))
+    }
 }
 
 /// Runs `body` with a fresh server, stopped afterwards; `allow` are the nicks in the allowlist.

@@ -1,16 +1,15 @@
-/// A failure to set up the terminal. Equal by ``code``; ``reason`` says what failed and why.
-public struct TerminalError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What kind of failure this is; compare errors by this.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let description: String
-        private init(_ name: String) { self.description = name }
+import CodedError
 
+/// A failure to set up the terminal. Equal by ``code``; ``reason`` says what failed and why.
+public struct TerminalError: CodedError {
+    /// What kind of failure this is; compare errors by this.
+    public enum Code: String, ErrorCode {
         /// The terminal's settings could not be read or changed (`tcgetattr`/`tcsetattr`).
-        public static let terminalSettings = Code("terminalSettings")
+        case terminalSettings
         /// A pipe or thread the terminal needs could not be created.
-        public static let resources = Code("resources")
+        case resources
         /// ``InteractiveTerminal/run(onLine:onEnd:)`` was called while already running.
-        public static let alreadyRunning = Code("alreadyRunning")
+        case alreadyRunning
     }
 
     public let code: Code
@@ -24,9 +23,4 @@ public struct TerminalError: Error, Hashable, Sendable, CustomStringConvertible 
         self.file = file
         self.line = line
     }
-
-    public var description: String { self.reason }
-
-    public static func == (lhs: TerminalError, rhs: TerminalError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
 }

@@ -1,3 +1,4 @@
+import CodedError
 import Foundation
 
 /// Why the server's configuration cannot be used: the TOML file, a flag, the MOTD or the
@@ -9,39 +10,36 @@ import Foundation
 /// their ``code`` is equal. The ``reason`` names the file and line (`path:line: what is
 /// wrong`, or `path:` when the file itself is the problem) or the flag, and says how to fix
 /// it; several problems of one kind are on separate lines.
-public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct ConfigurationError: CodedError {
     /// What kind of failure this is; compare errors by this.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let description: String
-        private init(_ name: String) { self.description = name }
-
+    public enum Code: String, ErrorCode {
         /// A configuration, MOTD or allowlist file is missing, unreadable, a folder, or too large.
-        public static let fileUnreadable = Code("fileUnreadable")
+        case fileUnreadable
 
         // The TOML file and the flags.
         /// The file is not valid TOML.
-        public static let syntax = Code("syntax")
+        case syntax
         /// A key or table the server does not know (often a typo).
-        public static let unknownKey = Code("unknownKey")
+        case unknownKey
         /// A value of the wrong TOML type (a string where a number belongs, …).
-        public static let wrongType = Code("wrongType")
+        case wrongType
         /// A value of the right type outside its allowed range or set.
-        public static let invalidValue = Code("invalidValue")
+        case invalidValue
         /// A required setting (certificate, key, client CA, allowlist) was not given.
-        public static let missingRequired = Code("missingRequired")
+        case missingRequired
 
         // The allowlist. One bad line rejects the whole file, so a typo never silently
         // locks someone out.
         /// A line is not valid UTF-8.
-        public static let invalidEncoding = Code("invalidEncoding")
+        case invalidEncoding
         /// The first field is not a valid nickname.
-        public static let invalidNickname = Code("invalidNickname")
+        case invalidNickname
         /// A nickname with nothing after it.
-        public static let missingFingerprint = Code("missingFingerprint")
+        case missingFingerprint
         /// The second field is not a fingerprint in any accepted spelling.
-        public static let invalidFingerprint = Code("invalidFingerprint")
+        case invalidFingerprint
         /// More than `NICK FINGERPRINT` on a line (a comment needs `#`).
-        public static let tooManyFields = Code("tooManyFields")
+        case tooManyFields
     }
 
     public let code: Code
@@ -61,9 +59,6 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
 
     /// `ConfigurationError.invalidValue: server.toml:3: port must be …`, for logs and tests.
     public var description: String { "ConfigurationError.\(self.code): \(self.reason)" }
-
-    public static func == (lhs: ConfigurationError, rhs: ConfigurationError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(self.code) }
 }
 
 extension ConfigurationError: LocalizedError {

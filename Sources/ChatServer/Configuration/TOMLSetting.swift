@@ -15,6 +15,17 @@ struct TOMLSetting: Sendable {
         self.apply = apply
     }
 
+    /// A key whose value, as `read` takes it from the field, becomes `property`.
+    init<Value>(
+        _ key: String,
+        _ property: any WritableKeyPath<ServerConfiguration, Value> & Sendable,
+        _ read: @escaping @Sendable (TOMLField) throws(ConfigurationError) -> Value
+    ) {
+        self.init(key) { configuration, field throws(ConfigurationError) in
+            configuration[keyPath: property] = try read(field)
+        }
+    }
+
     /// The name of the table holding ``limits``.
     static let limitsTable = "limits"
 
@@ -23,17 +34,15 @@ struct TOMLSetting: Sendable {
 
     /// Keys of the `[history]` table.
     static let history: [TOMLSetting] = [
-        TOMLSetting("enabled") { configuration, field throws(ConfigurationError) in
-            configuration.history.enabled = try field.boolean()
+        TOMLSetting("enabled", \.history.enabled) { field throws(ConfigurationError) in try field.boolean() },
+        TOMLSetting("durability", \.history.durability) { field throws(ConfigurationError) in
+            try field.choice(of: HistoryDurability.self)
         },
-        TOMLSetting("durability") { configuration, field throws(ConfigurationError) in
-            configuration.history.durability = try field.choice(of: HistoryDurability.self)
+        TOMLSetting("replay_on_join", \.history.replayOnJoin) { field throws(ConfigurationError) in
+            try field.integer(in: 0...100)
         },
-        TOMLSetting("replay_on_join") { configuration, field throws(ConfigurationError) in
-            configuration.history.replayOnJoin = try field.integer(in: 0...100)
-        },
-        TOMLSetting("replay_max_age") { configuration, field throws(ConfigurationError) in
-            configuration.history.replayMaxAge = try field.seconds(atMost: 365 * 86_400)
+        TOMLSetting("replay_max_age", \.history.replayMaxAge) { field throws(ConfigurationError) in
+            try field.seconds(atMost: 365 * 86_400)
         },
         TOMLSetting("retention") { configuration, field throws(ConfigurationError) in
             configuration.history.retention = try field.seconds(atMost: 100 * 365 * 86_400)
@@ -45,39 +54,19 @@ struct TOMLSetting: Sendable {
 
     /// Top-level keys, named like the command-line flags.
     static let root: [TOMLSetting] = [
-        TOMLSetting("host") { configuration, field throws(ConfigurationError) in
-            configuration.host = try field.address()
+        TOMLSetting("host", \.host) { field throws(ConfigurationError) in try field.address() },
+        TOMLSetting("port", \.port) { field throws(ConfigurationError) in try field.integer(in: 1...65_535) },
+        TOMLSetting("cert", \.certificatePath) { field throws(ConfigurationError) in try field.path() },
+        TOMLSetting("key", \.privateKeyPath) { field throws(ConfigurationError) in try field.path() },
+        TOMLSetting("key_passphrase_file", \.privateKeyPassphraseFile) { field throws(ConfigurationError) in
+            try field.optionalPath()
         },
-        TOMLSetting("port") { configuration, field throws(ConfigurationError) in
-            configuration.port = try field.integer(in: 1...65_535)
-        },
-        TOMLSetting("cert") { configuration, field throws(ConfigurationError) in
-            configuration.certificatePath = try field.path()
-        },
-        TOMLSetting("key") { configuration, field throws(ConfigurationError) in
-            configuration.privateKeyPath = try field.path()
-        },
-        TOMLSetting("key_passphrase_file") { configuration, field throws(ConfigurationError) in
-            configuration.privateKeyPassphraseFile = try field.optionalPath()
-        },
-        TOMLSetting("client_ca") { configuration, field throws(ConfigurationError) in
-            configuration.clientCAPath = try field.path()
-        },
-        TOMLSetting("crl") { configuration, field throws(ConfigurationError) in
-            configuration.crlPath = try field.optionalPath()
-        },
-        TOMLSetting("allowlist") { configuration, field throws(ConfigurationError) in
-            configuration.allowlistPath = try field.path()
-        },
-        TOMLSetting("data_dir") { configuration, field throws(ConfigurationError) in
-            configuration.dataDirectory = try field.path()
-        },
-        TOMLSetting("server_name") { configuration, field throws(ConfigurationError) in
-            configuration.serverName = try field.word()
-        },
-        TOMLSetting("network_name") { configuration, field throws(ConfigurationError) in
-            configuration.networkName = try field.word()
-        },
+        TOMLSetting("client_ca", \.clientCAPath) { field throws(ConfigurationError) in try field.path() },
+        TOMLSetting("crl", \.crlPath) { field throws(ConfigurationError) in try field.optionalPath() },
+        TOMLSetting("allowlist", \.allowlistPath) { field throws(ConfigurationError) in try field.path() },
+        TOMLSetting("data_dir", \.dataDirectory) { field throws(ConfigurationError) in try field.path() },
+        TOMLSetting("server_name", \.serverName) { field throws(ConfigurationError) in try field.word() },
+        TOMLSetting("network_name", \.networkName) { field throws(ConfigurationError) in try field.word() },
         TOMLSetting("default_channel") { configuration, field throws(ConfigurationError) in
             let channel = try field.string()
             guard channel.isEmpty || IRCName.isValidChannelName(channel) else {
@@ -87,70 +76,63 @@ struct TOMLSetting: Sendable {
             }
             configuration.defaultChannel = channel
         },
-        TOMLSetting("motd") { configuration, field throws(ConfigurationError) in
-            configuration.motdPath = try field.optionalPath()
+        TOMLSetting("motd", \.motdPath) { field throws(ConfigurationError) in try field.optionalPath() },
+        TOMLSetting("log_level", \.logLevel) { field throws(ConfigurationError) in
+            try field.choice(of: Logger.Level.self)
         },
-        TOMLSetting("log_level") { configuration, field throws(ConfigurationError) in
-            configuration.logLevel = try field.choice(of: Logger.Level.self)
+        TOMLSetting("log_format", \.logFormat) { field throws(ConfigurationError) in
+            try field.choice(of: ServerConfiguration.LogFormat.self)
         },
-        TOMLSetting("log_format") { configuration, field throws(ConfigurationError) in
-            configuration.logFormat = try field.choice(of: ServerConfiguration.LogFormat.self)
-        },
-        TOMLSetting("min_tls_version") { configuration, field throws(ConfigurationError) in
-            configuration.minimumTLSVersion = try field.choice(of: TLSMinimumVersion.self)
+        TOMLSetting("min_tls_version", \.minimumTLSVersion) { field throws(ConfigurationError) in
+            try field.choice(of: TLSMinimumVersion.self)
         },
     ]
 
     /// Keys of the `[limits]` table; durations in seconds.
     static let limits: [TOMLSetting] = [
-        TOMLSetting("handshake_timeout") { configuration, field throws(ConfigurationError) in
-            configuration.limits.handshakeTimeout = try field.seconds()
+        TOMLSetting("handshake_timeout", \.limits.handshakeTimeout) { field throws(ConfigurationError) in
+            try field.seconds()
         },
-        TOMLSetting("registration_timeout") { configuration, field throws(ConfigurationError) in
-            configuration.limits.registrationTimeout = try field.seconds()
+        TOMLSetting("registration_timeout", \.limits.registrationTimeout) { field throws(ConfigurationError) in
+            try field.seconds()
         },
-        TOMLSetting("ping_interval") { configuration, field throws(ConfigurationError) in
-            configuration.limits.pingInterval = try field.seconds()
+        TOMLSetting("ping_interval", \.limits.pingInterval) { field throws(ConfigurationError) in try field.seconds() },
+        TOMLSetting("ping_timeout", \.limits.pingTimeout) { field throws(ConfigurationError) in try field.seconds() },
+        TOMLSetting("max_lines_before_registration", \.limits.maxLinesBeforeRegistration) { field throws(ConfigurationError) in
+            try field.integer(in: 1...Int.max)
         },
-        TOMLSetting("ping_timeout") { configuration, field throws(ConfigurationError) in
-            configuration.limits.pingTimeout = try field.seconds()
+        TOMLSetting("flood_burst", \.limits.floodBurst) { field throws(ConfigurationError) in
+            try field.integer(in: 1...Int.max)
         },
-        TOMLSetting("max_lines_before_registration") { configuration, field throws(ConfigurationError) in
-            configuration.limits.maxLinesBeforeRegistration = try field.integer(in: 1...Int.max)
+        TOMLSetting("flood_rate", \.limits.floodRate) { field throws(ConfigurationError) in
+            try field.positiveNumber(atMost: 1_000_000)
         },
-        TOMLSetting("flood_burst") { configuration, field throws(ConfigurationError) in
-            configuration.limits.floodBurst = try field.integer(in: 1...Int.max)
+        TOMLSetting("flood_disconnect_after", \.limits.floodDisconnectAfter) { field throws(ConfigurationError) in
+            try field.seconds()
         },
-        TOMLSetting("flood_rate") { configuration, field throws(ConfigurationError) in
-            configuration.limits.floodRate = try field.positiveNumber(atMost: 1_000_000)
+        TOMLSetting("sendq", \.limits.sendQueueBytes) { field throws(ConfigurationError) in
+            try field.integer(in: ServerConfiguration.Limits.minimumSendQueueBytes...Int.max)
         },
-        TOMLSetting("flood_disconnect_after") { configuration, field throws(ConfigurationError) in
-            configuration.limits.floodDisconnectAfter = try field.seconds()
+        TOMLSetting("io_threads", \.limits.ioThreads) { field throws(ConfigurationError) in
+            try field.integer(in: 1...1024)
         },
-        TOMLSetting("sendq") { configuration, field throws(ConfigurationError) in
-            configuration.limits.sendQueueBytes = try field.integer(
-                in: ServerConfiguration.Limits.minimumSendQueueBytes...Int.max)
+        TOMLSetting("handshakes_per_turn", \.limits.handshakesPerTurn) { field throws(ConfigurationError) in
+            try field.integer(in: 1...Int.max)
         },
-        TOMLSetting("io_threads") { configuration, field throws(ConfigurationError) in
-            configuration.limits.ioThreads = try field.integer(in: 1...1024)
+        TOMLSetting("max_connections", \.limits.maxConnections) { field throws(ConfigurationError) in
+            try field.integer(in: 1...Int.max)
         },
-        TOMLSetting("handshakes_per_turn") { configuration, field throws(ConfigurationError) in
-            configuration.limits.handshakesPerTurn = try field.integer(in: 1...Int.max)
+        TOMLSetting("max_connections_per_address", \.limits.maxConnectionsPerAddress) { field throws(ConfigurationError) in
+            try field.integer(in: 1...Int.max)
         },
-        TOMLSetting("max_connections") { configuration, field throws(ConfigurationError) in
-            configuration.limits.maxConnections = try field.integer(in: 1...Int.max)
+        TOMLSetting("max_sessions_per_nick", \.limits.maxSessionsPerNick) { field throws(ConfigurationError) in
+            try field.integer(in: 1...Int.max)
         },
-        TOMLSetting("max_connections_per_address") { configuration, field throws(ConfigurationError) in
-            configuration.limits.maxConnectionsPerAddress = try field.integer(in: 1...Int.max)
+        TOMLSetting("exempt_loopback", \.limits.exemptLoopbackFromAddressLimit) { field throws(ConfigurationError) in
+            try field.boolean()
         },
-        TOMLSetting("max_sessions_per_nick") { configuration, field throws(ConfigurationError) in
-            configuration.limits.maxSessionsPerNick = try field.integer(in: 1...Int.max)
-        },
-        TOMLSetting("exempt_loopback") { configuration, field throws(ConfigurationError) in
-            configuration.limits.exemptLoopbackFromAddressLimit = try field.boolean()
-        },
-        TOMLSetting("expiry_warning_days") { configuration, field throws(ConfigurationError) in
-            configuration.limits.expiryWarningDays = try field.integer(in: 0...3650)
+        TOMLSetting("expiry_warning_days", \.limits.expiryWarningDays) { field throws(ConfigurationError) in
+            try field.integer(in: 0...3650)
         },
     ]
 }

@@ -80,14 +80,20 @@ extension HubState {
         }
     }
 
+    /// The channel named `name`, or nil once 403 (No such channel) is answered.
+    func existingChannel(_ name: String, into replies: inout HubResponseBuffer) -> ChatChannel? {
+        guard let channel = channels[IRCCaseMapping.fold(name)] else {
+            replies.numeric(.ERR_NOSUCHCHANNEL, name, "No such channel")
+            return nil
+        }
+        return channel
+    }
+
     /// PART <channel>{,<channel>} [<reason>]
     mutating func part(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let reason = command.params.count > 1 && !command.params[1].isEmpty ? command.params[1] : nil
         for name in Self.commaList(command.params[0]) {
-            guard let channel = channels[IRCCaseMapping.fold(name)] else {
-                replies.numeric(.ERR_NOSUCHCHANNEL, name, "No such channel")
-                continue
-            }
+            guard let channel = existingChannel(name, into: &replies) else { continue }
             guard let user = sessions.read(command.session, { $0.userID }) ?? nil, channel.contains(user) else {
                 replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
                 continue
@@ -114,11 +120,7 @@ extension HubState {
         guard let (source, nick, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
             let user
         else { return }
-        let name = command.params[0]
-        guard var channel = channels[IRCCaseMapping.fold(name)] else {
-            replies.numeric(.ERR_NOSUCHCHANNEL, name, "No such channel")
-            return
-        }
+        guard var channel = existingChannel(command.params[0], into: &replies) else { return }
         guard command.params.count > 1 else {
             if let topic = channel.topic {
                 replies.numeric(.RPL_TOPIC, channel.name, topic.text)
@@ -216,11 +218,7 @@ extension HubState {
         guard let (source, kicker, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
             let user
         else { return }
-        let name = command.params[0]
-        guard let channel = channels[IRCCaseMapping.fold(name)] else {
-            replies.numeric(.ERR_NOSUCHCHANNEL, name, "No such channel")
-            return
-        }
+        guard let channel = existingChannel(command.params[0], into: &replies) else { return }
         guard channel.contains(user) else {
             replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
             return

@@ -1,6 +1,7 @@
 import Foundation
 import HistoryStore
 import IRC
+import ServerTime
 
 extension HubState {
     /// CHATHISTORY LATEST <target> <* | msgid=… | timestamp=…> <limit>
@@ -133,7 +134,7 @@ extension HubState {
             lines = listings.map { listing in
                 IRCMessage(
                     source: server, command: "CHATHISTORY",
-                    params: ["TARGETS", listing.target.display, "timestamp=" + HistoryTimestamp.format(listing.latest)]
+                    params: ["TARGETS", listing.target.display, "timestamp=" + ServerTimeFormat.format(listing.latest)]
                 )
             }
             batchType = "draft/chathistory-targets"
@@ -170,7 +171,7 @@ extension HubState {
         let params = event.kind == .tagmsg ? [event.target.display] : [event.target.display, event.text]
         var message = IRCMessage(source: IRCSource(event.source), command: event.kind.command, params: params)
         if capabilities.contains(.serverTime) {
-            message.tags.set("time", to: HistoryTimestamp.format(event.time))
+            message.tags.set("time", to: ServerTimeFormat.format(event.time))
         }
         if capabilities.contains(.messageTags) {
             if !event.clientTags.isEmpty, let carrier = try? IRCMessage(parsing: Array("@\(event.clientTags) X".utf8)) {

@@ -18,11 +18,7 @@ extension HubState {
 
     private mutating func channelMode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         guard let (source, user) = sessions.read(command.session, { ($0.source, $0.userID) }), let user else { return }
-        let name = command.params[0]
-        guard var channel = channels[IRCCaseMapping.fold(name)] else {
-            replies.numeric(.ERR_NOSUCHCHANNEL, name, "No such channel")
-            return
-        }
+        guard var channel = existingChannel(command.params[0], into: &replies) else { return }
         guard command.params.count > 1 else {
             replies.numeric(.RPL_CHANNELMODEIS, channel.name, channel.modes)
             replies.numeric(.RPL_CREATIONTIME, channel.name, Self.unixSeconds(channel.createdAt))
