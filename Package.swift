@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "ChatClientTests",
             dependencies: [
-                "ChatClient", "IRC", "TLS", "TestSupport",
+                "ChatClient", "IRC", "TLS", "TestSupport", "ChatServer",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -96,7 +96,7 @@ import Testing
         #expect(privateMessage.isPrivate && privateMessage.from == "bob" && privateMessage.text == "psst")
 
         let own = state.receive(try message(":alice!a@h PRIVMSG bob :\u{1}ACTION waves\u{1}"))
-        guard case .event(.message(let echo))? = own.first else {
+        guard case .accepted(let accepted)? = own.first, case .event(.message(let echo))? = own.last, accepted == echo else {
             Issue.record("expected the echo, got \(own)")
             return
         }
