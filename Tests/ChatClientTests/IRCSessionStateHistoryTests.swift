@@ -165,7 +165,7 @@ import Testing
         }
         let last = try feed(&state, batch("last", "#dev", count: 3, prefix: "last-"))
         #expect(sent(last).isEmpty)
-        #expect(last.contains { if case .event(.info(let text)) = $0 { text.contains("#dev has more than 30 messages") } else { false } })
+        #expect(last.contains(.event(.historyIncomplete(target: "#dev", fetched: 30))))
     }
 
     @Test func aShortPageEndsTheFetchAndTheNextRoomGoesOut() throws {

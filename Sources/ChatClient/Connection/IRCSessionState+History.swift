@@ -115,8 +115,7 @@ extension IRCSessionState {
             return self.next(self.fetches.finish())
         }
         guard fetch.page < HistoryFetch.maximumPages else {
-            let shown = fetch.page * self.historyPageSize
-            let note = ChatEvent.info("\(fetch.target) has more than \(shown) messages of history since then; the newer ones were not fetched")
+            let note = ChatEvent.historyIncomplete(target: fetch.target, fetched: fetch.page * self.historyPageSize)
             return [.event(note)] + self.next(self.fetches.finish())
         }
         fetch.kind = .after(.messageID(last))

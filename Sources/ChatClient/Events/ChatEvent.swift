@@ -70,6 +70,9 @@ public enum ChatEvent: Hashable, Sendable {
     case reconnecting(delay: Duration, attempt: Int, cause: String)
     /// A new connection is up again, and these rooms were joined again.
     case reconnected(rooms: [String])
+    /// `target`'s history went on beyond the `fetched` messages shown: the newer ones
+    /// were not fetched (a long absence from a busy room).
+    case historyIncomplete(target: String, fetched: Int)
     /// The connection ended; nil for a close we asked for.
     case disconnected(ChatClientError?)
 }

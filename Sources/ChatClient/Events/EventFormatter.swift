@@ -44,6 +44,8 @@ public struct EventFormatter: Sendable {
             return "connection lost (\(cause)); reconnecting in \(String(format: "%.1f", delay / .seconds(1))) s (attempt \(attempt))"
         case .reconnected(let rooms):
             return rooms.isEmpty ? "reconnected" : "reconnected; rejoined " + rooms.joined(separator: ", ")
+        case .historyIncomplete(let target, let fetched):
+            return "\(target): only the first \(fetched) messages of its history since then were fetched"
         case .disconnected(let cause):
             return cause.map { "disconnected: \($0.reason)" } ?? "disconnected"
         }
