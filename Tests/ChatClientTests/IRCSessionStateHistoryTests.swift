@@ -221,3 +221,24 @@ import Testing
         #expect(elsewhere, "each conversation has its own")
     }
 }
+
+@Suite struct HistorySinceTests {
+    static let now = Date(timeIntervalSince1970: 1_767_323_045)  // 2026-01-02T03:04:05Z
+
+    static let valid: [(text: String, seconds: Double)] = [
+        ("90s", 1_767_323_045 - 90), ("30m", 1_767_323_045 - 1800), ("1h", 1_767_323_045 - 3600),
+        ("2d", 1_767_323_045 - 172_800), ("1w", 1_767_323_045 - 604_800),
+        ("2026-01-01T00:00:00Z", 1_767_225_600), ("2026-01-01T00:00:00.250Z", 1_767_225_600.25), ("2026-01-01", 1_767_225_600),
+    ]
+
+    @Test(arguments: valid)
+    func agesAndUTCTimesAreUnderstood(_ item: (text: String, seconds: Double)) throws {
+        let time = try #require(HistoryPolicy.time(since: item.text, now: Self.now))
+        #expect(abs(time.timeIntervalSince1970 - item.seconds) < 0.001)
+    }
+
+    @Test(arguments: ["", "h", "1x", "1.5h", "yesterday", "2026-13-01", "2026-01-01 00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T00:00:00"])
+    func anythingElseIsRefused(_ text: String) {
+        #expect(HistoryPolicy.time(since: text, now: Self.now) == nil)
+    }
+}
