@@ -67,4 +67,21 @@ struct ExportTests {
             #expect(texts(try await store.messages(in: .direct("bob", "mallory"), .latest(after: nil), limit: 100)) == ["reply"])
         }
     }
+
+    @Test func aPurgeWaitsForAnotherProcessesWriteInsteadOfFailing() async throws {
+        try await withStore { server, _, directory async throws in
+            await appendAll([channelMessage("gone", from: "mallory"), channelMessage("kept")], to: server)
+            // The operator's tool opens the same file beside the running server.
+            let (tool, _) = try openStore(in: directory)
+            let holding = Task {
+                try await server.maintenanceWrite { _ in Thread.sleep(forTimeInterval: 0.3) }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            let deleted = try await tool.purge(sentBy: "mallory")
+            try await holding.value
+            await tool.close()
+            #expect(deleted == 1)
+            #expect(texts(try await server.messages(in: .channel("#ops"), .latest(after: nil), limit: 10)) == ["kept"])
+        }
+    }
 }
