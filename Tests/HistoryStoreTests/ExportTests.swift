@@ -84,4 +84,18 @@ struct ExportTests {
             #expect(texts(try await server.messages(in: .channel("#ops"), .latest(after: nil), limit: 10)) == ["kept"])
         }
     }
+
+    @Test func exportIntoAHandleWritesTheSameLines() async throws {
+        try await withStore { store, _, directory async throws in
+            await appendAll([channelMessage("one"), channelMessage("two", at: baseTime + 1)], to: store)
+            let file = directory.appendingPathComponent("piped.jsonl")
+            #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
+            let handle = try FileHandle(forWritingTo: file)
+            let written = try await store.export(.channel("#ops"), since: 0, into: handle, named: "standard output")
+            try handle.close()
+            #expect(written == 2)
+            let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 2 && lines[1].contains("\"text\":\"two\""))
+        }
+    }
 }
