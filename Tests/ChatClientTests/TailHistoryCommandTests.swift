@@ -6,10 +6,14 @@ import Testing
 
 /// `securechat tail --last | --since`: history first, marked, then what follows.
 extension SecureChatCommandTests {
-    /// The JSON objects `process` printed, once one has `text` (10 s at most).
-    static func jsonLines(of process: ChildProcess, until text: String) async throws -> [[String: Any]] {
+    /// The JSON objects `process` printed, once there is one with each of `texts` (10 s at most).
+    static func jsonLines(of process: ChildProcess, until texts: String...) async throws -> [[String: Any]] {
         let deadline = ContinuousClock.now + .seconds(10)
-        while !process.stdout.contains("\"text\":\"\(text)\""), process.isRunning, ContinuousClock.now < deadline {
+        func done() -> Bool {
+            let output = process.stdout
+            return texts.allSatisfy { output.contains("\"text\":\"\($0)\"") }
+        }
+        while !done(), process.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
         return try process.stdout.split(separator: "\n").map { line in
@@ -52,7 +56,7 @@ extension SecureChatCommandTests {
             try await alice.deliver("in the lobby", to: "#lobby")
             try await alice.deliver("just for carol", to: "carol")
             let process = try Self.start(["tail", "--since", "1h"] + (try Self.flags(server, "carol")), home: home)
-            let lines = try await Self.jsonLines(of: process, until: "just for carol")
+            let lines = try await Self.jsonLines(of: process, until: "in the lobby", "just for carol")
             await alice.quit()
             process.send(SIGINT)
             _ = try await process.waitForExit(timeout: .seconds(10))
