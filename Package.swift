@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "securechat-server",
             dependencies: [
-                "TLS", "ChatServer",
+                "TLS", "ChatServer", "HistoryStore", "IRC",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -151,6 +151,7 @@ let package = Package(
             name: "ChatServerTests",
             dependencies: [
                 "ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
