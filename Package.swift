@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "securechat-server",
             dependencies: [
-                "TLS", "ChatServer",
+                "TLS", "ChatServer", "HistoryStore", "IRC", "ServerTime",
                 .serviceLifecycle, .unixSignals, .nioCore, .nioPosix, .argumentParser, .logging,
             ]
         ),
@@ -93,11 +93,11 @@ let package = Package(
         .testTarget(name: "IRCTests", dependencies: ["IRC", "TestSupport", .nioCore, .nioEmbedded]),
         .testTarget(
             name: "ChatServerTests",
-            dependencies: ["ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", .nioEmbedded] + nio
+            dependencies: ["ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", .grdb, .nioEmbedded] + nio
         ),
         .testTarget(
             name: "ChatClientTests",
-            dependencies: ["ChatClient", "IRC", "TLS", "TestSupport", .nioConcurrencyHelpers]
+            dependencies: ["ChatClient", "IRC", "TLS", "TestSupport", "ChatServer", .nioConcurrencyHelpers]
         ),
         .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "ServerTime", .grdb]),
         .testTarget(name: "ScriptTests", dependencies: ["TestSupport"]),

@@ -51,14 +51,23 @@ extension HistoryStore {
     /// - Throws: ``HistoryStoreError`` `writeFailed` naming `destination` when it
     ///   cannot be written; `readFailed`.
     public func export(_ conversation: HistoryConversation, since: Int64, to destination: URL) async throws -> Int {
-        let key = conversation.storageKey
-        let encoder = HistoryExportLine.makeEncoder()
         guard FileManager.default.createFile(atPath: destination.path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = try? FileHandle(forWritingTo: destination)
         else {
             throw HistoryStoreError(.writeFailed, "cannot create the export file \(destination.path); check the directory exists and is writable")
         }
         defer { try? handle.close() }
+        return try await self.export(conversation, since: since, into: handle, named: destination.path)
+    }
+
+    /// Writes what ``export(_:since:to:)`` writes to `handle`, open for writing (standard
+    /// output, a pipe), which the caller closes; `name` names it in errors.
+    ///
+    /// - Returns: the number of lines written.
+    /// - Throws: ``HistoryStoreError`` `writeFailed` naming `name`; `readFailed`.
+    public func export(_ conversation: HistoryConversation, since: Int64, into handle: FileHandle, named name: String) async throws -> Int {
+        let key = conversation.storageKey
+        let encoder = HistoryExportLine.makeEncoder()
         var written = 0
         var position: HistorySortKey?
         let pageSize = 1000
@@ -82,7 +91,7 @@ extension HistoryStore {
             do {
                 try handle.write(contentsOf: Data(text.utf8))
             } catch {
-                throw HistoryStoreError(.writeFailed, "writing the export file \(destination.path) failed: \(error.localizedDescription)")
+                throw HistoryStoreError(.writeFailed, "writing the export to \(name) failed: \(error.localizedDescription)")
             }
             written += page.count
             position = HistorySortKey(time: last.event.time, seq: last.id.rawValue)

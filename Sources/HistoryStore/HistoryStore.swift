@@ -74,6 +74,9 @@ public final class HistoryStore: Sendable {
         var grdb = Configuration()
         grdb.label = "history"
         grdb.maximumReaderCount = max(1, configuration.readerCount)
+        // Another process may hold the write lock for a moment (a purge run by the
+        // operator): wait for it rather than fail a batch of the server's messages.
+        grdb.busyMode = .timeout(max(0, configuration.busyTimeout / .seconds(1)))
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: grdb)

@@ -33,6 +33,9 @@ public struct HistoryStoreConfiguration: Sendable {
     public var maximumBatchSize: Int
     /// Reader connections for queries.
     public var readerCount: Int
+    /// How long a write waits for another process's write transaction on the same file
+    /// (`securechat-server history purge` beside a running server) before it fails.
+    public var busyTimeout: Duration
 
     public init(
         directory: URL,
@@ -41,7 +44,8 @@ public struct HistoryStoreConfiguration: Sendable {
         highWaterMark: Int = 10_000,
         lowWaterMark: Int = 5_000,
         maximumBatchSize: Int = 2_000,
-        readerCount: Int = 4
+        readerCount: Int = 4,
+        busyTimeout: Duration = .seconds(5)
     ) {
         self.directory = directory
         self.fileName = fileName
@@ -50,6 +54,7 @@ public struct HistoryStoreConfiguration: Sendable {
         self.lowWaterMark = lowWaterMark
         self.maximumBatchSize = maximumBatchSize
         self.readerCount = readerCount
+        self.busyTimeout = busyTimeout
     }
 
     /// The database file's path.

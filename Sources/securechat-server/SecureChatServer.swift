@@ -17,6 +17,9 @@ struct SecureChatServer: AsyncParsableCommand {
                   --key certs/server/localhost.key --client-ca certs/ca.pem \\
                   --client-cert certs/clients/alice.pem \\
                   --client-key certs/clients/alice.key
+              securechat-server history export --config server.toml \\
+                  --target '#ops' --since 2026-01-01T00:00:00Z --output ops.jsonl
+              securechat-server history purge --config server.toml --nick mallory
 
             Signals: SIGHUP reloads the allowlist and the TLS files; SIGTERM or SIGINT
             shut down gracefully (every client gets "ERROR :Server shutting down" and
@@ -24,7 +27,7 @@ struct SecureChatServer: AsyncParsableCommand {
 
             Every flag of the server: securechat-server serve --help
             """,
-        subcommands: [ServeCommand.self, CheckCommand.self],
+        subcommands: [ServeCommand.self, CheckCommand.self, HistoryCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -13,6 +13,8 @@ struct Interactive: AsyncParsableCommand {
               securechat chat --server chat.example.com --nick alice
 
             Type /help for the commands. Ctrl-D on an empty line or /quit leaves.
+            Joining a room shows its last 20 messages, dated in brackets; after a lost
+            connection, what was said meanwhile is shown the same way, and no message twice.
             """
     )
 

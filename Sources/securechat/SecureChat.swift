@@ -14,6 +14,7 @@ struct SecureChat: AsyncParsableCommand {
               securechat send --to '#lobby' 'deploy done'
               make test 2>&1 | securechat send --to bob
               securechat tail '#lobby' | jq .text
+              securechat tail --since 1h '#ops' # the last hour first, then live
               securechat forget chat.example.com:6697
 
             Settings come from ~/.config/securechat/config.toml ($XDG_CONFIG_HOME is \

@@ -49,7 +49,8 @@ struct Send: AsyncParsableCommand {
         guard !messages.isEmpty else { throw ValidationError("nothing to send: give the text or pipe lines to standard input") }
         let timeout = Duration.milliseconds(Int64(self.timeout * 1000))
         let connection = try await ChatConnection.connect(
-            configuration, rooms: self.to.hasPrefix("#") ? [self.to] : [], interactive: false, timeout: timeout)
+            configuration, rooms: self.to.hasPrefix("#") ? [self.to] : [], interactive: false, timeout: timeout,
+            history: .catchUpOnly)
         do {
             for message in messages {
                 try await connection.deliver(message, to: self.to, timeout: timeout)

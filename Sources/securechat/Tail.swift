@@ -9,17 +9,55 @@ struct Tail: AsyncParsableCommand {
         discussion: """
             Examples:
               securechat tail '#lobby'
+              securechat tail --last 100 '#ops'          # the room's last 100 first
+              securechat tail --since 1h | jq -r .text   # the last hour first
               securechat tail | jq -r 'select(.private) | .from + ": " + .text'
 
-            Each line: {"time":"2026-01-02T03:04:05.678Z","room":"#lobby","from":"alice","text":"hi","private":false}
-            ("room" is null for private messages). Reconnects when the server goes away.
+            Each line is one JSON object with time, msgid, room, from, text and private,
+            in that order: "room" is null for private messages, "msgid" is the server's ID
+            of the message (the same on every copy), and a line fetched from the server's
+            history ends with "history":true.
+
+            Without --since or --last only what is said from now on is printed. When the
+            server goes away tail reconnects, and prints what was said meanwhile (as
+            history) before going on: no message is printed twice.
+
+            --last N asks each room for its last N messages (the server sends at most
+            100). --since takes an age (90s, 30m, 1h, 2d, 1w) or a UTC time
+            (2026-01-02T03:04:05Z, or 2026-01-02 for that midnight) and prints everything
+            since then, up to 1000 messages a room; without named rooms, the private
+            conversations since then too.
             """
     )
 
     @OptionGroup var options: ConnectionOptions
 
+    @Option(help: "Print each room's history since this first: an age (30m, 1h, 2d) or a UTC time (2026-01-02T03:04:05Z).")
+    var since: String?
+
+    @Option(help: "Print each room's last N messages first.")
+    var last: Int?
+
     @Argument(help: "Rooms to join and print; without any, the configured rooms and private messages.")
     var rooms: [String] = []
+
+    func validate() throws {
+        if self.since != nil, self.last != nil { throw ValidationError("give --since or --last, not both") }
+        if let last = self.last, last < 1 { throw ValidationError("--last must be 1 or more") }
+        if let since = self.since, HistoryPolicy.time(since: since) == nil {
+            throw ValidationError("--since \(since) is neither an age (30m, 1h, 2d) nor a UTC time (2026-01-02T03:04:05Z)")
+        }
+    }
+
+    /// What each room's first join prints: nothing, its last N, or everything since a time.
+    func historyPolicy(rooms: [String]) -> HistoryPolicy {
+        let named = rooms.isEmpty ? nil : rooms
+        if let last = self.last { return HistoryPolicy(start: .latest(last), rooms: named) }
+        if let since = self.since, let time = HistoryPolicy.time(since: since) {
+            return HistoryPolicy(start: .since(time), rooms: named, privateSince: named == nil ? time : nil)
+        }
+        return .catchUpOnly
+    }
 
     func run() async throws {
         var configuration = try self.options.configuration()
@@ -27,7 +65,7 @@ struct Tail: AsyncParsableCommand {
         let rooms = self.rooms.map { $0.hasPrefix("#") ? $0 : "#" + $0 }
         if !rooms.isEmpty { configuration.rooms = rooms }
         Interrupt.exitOnSignal()
-        let session = ChatSession(configuration: configuration, interactive: false)
+        let session = ChatSession(configuration: configuration, interactive: false, history: self.historyPolicy(rooms: rooms))
         let runner = Task { await session.run() }
         let formatter = EventFormatter()
         for await event in session.events {
@@ -39,7 +77,7 @@ struct Tail: AsyncParsableCommand {
                 Output.line(JSONLine.encode(message))
             case .disconnected(let cause?):
                 throw cause
-            case .reconnecting, .reconnected, .serverError:
+            case .reconnecting, .reconnected, .serverError, .historyIncomplete:
                 if let line = formatter.line(for: event) { Output.note(line) }
             default:
                 break

@@ -96,7 +96,7 @@ import Testing
         #expect(privateMessage.isPrivate && privateMessage.from == "bob" && privateMessage.text == "psst")
 
         let own = state.receive(try message(":alice!a@h PRIVMSG bob :\u{1}ACTION waves\u{1}"))
-        guard case .event(.message(let echo))? = own.first else {
+        guard case .accepted(let accepted)? = own.first, case .event(.message(let echo))? = own.last, accepted == echo else {
             Issue.record("expected the echo, got \(own)")
             return
         }
@@ -135,6 +135,10 @@ import Testing
         (.nickChanged(from: "bob", to: "bobby", isSelf: false), "bob is now known as bobby"),
         (.topic(room: "#lobby", text: "release", setBy: "carol"), "carol set the topic of #lobby: release"),
         (.reconnected(rooms: ["#lobby", "#dev"]), "reconnected; rejoined #lobby, #dev"),
+        (.message(ChatMessage(time: time, room: "#lobby", from: "bob", to: "#lobby", text: "earlier", isOwnEcho: false, isHistory: true)),
+         "[2026-01-02 03:04] #lobby <bob> earlier"),
+        (.message(ChatMessage(time: time, room: nil, from: "alice", to: "bob", text: "sent before", isOwnEcho: true, isHistory: true)),
+         "[2026-01-02 03:04] → bob: sent before"),
     ]
 
     @Test(arguments: cases)
@@ -147,6 +151,14 @@ import Testing
         #expect(
             JSONLine.encode(message)
                 == #"{"time":"2026-01-02T03:04:05.000Z","room":null,"from":"bob","text":"say \"hi\"\n✅","private":true}"#)
+    }
+
+    @Test func jsonLineNamesTheMsgidAndMarksHistory() {
+        let live = ChatMessage(time: Self.time, room: "#ops", from: "bob", to: "#ops", text: "now", isOwnEcho: false, msgid: "0abc")
+        #expect(JSONLine.encode(live) == ##"{"time":"2026-01-02T03:04:05.000Z","msgid":"0abc","room":"#ops","from":"bob","text":"now","private":false}"##)
+        var replayed = live
+        replayed.isHistory = true
+        #expect(JSONLine.encode(replayed).hasSuffix(#""private":false,"history":true}"#))
     }
 
     @Test func jsonLineEscapesControlBytesAndKeepsSlashes() throws {

@@ -208,7 +208,7 @@ struct ServerExecutableTests {
 
     // MARK: help
 
-    @Test(arguments: [[], ["serve"], ["check"]])
+    @Test(arguments: [[], ["serve"], ["check"], ["history"], ["history", "export"], ["history", "purge"]])
     func helpShowsExamplesThatSurviveWrapping(_ subcommand: [String]) async throws {
         let exit = try await ServerProcess.run(subcommand + ["--help"], environment: ["COLUMNS": "80"])
         #expect(exit.status == 0)

@@ -68,4 +68,35 @@ struct ExportTests {
             #expect(texts(try await store.messages(in: .direct("bob", "mallory"), .latest(after: nil), limit: 100)) == ["reply"])
         }
     }
+
+    @Test func aPurgeWaitsForAnotherProcessesWriteInsteadOfFailing() async throws {
+        try await withStore { server, _, directory async throws in
+            await appendAll([channelMessage("gone", from: "mallory"), channelMessage("kept")], to: server)
+            // The operator's tool opens the same file beside the running server.
+            let (tool, _) = try openStore(in: directory)
+            let holding = Task {
+                try await server.maintenanceWrite { _ in Thread.sleep(forTimeInterval: 0.3) }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            let deleted = try await tool.purge(sentBy: "mallory")
+            try await holding.value
+            await tool.close()
+            #expect(deleted == 1)
+            #expect(texts(try await server.messages(in: .channel("#ops"), .latest(after: nil), limit: 10)) == ["kept"])
+        }
+    }
+
+    @Test func exportIntoAHandleWritesTheSameLines() async throws {
+        try await withStore { store, _, directory async throws in
+            await appendAll([channelMessage("one"), channelMessage("two", at: baseTime + 1)], to: store)
+            let file = directory.appendingPathComponent("piped.jsonl")
+            #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
+            let handle = try FileHandle(forWritingTo: file)
+            let written = try await store.export(.channel("#ops"), since: 0, into: handle, named: "standard output")
+            try handle.close()
+            #expect(written == 2)
+            let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 2 && lines[1].contains("\"text\":\"two\""))
+        }
+    }
 }

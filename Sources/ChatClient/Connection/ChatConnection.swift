@@ -36,6 +36,10 @@ public final class ChatConnection: Sendable {
     /// Connects, judges the server, registers and joins `rooms` (default: the configured ones).
     ///
     /// - Parameters:
+    ///   - history: what a room's first join fetches from the server's history; rooms
+    ///     and private conversations in `memory` are caught up from where it left off.
+    ///   - memory: what an earlier connection of the same session saw
+    ///     (``historyMemory``), so that nothing is missed or shown twice.
     ///   - interactive: whether a person can be asked to trust a new server; when false,
     ///     an unknown server is refused with the pin to configure.
     ///   - confirm: asked on first contact in an interactive run; true trusts the server
@@ -49,6 +53,8 @@ public final class ChatConnection: Sendable {
         rooms: [String]? = nil,
         interactive: Bool = false,
         timeout: Duration = defaultTimeout,
+        history: HistoryPolicy = HistoryPolicy(),
+        memory: HistoryMemory = HistoryMemory(),
         confirm: @escaping @Sendable (ServerTrust.FirstContact) async -> Bool = { _ in false }
     ) async throws(ChatClientError) -> ChatConnection {
         try configuration.validateForConnecting()
@@ -56,7 +62,7 @@ public final class ChatConnection: Sendable {
         let nick = try configuration.effectiveNick()
         let knownServers = configuration.pins.isEmpty ? try KnownServers(path: configuration.knownServersPath) : nil
         let (events, continuation) = AsyncStream<ChatEvent>.makeStream()
-        let state = IRCSessionState(nick: nick, rooms: rooms ?? configuration.rooms)
+        let state = IRCSessionState(nick: nick, rooms: rooms ?? configuration.rooms, history: history, memory: memory)
         let address = configuration.serverAddress
         let amount = TimeAmount(timeout)
 
@@ -196,6 +202,15 @@ public final class ChatConnection: Sendable {
         get async {
             let handler = self.handler
             return (try? await self.channel.eventLoop.submit { handler.value.rooms }.get()) ?? []
+        }
+    }
+
+    /// What this connection has seen of each conversation; read it after ``events`` ended
+    /// to hand it to the next connection.
+    public var historyMemory: HistoryMemory {
+        get async {
+            let handler = self.handler
+            return (try? await self.channel.eventLoop.submit { handler.value.history }.get()) ?? HistoryMemory()
         }
     }
 

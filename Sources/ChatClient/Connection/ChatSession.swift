@@ -3,8 +3,9 @@ import NIOConcurrencyHelpers
 
 /// A connection that comes back: reconnects with ``ReconnectPolicy`` after the server
 /// went away, rejoins the rooms it was in, and says so with `.reconnecting` and
-/// `.reconnected` events. Final causes (refused certificate, pin mismatch, unbound nick)
-/// end it instead.
+/// `.reconnected` events; each new connection fetches what the last one missed (its
+/// ``HistoryMemory`` goes from one to the next), and shows no message twice. Final causes
+/// (refused certificate, pin mismatch, unbound nick) end it instead.
 public final class ChatSession: Sendable {
     /// Events of every connection in turn; ends with one `.disconnected`.
     public let events: AsyncStream<ChatEvent>
@@ -13,6 +14,8 @@ public final class ChatSession: Sendable {
     private let interactive: Bool
     private let confirm: @Sendable (ServerTrust.FirstContact) async -> Bool
     private let state = NIOLockedValueBox<(connection: ChatConnection?, quitting: Bool, rooms: [String])>((nil, false, []))
+    private let memory = NIOLockedValueBox(HistoryMemory())
+    private let history: HistoryPolicy
     private let policy: ReconnectPolicy
     private let retriesFirstConnection: Bool
 
@@ -22,12 +25,14 @@ public final class ChatSession: Sendable {
     ///   - interactive: whether a person can confirm a server met for the first time.
     ///   - retriesFirstConnection: whether a failed first attempt is retried like a lost
     ///     connection; by default it ends the session, so a wrong address is reported at once.
-    ///   - confirm: asked on first contact (see ``ChatConnection/connect(_:rooms:interactive:timeout:confirm:)``).
+    ///   - history: what a room's first join fetches; rejoins always catch up.
+    ///   - confirm: asked on first contact (see ``ChatConnection/connect(_:rooms:interactive:timeout:history:memory:confirm:)``).
     public init(
         configuration: ClientConfiguration,
         interactive: Bool,
         policy: ReconnectPolicy = ReconnectPolicy(),
         retriesFirstConnection: Bool = false,
+        history: HistoryPolicy = HistoryPolicy(),
         confirm: @escaping @Sendable (ServerTrust.FirstContact) async -> Bool = { _ in false }
     ) {
         (self.events, self.continuation) = AsyncStream<ChatEvent>.makeStream()
@@ -35,6 +40,7 @@ public final class ChatSession: Sendable {
         self.interactive = interactive
         self.confirm = confirm
         self.policy = policy
+        self.history = history
         self.retriesFirstConnection = retriesFirstConnection
         self.state.withLockedValue { $0.rooms = configuration.rooms }
     }
@@ -58,7 +64,8 @@ public final class ChatSession: Sendable {
             let connection: ChatConnection
             do {
                 connection = try await ChatConnection.connect(
-                    self.configuration, rooms: rooms, interactive: self.interactive, confirm: self.confirm)
+                    self.configuration, rooms: rooms, interactive: self.interactive, history: self.history,
+                    memory: self.memory.withLockedValue { $0 }, confirm: self.confirm)
             } catch {
                 // A first attempt that fails usually means a wrong address or a server that
                 // is down: say so at once rather than retry silently, unless asked to.
@@ -90,6 +97,8 @@ public final class ChatSession: Sendable {
                 self.continuation.yield(event)
             }
             self.state.withLockedValue { $0.connection = nil }
+            let seen = await connection.historyMemory
+            self.memory.withLockedValue { $0 = seen }
             guard let cause, !self.state.withLockedValue({ $0.quitting }) else { return self.end(nil) }
             if cause.isFinal { return self.end(cause) }
             policy.connectionEnded(after: ContinuousClock.now - start)

@@ -33,6 +33,8 @@ final class IRCClientHandler: ChannelInboundHandler {
 
     var nick: String { self.state.nick }
     var rooms: [String] { self.state.rooms }
+    /// What this connection has seen, for the next connection of the session.
+    var history: HistoryMemory { self.state.history }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -130,9 +132,8 @@ final class IRCClientHandler: ChannelInboundHandler {
                 self.send(message, promise: nil)
             case .event(let event):
                 if self.state.isRegistered { self.events.yield(event) }
-                if case .message(let message) = event, message.isOwnEcho {
-                    self.acknowledge(message)
-                }
+            case .accepted(let message):
+                self.acknowledge(message)
             case .registered(let nick):
                 self.registration.succeed(nick)
             case .fail(let error):

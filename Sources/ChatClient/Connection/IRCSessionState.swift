@@ -15,10 +15,13 @@ struct IRCSessionState {
         case fail(ChatClientError)
         /// A message to `target` was refused (no such nick or room, cannot send).
         case deliveryRefused(target: String, error: ChatClientError)
+        /// The server echoed our own message back live: it accepted it. Given even when
+        /// the message was already shown (its history can overtake the echo).
+        case accepted(ChatMessage)
     }
 
     /// The IRCv3 capabilities the client asks for, when offered.
-    static let wantedCapabilities = ["echo-message", "server-time", "message-tags"]
+    static let wantedCapabilities = ["echo-message", "server-time", "message-tags", "batch", "draft/chathistory"]
 
     private(set) var nick: String
     private(set) var isRegistered = false
@@ -30,9 +33,22 @@ struct IRCSessionState {
     /// The code of the last `FAIL` standard reply: why the ERROR that follows closes.
     private var failCode: IRCFailCode?
 
-    init(nick: String, rooms: [String]) {
+    // History (IRCSessionState+History.swift).
+    /// What was seen, handed from connection to connection of one session.
+    var history: HistoryMemory
+    let historyPolicy: HistoryPolicy
+    /// The most messages one CHATHISTORY request returns (ISUPPORT `CHATHISTORY`).
+    var historyPageSize = 100
+    var fetches = HistoryFetchQueue()
+    var openBatches: [String: OpenBatch] = [:]
+    /// Rooms (folded) whose history was fetched on this connection since we joined them.
+    var fetchedRooms: Set<String> = []
+
+    init(nick: String, rooms: [String], history: HistoryPolicy = HistoryPolicy(), memory: HistoryMemory = HistoryMemory()) {
         self.nick = nick
         self.roomsToJoin = rooms
+        self.historyPolicy = history
+        self.history = memory
     }
 
     /// The first lines, sent once the server is trusted.
@@ -68,15 +84,20 @@ struct IRCSessionState {
         let last = params.last ?? ""
         let sourceNick = message.source.map { String($0.nick) } ?? ""
         let isSelf = IRCCaseMapping.fold(sourceNick) == IRCCaseMapping.fold(self.nick)
+        self.countInBatch(message)
         switch message.command {
         case "PING":
             return [.send(IRCMessage(command: "PONG", params: params))]
         case "CAP":
             return self.capability(params)
+        case "FAIL" where params.first == "CHATHISTORY":
+            return self.historyFailed(params)
         case "FAIL":
             // FAIL <command> <code> [<context>...] :<description>
             if params.count >= 3 { self.failCode = IRCFailCode(rawValue: params[1]) }
             return []
+        case "BATCH":
+            return self.batch(params)
         case "ERROR":
             return [.fail(self.closeCause(last))]
         case IRCNumeric.RPL_WELCOME.code:
@@ -86,7 +107,10 @@ struct IRCSessionState {
             if !self.roomsToJoin.isEmpty {
                 actions.append(.send(IRCMessage(command: "JOIN", params: [self.roomsToJoin.joined(separator: ",")])))
             }
-            return actions
+            return actions + self.registeredForHistory(now: now)
+        case IRCNumeric.RPL_ISUPPORT.code:
+            self.readISupport(params)
+            return []
         case IRCNumeric.ERR_ERRONEUSNICKNAME.code where !self.isRegistered,
             IRCNumeric.ERR_NICKNAMEINUSE.code where !self.isRegistered:
             return [
@@ -97,19 +121,28 @@ struct IRCSessionState {
             ]
         case "PRIVMSG", "NOTICE":
             guard params.count >= 2 else { return [] }
-            return [self.message(message, from: sourceNick, isSelf: isSelf, now: now)]
+            return self.message(message, from: sourceNick, isSelf: isSelf, now: now)
         case "JOIN":
             guard let room = params.first else { return [] }
-            if isSelf, !self.rooms.contains(room) { self.rooms.append(room) }
-            return [.event(.joined(room: room, nick: sourceNick, isSelf: isSelf))]
+            let joined = ChatEvent.joined(room: room, nick: sourceNick, isSelf: isSelf)
+            guard isSelf else { return [.event(joined)] }
+            if !self.rooms.contains(room) { self.rooms.append(room) }
+            let time = message.tags.value(for: "time").flatMap(Self.parseTime) ?? now
+            return [.event(joined)] + self.joinedRoom(room, at: time)
         case "PART":
             guard let room = params.first else { return [] }
-            if isSelf { self.rooms.removeAll { $0 == room } }
+            if isSelf {
+                self.rooms.removeAll { $0 == room }
+                self.leftRoom(room)
+            }
             return [.event(.parted(room: room, nick: sourceNick, reason: params.count > 1 ? last : nil, isSelf: isSelf))]
         case "KICK":
             guard params.count >= 2 else { return [] }
             let kickedSelf = IRCCaseMapping.fold(params[1]) == IRCCaseMapping.fold(self.nick)
-            if kickedSelf { self.rooms.removeAll { $0 == params[0] } }
+            if kickedSelf {
+                self.rooms.removeAll { $0 == params[0] }
+                self.leftRoom(params[0])
+            }
             return [
                 .event(
                     .kicked(
@@ -164,13 +197,16 @@ struct IRCSessionState {
         }
     }
 
-    private func message(_ message: IRCMessage, from sourceNick: String, isSelf: Bool, now: Date) -> Action {
+    /// A PRIVMSG or NOTICE: an event, unless its msgid was seen in its conversation.
+    /// Notices replayed from history are not shown: a notice out of its time misleads.
+    private mutating func message(_ message: IRCMessage, from sourceNick: String, isSelf: Bool, now: Date) -> [Action] {
         let target = message.params[0]
         var text = message.params[1]
         let isServer = message.source.map { !$0.rawValue.contains("!") && !$0.rawValue.contains("@") } ?? true
         if message.command == "NOTICE", isServer || !self.isRegistered {
-            return .event(.notice(from: sourceNick, text: text))
+            return [.event(.notice(from: sourceNick, text: text))]
         }
+        let isHistory = self.historyBatch(of: message) != nil
         var isAction = false
         if text.hasPrefix("\u{1}ACTION ") {
             isAction = true
@@ -179,11 +215,19 @@ struct IRCSessionState {
         }
         let time = message.tags.value(for: "time").flatMap(Self.parseTime) ?? now
         let room: String? = target.hasPrefix("#") ? target : nil
+        let msgid = message.tags.value(for: "msgid")
+        let chat = ChatMessage(
+            time: time, room: room, from: sourceNick, to: target, text: text, isOwnEcho: isSelf, isAction: isAction,
+            msgid: msgid, isHistory: isHistory)
+        var actions: [Action] = []
+        if isSelf, !isHistory, message.command == "PRIVMSG" { actions.append(.accepted(chat)) }
+        if let msgid, !self.history.record(msgid: msgid, in: chat.conversation, time: time) { return actions }
         if message.command == "NOTICE" {
-            return .event(.notice(from: sourceNick, text: text))
+            if !isHistory { actions.append(.event(.notice(from: sourceNick, text: text))) }
+            return actions
         }
-        return .event(
-            .message(ChatMessage(time: time, room: room, from: sourceNick, to: target, text: text, isOwnEcho: isSelf, isAction: isAction)))
+        actions.append(.event(.message(chat)))
+        return actions
     }
 
     private func numeric(_ message: IRCMessage) -> [Action] {

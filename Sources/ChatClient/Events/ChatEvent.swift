@@ -12,12 +12,22 @@ public struct ChatMessage: Hashable, Sendable {
     public var to: String
     public var text: String
     public var isPrivate: Bool { self.room == nil }
-    /// Our own message, as the server echoed it back (echo-message): proof it was accepted.
+    /// Our own message: as the server echoed it back (echo-message), proof it was
+    /// accepted; or, with ``isHistory``, as the server's history holds it.
     public var isOwnEcho: Bool
     /// A `/me` action.
     public var isAction: Bool
+    /// The server's ID for the message (IRCv3 `msgid`), the same on every copy; nil
+    /// from a server without `message-tags`.
+    public var msgid: String?
+    /// Sent before it was shown: fetched from the server's history (a `chathistory`
+    /// batch), not relayed live. For our own messages this is no acknowledgement.
+    public var isHistory: Bool
 
-    public init(time: Date, room: String?, from: String, to: String, text: String, isOwnEcho: Bool, isAction: Bool = false) {
+    public init(
+        time: Date, room: String?, from: String, to: String, text: String, isOwnEcho: Bool, isAction: Bool = false,
+        msgid: String? = nil, isHistory: Bool = false
+    ) {
         self.time = time
         self.room = room
         self.from = from
@@ -25,6 +35,15 @@ public struct ChatMessage: Hashable, Sendable {
         self.text = text
         self.isOwnEcho = isOwnEcho
         self.isAction = isAction
+        self.msgid = msgid
+        self.isHistory = isHistory
+    }
+
+    /// The conversation the message belongs to, as CHATHISTORY names it: the room, or
+    /// the other nick of a private conversation.
+    public var conversation: String {
+        if let room = self.room { return room }
+        return self.isOwnEcho ? self.to : self.from
     }
 }
 
@@ -51,6 +70,9 @@ public enum ChatEvent: Hashable, Sendable {
     case reconnecting(delay: Duration, attempt: Int, cause: String)
     /// A new connection is up again, and these rooms were joined again.
     case reconnected(rooms: [String])
+    /// `target`'s history went on beyond the `fetched` messages shown: the newer ones
+    /// were not fetched (a long absence from a busy room).
+    case historyIncomplete(target: String, fetched: Int)
     /// The connection ended; nil for a close we asked for.
     case disconnected(ChatClientError?)
 }

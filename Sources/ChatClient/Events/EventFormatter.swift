@@ -44,14 +44,18 @@ public struct EventFormatter: Sendable {
             return "connection lost (\(cause)); reconnecting in \(String(format: "%.1f", delay / .seconds(1))) s (attempt \(attempt))"
         case .reconnected(let rooms):
             return rooms.isEmpty ? "reconnected" : "reconnected; rejoined " + rooms.joined(separator: ", ")
+        case .historyIncomplete(let target, let fetched):
+            return "\(target): only the first \(fetched) messages of its history since then were fetched"
         case .disconnected(let cause):
             return cause.map { "disconnected: \($0.reason)" } ?? "disconnected"
         }
     }
 
-    /// `HH:MM #room <alice> text`, `HH:MM [private] <bob> text`, `HH:MM → bob: text`.
+    /// `HH:MM #room <alice> text`, `HH:MM [private] <bob> text`, `HH:MM → bob: text`;
+    /// a message from history carries its date in brackets instead,
+    /// `[2026-01-02 03:04] #room <alice> text`, so it never passes for one said now.
     public func line(for message: ChatMessage) -> String {
-        let time = self.clock(message.time)
+        let time = message.isHistory ? "[\(self.day(message.time)) \(self.clock(message.time))]" : self.clock(message.time)
         let body = message.isAction ? "* \(message.from) \(message.text)" : "<\(message.from)> \(message.text)"
         if let room = message.room {
             return "\(time) \(room) \(body)"
@@ -60,6 +64,13 @@ public struct EventFormatter: Sendable {
             return message.isAction ? "\(time) → \(message.to): * \(message.from) \(message.text)" : "\(time) → \(message.to): \(message.text)"
         }
         return "\(time) [private] \(body)"
+    }
+
+    private func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = self.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
     private func clock(_ date: Date) -> String {

@@ -43,15 +43,19 @@ public struct JSONLine: Sendable {
     }
 
     /// One message for `securechat tail`:
-    /// `{"time":"…Z","room":"#lobby","from":"alice","text":"hi","private":false}`.
+    /// `{"time":"…Z","msgid":"…","room":"#lobby","from":"alice","text":"hi","private":false}`,
+    /// with `"history":true` at the end for a message fetched from history. `msgid` is
+    /// left out when the server sent none.
     public static func encode(_ message: ChatMessage) -> String {
         let milliseconds = Int64((message.time.timeIntervalSince1970 * 1000).rounded(.down))
         var line = JSONLine()
         line["time"] = IRCServerTime(millisecondsSinceEpoch: milliseconds).tagValue
+        line["msgid"] = message.msgid
         line["room"] = message.room ?? JSONNull()
         line["from"] = message.from
         line["text"] = message.text
         line["private"] = message.isPrivate
+        if message.isHistory { line["history"] = true }
         return line.text
     }
 }

@@ -1,0 +1,45 @@
+import ArgumentParser
+import ChatServer
+import Foundation
+import HistoryStore
+import IRC
+
+/// `securechat-server history purge`: deletes what one nick sent, for a person who leaves.
+struct HistoryPurgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Delete every message a nick sent, in channels and in private.",
+        discussion: """
+            Example:
+              securechat-server history purge --data-dir /var/lib/securechat \\
+                  --nick mallory
+
+            Deletes the messages NICK sent (any case), wherever they went, and with
+            them the private ones still kept for a recipient who was offline. What
+            others sent to NICK stays: it is theirs. Deletes in small transactions; an
+            interrupted purge leaves the rest for the next run. Remove NICK from the
+            allowlist as well, or what it sends next is kept again.
+            """
+    )
+
+    @OptionGroup var location: HistoryLocation
+
+    @Option(help: "The nick whose messages are deleted.")
+    var nick: String
+
+    func run() async throws {
+        guard IRCName.isValidNickname(self.nick) else {
+            throw ConfigurationError(.invalidValue, "--nick \(self.nick) is not a nickname")
+        }
+        let store = try self.location.open()
+        let deleted: Int
+        do {
+            deleted = try await store.purge(sentBy: IRCCaseMapping.fold(self.nick))
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        print("deleted \(deleted) \(deleted == 1 ? "message" : "messages") sent by \(self.nick) from \(store.path)")
+    }
+}
