@@ -11,6 +11,8 @@ public final class TestServer: Sendable {
     public let port: Int
     public let pki: TestPKI
     public let allowlist: AllowlistFile
+    /// What the server logged at notice level and above.
+    public let log: RecordedLog
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
@@ -37,14 +39,15 @@ public final class TestServer: Sendable {
         configuration.dataDirectory = pki.directory.appending(path: "data").path(percentEncoded: false)
         configure(&configuration)
 
-        var logger = Logger(label: "test-server")
-        logger.logLevel = .critical
+        let log = RecordedLog()
+        let logger = Logger(label: "test-server", factory: log.handler(label:))
         let server = try ChatServer(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
         let task = Task { try await group.run() }
         do {
             let bound = try await server.localAddress.port ?? 0
-            return TestServer(server: server, port: bound, pki: pki, allowlist: allowlist, group: group, task: task)
+            return TestServer(
+                server: server, port: bound, pki: pki, allowlist: allowlist, log: log, group: group, task: task)
         } catch {
             await group.triggerGracefulShutdown()
             _ = try? await task.value
@@ -53,13 +56,14 @@ public final class TestServer: Sendable {
     }
 
     private init(
-        server: ChatServer, port: Int, pki: TestPKI, allowlist: AllowlistFile, group: ServiceGroup,
-        task: Task<Void, any Error>
+        server: ChatServer, port: Int, pki: TestPKI, allowlist: AllowlistFile, log: RecordedLog,
+        group: ServiceGroup, task: Task<Void, any Error>
     ) {
         self.server = server
         self.port = port
         self.pki = pki
         self.allowlist = allowlist
+        self.log = log
         self.group = group
         self.task = task
     }
