@@ -116,7 +116,20 @@ public final class ChildProcess: Sendable {
     /// - Throws: ``CommandError`` `.timedOut` after `timeout` (or when the calling task is
     ///   cancelled), once the process has been sent SIGTERM and, two seconds later, SIGKILL.
     public func waitForExit(timeout: Duration = .seconds(20)) async throws -> CommandResult {
-        if let ended = await self.awaitExit(within: timeout, untilCancelled: true) {
+        // The deadline is kept by a timer off the cooperative pool: polling alone would
+        // notice it late (and a child that ran on meanwhile as in time) while blocking
+        // tests alongside hold the pool's threads.
+        let expired = NIOLockedValueBox(false)
+        let (seconds, attoseconds) = timeout.components
+        let delay = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
+            guard let self, self.isRunning else { return }
+            expired.withLockedValue { $0 = true }
+            self.send(SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(2)) { [weak self] in self?.send(SIGKILL) }
+        }
+        if let ended = await self.awaitExit(within: timeout + .seconds(10), untilCancelled: true) {
+            if expired.withLockedValue({ $0 }) { throw self.timedOut(after: timeout) }
             return self.result(ended)
         }
         self.send(SIGTERM)
