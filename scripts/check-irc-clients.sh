@@ -3,8 +3,9 @@
 #
 # Builds the server, makes a throwaway CA and certificates, starts the server on
 # 127.0.0.1 (port chosen by the system), then drives irssi and WeeChat headless in tmux:
-# each registers with its client certificate and SASL EXTERNAL, sends a line to #lobby
-# and reads one from a scripted peer; then each connects with a certificate that is not
+# each registers with its client certificate and SASL EXTERNAL, is shown by the replay
+# on join what the scripted peer said before, sends a line to #lobby and reads one from
+# the peer; then each connects with a certificate that is not
 # in the allowlist and must show the server's "add this line" text. Run with --help.
 set -uo pipefail
 export LC_ALL=C
@@ -198,6 +199,10 @@ else
     fail "peer bob did not register"
     exit 1
 fi
+# Said before any client below joins: each must be shown it by the replay on join
+# (neither irssi nor WeeChat can ask for history with CHATHISTORY).
+BEFORE="said before you came $RANDOM$RANDOM"
+peer_say "PRIVMSG #lobby :$BEFORE"
 
 # registered_with_sasl SESSION VERSION LOG SUCCEEDED NICK: passes when LOG shows SUCCEEDED
 # and the server logged NICK's registration; otherwise fails, shows the screen and
@@ -223,6 +228,12 @@ check_lobby_chat() {
         pass "$version: auto-joined #lobby"
     else
         fail "$version: auto-join of #lobby"
+    fi
+    if wait_until "$WAIT" has "$log" "$BEFORE"; then
+        pass "$version: replay on join shows what was said in #lobby before it came"
+    else
+        fail "$version: replay on join, the earlier message is not shown"
+        show_context "$session"
     fi
     type_line "$session" "$say hello from $token"
     if wait_until "$WAIT" has "$WORK/peer.out" "PRIVMSG #lobby :hello from $token"; then
