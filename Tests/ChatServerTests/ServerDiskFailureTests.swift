@@ -47,7 +47,7 @@ struct ServerDiskFailureTests {
             try await bob.waitForLine { $0.contains("PRIVMSG #lobby :m\(count - 1) ") }
 
             // Each message is answered once: its echo if it was stored, else a FAIL.
-            try await ServerSlowDiskTests.waitUntil {
+            try await waitUntil("an answer to each message") {
                 alice.lines.filter { $0.contains("PRIVMSG #lobby :m") || $0.contains(" FAIL PRIVMSG ") }.count == count
             }
             let refusals = alice.lines.filter { $0.contains(" FAIL PRIVMSG MESSAGE_ERROR ") }

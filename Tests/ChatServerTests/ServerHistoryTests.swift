@@ -85,6 +85,29 @@ struct ServerHistoryTests {
         }
     }
 
+    /// Two devices of the offline nick logging in at once: one of them gets the message,
+    /// never both, and no later login gets it again.
+    @Test func anOfflineMessageReachesOneOfTwoDevicesLoggingInAtOnce() async throws {
+        try await withTestServer(allow: ["alice", "bob"]) { server in
+            let alice = try await Self.login(server, "alice", caps: "echo-message")
+            try await alice.send("PRIVMSG bob :kept for one device")
+            try await alice.waitForLine { $0.hasSuffix("PRIVMSG bob :kept for one device") }
+            async let laptop = server.login("bob")
+            async let phone = server.login("bob")
+            let devices = try await [laptop, phone]
+            let received: @Sendable (IRCTestClient) -> Bool = { device in
+                device.lines.contains { $0.hasSuffix("PRIVMSG bob :kept for one device") }
+            }
+            try await waitUntil("one device to get it") { devices.contains(where: received) }
+            for device in devices { try await device.roundTrip("settled") }
+            let receivers = devices.filter(received)
+            #expect(receivers.count == 1)
+            let later = try await server.login("bob")
+            try await later.roundTrip("nothing-more")
+            #expect(!later.hasLine { $0.contains("kept for one device") })
+        }
+    }
+
     static func login(_ server: TestServer, _ nick: String, caps: String) async throws -> IRCTestClient {
         let client = try await server.connect(nick)
         try await register(client, nick, caps: caps)
@@ -181,11 +204,11 @@ struct ServerSlowDiskTests {
             try await alice.send("PRIVMSG #lobby :one")
             try await bob.waitForLine { $0.hasSuffix("PRIVMSG #lobby one") }
             // The writer holds a batch of just "one"; "two" waits for the next.
-            try await Self.waitUntil { history.writerProgress == (before, true) }
+            try await waitUntil("the writer to hold \"one\"") { history.writerProgress == (before, true) }
             try await alice.sendRaw(Array("PRIVMSG #lobby :two\r\nPING :owed\r\nQUIT :bye\r\n".utf8))
             try await bob.waitForLine { $0.contains(" QUIT :Quit: bye") }
             history.stepWriter()
-            try await Self.waitUntil { history.writerProgress == (before + 1, true) }
+            try await waitUntil("the writer to hold \"two\"") { history.writerProgress == (before + 1, true) }
             // The hub sends bob something between the two commits.
             try await bob.roundTrip("between the commits")
             history.resumeWriter()
@@ -194,15 +217,6 @@ struct ServerSlowDiskTests {
             #expect(tail.map { $0.split(separator: " ").dropFirst().joined(separator: " ") } == [
                 "PONG test.securechat owed", "PRIVMSG #lobby one", "PRIVMSG #lobby two", ":Quit: bye",
             ], "\(alice.lines)")
-        }
-    }
-
-    /// Polls `condition` every 5 ms for at most ten seconds.
-    static func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(5))
         }
     }
 
