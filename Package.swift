@@ -61,11 +61,13 @@ let package = Package(
         .target(name: "IRC", dependencies: ["CodedError", "ServerTime", .nioCore]),
         // The durable event log: Foundation and SQLite only, so it never runs on the loop.
         .target(name: "HistoryStore", dependencies: ["CodedError", "ServerTime", .grdb]),
+        // A TOML document parsed with its syntax error said as path:line, for both configurations.
+        .target(name: "TOMLSyntax", dependencies: [.tomlKit]),
         .target(
             name: "ChatServer",
-            dependencies: ["CodedError", "TLS", "IRC", "HistoryStore", .logging, .serviceLifecycle, .tomlKit] + nio
+            dependencies: ["CodedError", "TLS", "IRC", "HistoryStore", "TOMLSyntax", .logging, .serviceLifecycle, .tomlKit] + nio
         ),
-        .target(name: "ChatClient", dependencies: ["CodedError", "TLS", "IRC", .logging, .tomlKit] + nio),
+        .target(name: "ChatClient", dependencies: ["CodedError", "TLS", "IRC", "TOMLSyntax", .logging, .tomlKit] + nio),
         .executableTarget(
             name: "securechat",
             dependencies: ["ChatClient", "TLS", "IRC", .nioCore, .nioPosix, .argumentParser]

@@ -50,11 +50,9 @@ public enum HistoryStoreBenchmark {
         channels: Int = 10,
         queries: Int = 100
     ) async throws -> Result {
-        let configuration = HistoryStoreConfiguration(
-            directory: directory,
-            durability: durability,
-            highWaterMark: max(count + 1, 10_000)
-        )
+        var configuration = HistoryStoreConfiguration(directory: directory)
+        configuration.durability = durability
+        configuration.highWaterMark = max(count + 1, 10_000)
         let store = try HistoryStore(configuration: configuration, onBatch: { _ in })
         let clock = ContinuousClock()
         let start = clock.now

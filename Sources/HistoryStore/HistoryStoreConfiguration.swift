@@ -22,39 +22,24 @@ public struct HistoryStoreConfiguration: Sendable {
     /// The data directory; made (mode 0700) if it does not exist.
     public var directory: URL
     /// The database file's name inside ``directory``.
-    public var fileName: String
-    public var durability: HistoryDurability
+    public var fileName = "history.sqlite"
+    public var durability = HistoryDurability.full
     /// Queued appends (including the batch being committed) at and above which the
     /// store reports it is behind, so the server pauses senders.
-    public var highWaterMark: Int
+    public var highWaterMark = 10_000
     /// Queued appends at and below which a store that was behind reports it caught up.
-    public var lowWaterMark: Int
+    public var lowWaterMark = 5_000
     /// The most appends one transaction commits; the rest wait for the next.
-    public var maximumBatchSize: Int
+    public var maximumBatchSize = 2_000
     /// Reader connections for queries.
-    public var readerCount: Int
+    public var readerCount = 4
     /// How long a write waits for another process's write transaction on the same file
     /// (`securechat-server history purge` beside a running server) before it fails.
-    public var busyTimeout: Duration
+    public var busyTimeout = Duration.seconds(5)
 
-    public init(
-        directory: URL,
-        fileName: String = "history.sqlite",
-        durability: HistoryDurability = .full,
-        highWaterMark: Int = 10_000,
-        lowWaterMark: Int = 5_000,
-        maximumBatchSize: Int = 2_000,
-        readerCount: Int = 4,
-        busyTimeout: Duration = .seconds(5)
-    ) {
+    /// The settings for a store in `directory`, every other field at its default.
+    public init(directory: URL) {
         self.directory = directory
-        self.fileName = fileName
-        self.durability = durability
-        self.highWaterMark = highWaterMark
-        self.lowWaterMark = lowWaterMark
-        self.maximumBatchSize = maximumBatchSize
-        self.readerCount = readerCount
-        self.busyTimeout = busyTimeout
     }
 
     /// The database file's path.

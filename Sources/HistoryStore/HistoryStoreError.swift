@@ -1,70 +1,56 @@
-import CodedError
+// The error is a CodedError type: whoever imports HistoryStore reads its code and reason.
+@_exported import CodedError
 import GRDB
 
 /// A failure of the history store: opening it, committing a batch, or answering a query.
 ///
 /// Two errors are equal when their ``code`` is equal; the ``reason`` names the file and
 /// says what to do. SQLite's own message, when there is one, is in ``sqliteMessage``.
-public struct HistoryStoreError: CodedError {
-    /// What kind of failure this is; compare errors by this.
-    public enum Code: String, ErrorCode {
-        // Opening.
-        /// The database file or its directory cannot be created or opened.
-        case cannotOpen
-        /// The file was written by a newer binary: it has schema migrations this one
-        /// does not know.
-        case newerSchema
-        /// The requested durability did not take effect on the writer connection.
-        case durabilityNotApplied
-        /// Every msgid epoch is used up.
-        case epochsExhausted
+public typealias HistoryStoreError = LibraryError<HistoryStoreErrorCode>
 
-        // Writing.
-        /// The disk (or SQLite's page limit) is full.
-        case diskFull
-        /// The file, its directory or the file system is read-only.
-        case readOnly
-        /// The operating system failed a read or write.
-        case ioFailure
-        /// A write failed for another reason.
-        case writeFailed
-        /// The store was closed before the write could be committed.
-        case closed
-
-        // Reading.
-        /// A query failed.
-        case readFailed
-        /// A `msgid=` reference names no message in the conversation asked about.
-        case unknownMessageID
-        /// A stored row holds a value this binary cannot read.
-        case corruptRow
+extension HistoryStoreError {
+    public init(_ code: Code, _ reason: String, sqliteMessage: String? = nil, file: String = #fileID, line: Int = #line) {
+        self.init(code, reason, libraryMessages: sqliteMessage.map { [$0] } ?? [], file: file, line: line)
     }
 
-    public let code: Code
-    public let reason: String
     /// SQLite's message for the underlying failure, when there is one.
-    public let sqliteMessage: String?
-    public let file: String
-    public let line: Int
+    public var sqliteMessage: String? { self.libraryMessages.first }
+}
 
-    public init(
-        _ code: Code,
-        _ reason: String,
-        sqliteMessage: String? = nil,
-        file: String = #fileID,
-        line: Int = #line
-    ) {
-        self.code = code
-        self.reason = reason
-        self.sqliteMessage = sqliteMessage
-        self.file = file
-        self.line = line
-    }
+/// What kind of history store failure an error is; compare errors by this.
+public enum HistoryStoreErrorCode: String, LibraryErrorCode {
+    public static let library = "SQLite"
 
-    public var description: String {
-        guard let sqliteMessage else { return self.reason }
-        return "\(self.reason) (SQLite: \(sqliteMessage))"
-    }
+    // Opening.
+    /// The database file or its directory cannot be created or opened.
+    case cannotOpen
+    /// The file was written by a newer binary: it has schema migrations this one
+    /// does not know.
+    case newerSchema
+    /// The requested durability did not take effect on the writer connection.
+    case durabilityNotApplied
+    /// Every msgid epoch is used up.
+    case epochsExhausted
+
+    // Writing.
+    /// The disk (or SQLite's page limit) is full.
+    case diskFull
+    /// The file, its directory or the file system is read-only.
+    case readOnly
+    /// The operating system failed a read or write.
+    case ioFailure
+    /// A write failed for another reason.
+    case writeFailed
+    /// The store was closed before the write could be committed.
+    case closed
+
+    // Reading.
+    /// A query failed.
+    case readFailed
+    /// A `msgid=` reference names no message in the conversation asked about.
+    case unknownMessageID
+    /// A stored row holds a value this binary cannot read.
+    case corruptRow
 }
 
 extension HistoryStoreError {

@@ -5,26 +5,8 @@ import Testing
 
 /// Fetching what was missed: CHATHISTORY requests, `chathistory` batches, history
 /// marking and de-duplication, frame by frame without sockets.
-@Suite struct IRCSessionStateHistoryTests {
+@Suite struct IRCSessionStateHistoryTests: IRCSessionStateTesting {
     static let allCapabilities = "message-tags server-time echo-message batch draft/chathistory"
-
-    func message(_ line: String) throws -> IRCMessage {
-        try IRCMessage(parsing: Array(line.utf8))
-    }
-
-    func sent(_ actions: [IRCSessionState.Action]) -> [String] {
-        actions.compactMap { action in
-            if case .send(let message) = action { return message.serialized }
-            return nil
-        }
-    }
-
-    func messages(_ actions: [IRCSessionState.Action]) -> [ChatMessage] {
-        actions.compactMap { action in
-            if case .event(.message(let message)) = action { return message }
-            return nil
-        }
-    }
 
     /// Feeds `lines` in order and returns every action.
     func feed(_ state: inout IRCSessionState, _ lines: [String]) throws -> [IRCSessionState.Action] {

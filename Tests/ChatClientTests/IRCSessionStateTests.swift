@@ -3,18 +3,7 @@ import Foundation
 import IRC
 import Testing
 
-@Suite struct IRCSessionStateTests {
-    func message(_ line: String) throws -> IRCMessage {
-        try IRCMessage(parsing: Array(line.utf8))
-    }
-
-    func sent(_ actions: [IRCSessionState.Action]) -> [String] {
-        actions.compactMap { action in
-            if case .send(let message) = action { return message.serialized }
-            return nil
-        }
-    }
-
+@Suite struct IRCSessionStateTests: IRCSessionStateTesting {
     @Test func registersWithCapabilitiesThenJoinsRooms() throws {
         var state = IRCSessionState(nick: "alice", rooms: ["#dev", "#ops"])
         #expect(sent(state.start()) == ["CAP LS 302", "NICK alice", "USER alice 0 * alice"])

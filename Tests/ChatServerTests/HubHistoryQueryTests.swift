@@ -8,6 +8,16 @@ import Testing
 @Suite struct HubHistoryQueryTests {
     static let caps = "batch draft/chathistory message-tags server-time"
 
+    /// Registers alice with ``caps`` and sends `line` from her; returns her session and
+    /// the read the hub asked the log for, which must be there.
+    static func alice(
+        asking line: String, in harness: inout HubHarness, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (alice: SessionID, request: HistoryRequest) {
+        let alice = harness.register("alice", caps: Self.caps)
+        harness.send(line, from: alice)
+        return (alice, try #require(harness.historyRequests.last, sourceLocation: sourceLocation))
+    }
+
     @Test func chathistoryAndBatchAreOfferedAndAdvertised() {
         var harness = HubHarness()
         let session = harness.connect(bound: ["alice"])
@@ -33,9 +43,7 @@ import Testing
     ])
     func eachSubcommandAsksTheLogForTheChannel(line: String, query: HistoryQuery, limit: Int) throws {
         var harness = HubHarness()
-        let alice = harness.register("alice", caps: Self.caps)
-        harness.send(line, from: alice)
-        let request = try #require(harness.historyRequests.last)
+        let (alice, request) = try Self.alice(asking: line, in: &harness)
         #expect(request.read == .messages(.channel("#lobby"), query))
         #expect(request.limit == limit, "the limit is cut to CHATHISTORY=100")
         #expect(harness.take(alice).isEmpty)
@@ -43,9 +51,7 @@ import Testing
 
     @Test func aPrivateConversationIsTheRequestersAndTheOthers() throws {
         var harness = HubHarness()
-        let alice = harness.register("alice", caps: Self.caps)
-        harness.send("CHATHISTORY LATEST Bob * 20", from: alice)
-        let request = try #require(harness.historyRequests.last)
+        let (_, request) = try Self.alice(asking: "CHATHISTORY LATEST Bob * 20", in: &harness)
         #expect(request.read == .messages(.direct("alice", "bob"), .latest(after: nil)))
     }
 
@@ -101,9 +107,7 @@ import Testing
 
     @Test func anUnknownMsgidGivesAnEmptyBatchAndAnUnreadableLogAFail() throws {
         var harness = HubHarness()
-        let alice = harness.register("alice", caps: Self.caps)
-        harness.send("CHATHISTORY AFTER #lobby msgid=0000100000099 10", from: alice)
-        let request = try #require(harness.historyRequests.last)
+        let (alice, request) = try Self.alice(asking: "CHATHISTORY AFTER #lobby msgid=0000100000099 10", in: &harness)
         harness.answer(request, with: .failed(HistoryStoreError(.unknownMessageID, "no such msgid")))
         #expect(harness.take(alice) == [":securechat.local BATCH +h1 chathistory #lobby", ":securechat.local BATCH -h1"])
         harness.answer(request, with: .failed(HistoryStoreError(.readFailed, "disk gone")))
@@ -112,9 +116,7 @@ import Testing
 
     @Test func targetsListConversationsInATargetsBatch() throws {
         var harness = HubHarness()
-        let alice = harness.register("alice", caps: Self.caps)
-        harness.send("CHATHISTORY TARGETS timestamp=2023-11-15T00:00:00.000Z timestamp=2023-11-14T00:00:00.000Z 50", from: alice)
-        let request = try #require(harness.historyRequests.last)
+        let (alice, request) = try Self.alice(asking: "CHATHISTORY TARGETS timestamp=2023-11-15T00:00:00.000Z timestamp=2023-11-14T00:00:00.000Z 50", in: &harness)
         guard case .targets(let user, let channels, let from, let to) = request.read else {
             Issue.record("expected a TARGETS read, got \(request.read)")
             return

@@ -165,9 +165,7 @@ import Testing
 
     @Test func kickingANickRemovesEverySessionOfIt() {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let phone = harness.register("alice", host: Self.phoneHost)
-        let bob = harness.register("bob")
+        let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
         harness.send("JOIN #ops", from: bob)
         harness.send("JOIN #ops", from: laptop)
         harness.clear()
@@ -182,9 +180,7 @@ import Testing
 
     @Test func theNickQuitsOnlyWhenItsLastSessionLeaves() {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let phone = harness.register("alice", host: Self.phoneHost)
-        let bob = harness.register("bob")
+        let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
         harness.send("JOIN #ops", from: laptop)
         harness.clear()
 
@@ -235,9 +231,7 @@ import Testing
 
     @Test func removingOneCertificateClosesOnlyItsSession() {
         var harness = HubHarness()
-        let laptop = harness.register("alice")
-        let phone = harness.register("alice", host: Self.phoneHost)
-        let bob = harness.register("bob")
+        let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
         harness.clear()
         harness.disallow(phone)
         #expect(harness.take(phone) == [

@@ -153,11 +153,7 @@ struct ServerHistoryTests {
 @Suite("Server: history, slow disk")
 struct ServerSlowDiskTests {
     @Test func aStalledWriterDelaysOnlyTheEcho() async throws {
-        try await withTestServer(configure: Self.noFlood) { server in
-            let history = try #require(server.server.history)
-            let alice = try await ServerHistoryTests.login(server, "alice", caps: "echo-message")
-            let bob = try await server.login("bob")
-            history.suspendWriter()
+        try await Self.withStalledWriter { history, alice, bob in
             try await alice.send("PRIVMSG #lobby :while the disk is stuck")
             try await bob.waitForLine { $0.hasSuffix("PRIVMSG #lobby :while the disk is stuck") }
             try await alice.roundTrip("the hub answers")
@@ -168,11 +164,7 @@ struct ServerSlowDiskTests {
     }
 
     @Test func aSenderWithManyMessagesWaitingIsPausedThenResumed() async throws {
-        try await withTestServer(configure: Self.noFlood) { server in
-            let history = try #require(server.server.history)
-            let alice = try await ServerHistoryTests.login(server, "alice", caps: "echo-message")
-            let bob = try await server.login("bob")
-            history.suspendWriter()
+        try await Self.withStalledWriter { history, alice, bob in
             let total = 1_000
             // Up to the hold mark the room gets them at once; then alice is not read.
             for block in 0..<10 {
@@ -195,11 +187,7 @@ struct ServerSlowDiskTests {
     /// ERROR, also when they are stored in separate commits with other traffic between,
     /// and what was answered in the turn it quit comes first.
     @Test func aQuitWaitsForAcknowledgementsStoredInSeveralCommits() async throws {
-        try await withTestServer(configure: Self.noFlood) { server in
-            let history = try #require(server.server.history)
-            let alice = try await ServerHistoryTests.login(server, "alice", caps: "echo-message")
-            let bob = try await server.login("bob")
-            history.suspendWriter()
+        try await Self.withStalledWriter { history, alice, bob in
             let before = history.writerProgress.passed
             try await alice.send("PRIVMSG #lobby :one")
             try await bob.waitForLine { $0.hasSuffix("PRIVMSG #lobby one") }
@@ -217,6 +205,18 @@ struct ServerSlowDiskTests {
             #expect(tail.map { $0.split(separator: " ").dropFirst().joined(separator: " ") } == [
                 "PONG test.securechat owed", "PRIVMSG #lobby one", "PRIVMSG #lobby two", ":Quit: bye",
             ], "\(alice.lines)")
+        }
+    }
+
+    /// Runs `body` on a server without flood control, with alice (echo-message) and bob
+    /// logged in and the history log's writer suspended.
+    static func withStalledWriter(_ body: (HistoryStore, IRCTestClient, IRCTestClient) async throws -> Void) async throws {
+        try await withTestServer(configure: Self.noFlood) { server in
+            let history = try #require(server.server.history)
+            let alice = try await ServerHistoryTests.login(server, "alice", caps: "echo-message")
+            let bob = try await server.login("bob")
+            history.suspendWriter()
+            try await body(history, alice, bob)
         }
     }
 

@@ -44,13 +44,11 @@ func openStore(
     onBatch: (@Sendable (HistoryBatchOutcome) -> Void)? = nil
 ) throws -> (HistoryStore, StoreRecorder) {
     let recorder = StoreRecorder()
-    let configuration = HistoryStoreConfiguration(
-        directory: directory,
-        durability: durability,
-        highWaterMark: highWaterMark,
-        lowWaterMark: lowWaterMark,
-        maximumBatchSize: maximumBatchSize
-    )
+    var configuration = HistoryStoreConfiguration(directory: directory)
+    configuration.durability = durability
+    configuration.highWaterMark = highWaterMark
+    configuration.lowWaterMark = lowWaterMark
+    configuration.maximumBatchSize = maximumBatchSize
     let store = try HistoryStore(
         configuration: configuration,
         sequencer: sequencer,

@@ -55,9 +55,7 @@ struct ChildExit: Sendable {
     }
 }
 
-#if canImport(Glibc)
-
-/// Starts the executable at the absolute `path` with `posix_spawn` and returns its pid.
+/// Starts the executable at the absolute `path` with glibc's `posix_spawn` and returns its pid.
 ///
 /// The child gets `path` as argv[0], then `arguments`; exactly `environment`; its standard
 /// streams from `streams`; `currentDirectory` when given. It starts with no signal blocked
@@ -70,7 +68,8 @@ struct ChildExit: Sendable {
 /// descriptors opened with O_CLOEXEC stay out.
 ///
 /// - Throws: ``CommandError`` `.launchFailed` when the system refuses, e.g. for a path that
-///   is not an executable file or a working directory that does not exist.
+///   is not an executable file or a working directory that does not exist, and always on a
+///   system without glibc.
 func spawnChild(
     _ path: String,
     _ arguments: [String],
@@ -78,6 +77,7 @@ func spawnChild(
     currentDirectory: String?,
     streams: StandardStreams
 ) throws -> pid_t {
+    #if canImport(Glibc)
     func check(_ result: Int32, _ step: String) throws {
         guard result != 0 else { return }
         throw CommandError(code: .launchFailed, reason: "\(path): \(step): \(String(cString: strerror(result)))")
@@ -129,7 +129,12 @@ func spawnChild(
     // The file actions run in the child, so their failures (a missing directory) show here.
     try check(spawned, currentDirectory.map { "posix_spawn in \($0)" } ?? "posix_spawn")
     return pid
+    #else
+    throw CommandError(code: .launchFailed, reason: "\(path): ChildProcess starts children on Linux (glibc) only")
+    #endif
 }
+
+#if canImport(Glibc)
 
 /// Calls `body` with `strings` as a NULL-terminated array of C strings, freed when it returns.
 private func withCStringArray<Result>(
@@ -156,19 +161,6 @@ private enum GNUFileActions {
         // The program's own handle searches everything loaded with it, the C library included.
         dlsym(dlopen(nil, RTLD_LAZY), name).map { unsafeBitCast($0, to: type) }
     }
-}
-
-#else
-
-/// Children are started with glibc's `posix_spawn` actions only; elsewhere this throws.
-func spawnChild(
-    _ path: String,
-    _ arguments: [String],
-    environment: [String: String],
-    currentDirectory: String?,
-    streams: StandardStreams
-) throws -> pid_t {
-    throw CommandError(code: .launchFailed, reason: "\(path): ChildProcess starts children on Linux (glibc) only")
 }
 
 #endif

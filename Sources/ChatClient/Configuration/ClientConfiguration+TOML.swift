@@ -1,6 +1,7 @@
 import Foundation
 import TLS
 import TOMLKit
+import TOMLSyntax
 
 extension ClientConfiguration {
     /// The keys a configuration file may hold, in the order ``tomlText`` writes them.
@@ -32,15 +33,7 @@ extension ClientConfiguration {
     /// - Throws: ``ChatClientError`` `.configuration` for the first problem, as
     ///   `path:line: …`: a syntax error, an unknown key, a wrong type or a bad pin.
     public mutating func apply(toml text: String, path: String) throws(ChatClientError) {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ChatClientError(
-                .configuration, "\(path):\(error.source.begin.line): \(error.description) (column \(error.source.begin.column))")
-        } catch {
-            throw ChatClientError(.configuration, "\(path):1: \(error)")
-        }
+        let root = try TOMLTable.parsing(text, path: path) { ChatClientError(.configuration, $0) }
         let lines = Self.keyLines(text)
         let directory = (path as NSString).deletingLastPathComponent
         var updated = self

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A message as the client shows it.
+/// A message as the client shows it. Only this module makes one, with the memberwise
+/// initializer (the flags and `msgid` default to false and nil).
 public struct ChatMessage: Hashable, Sendable {
     /// The server's time (server-time), else the time it arrived.
     public var time: Date
@@ -16,28 +17,13 @@ public struct ChatMessage: Hashable, Sendable {
     /// accepted; or, with ``isHistory``, as the server's history holds it.
     public var isOwnEcho: Bool
     /// A `/me` action.
-    public var isAction: Bool
+    public var isAction: Bool = false
     /// The server's ID for the message (IRCv3 `msgid`), the same on every copy; nil
     /// from a server without `message-tags`.
     public var msgid: String?
     /// Sent before it was shown: fetched from the server's history (a `chathistory`
     /// batch), not relayed live. For our own messages this is no acknowledgement.
-    public var isHistory: Bool
-
-    public init(
-        time: Date, room: String?, from: String, to: String, text: String, isOwnEcho: Bool, isAction: Bool = false,
-        msgid: String? = nil, isHistory: Bool = false
-    ) {
-        self.time = time
-        self.room = room
-        self.from = from
-        self.to = to
-        self.text = text
-        self.isOwnEcho = isOwnEcho
-        self.isAction = isAction
-        self.msgid = msgid
-        self.isHistory = isHistory
-    }
+    public var isHistory: Bool = false
 
     /// The conversation the message belongs to, as CHATHISTORY names it: the room, or
     /// the other nick of a private conversation.

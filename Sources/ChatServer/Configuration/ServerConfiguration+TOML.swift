@@ -1,5 +1,6 @@
 import Foundation
 import TOMLKit
+import TOMLSyntax
 
 extension ServerConfiguration {
     /// The defaults with the TOML file at `path` applied.
@@ -35,15 +36,7 @@ extension ServerConfiguration {
     ///   `path:line: what is wrong`: a TOML syntax error, an unknown key (with the closest
     ///   known one), a wrong type or an out-of-range value.
     public mutating func apply(toml text: String, path: String) throws(ConfigurationError) {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigurationError(
-                .syntax, "\(path):\(error.source.begin.line): \(error.description) (column \(error.source.begin.column))")
-        } catch {
-            throw ConfigurationError(.syntax, "\(path):1: \(error)")
-        }
+        let root = try TOMLTable.parsing(text, path: path) { ConfigurationError(.syntax, $0) }
 
         let locator = TOMLKeyLocator(text: text)
         let directory = Self.absoluteDirectory(of: path)
