@@ -20,6 +20,7 @@ public final class TestServer: Sendable {
         pki: TestPKI,
         allow: [String],
         port: Int = 0,
+        log: CapturedLog? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let allowlist = AllowlistFile(url: pki.directory.appending(path: "allowlist"), pki: pki)
@@ -37,8 +38,8 @@ public final class TestServer: Sendable {
         configuration.dataDirectory = pki.directory.appending(path: "data").path(percentEncoded: false)
         configure(&configuration)
 
-        var logger = Logger(label: "test-server")
-        logger.logLevel = .critical
+        var logger = log?.logger() ?? Logger(label: "test-server")
+        if log == nil { logger.logLevel = .critical }
         let server = try ChatServer(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
         let task = Task { try await group.run() }
@@ -103,10 +104,11 @@ public final class TestServer: Sendable {
 public func withTestServer(
     allow: [String] = ["alice", "bob", "carol"],
     pki: TestPKI? = nil,
+    log: CapturedLog? = nil,
     configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (TestServer) async throws -> Void
 ) async throws {
-    let server = try await TestServer.start(pki: try pki ?? TestPKI(), allow: allow, configure: configure)
+    let server = try await TestServer.start(pki: try pki ?? TestPKI(), allow: allow, log: log, configure: configure)
     do {
         try await body(server)
     } catch {
