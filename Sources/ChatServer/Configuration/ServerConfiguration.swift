@@ -116,6 +116,10 @@ public struct ServerConfiguration: Sendable {
 
         /// The smallest allowed ``sendQueueBytes``: 96 KiB.
         public static let minimumSendQueueBytes = 98_304
+        /// The kernel send buffer of each client socket (`SO_SNDBUF`; Linux reserves twice
+        /// this). Fixed rather than auto-tuned, so that what a client that stops reading
+        /// holds is ``sendQueueBytes`` plus this, not plus 4 MiB.
+        public static let socketSendBufferBytes = 32_768
 
         public init() {}
     }

@@ -116,6 +116,10 @@ public final class ChatServer: Service, Sendable {
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: limits.sendQueueBytes / 2, high: limits.sendQueueBytes))
+                // Left to itself the kernel grows a socket's send buffer to 4 MiB for a peer
+                // that stops reading, all of it before `sendq` counts a byte; a fixed small
+                // buffer makes `sendq` the bound it claims to be (the kernel doubles it).
+                .childChannelOption(.socketOption(.so_sndbuf), value: ServerConfiguration.Limits.socketSendBufferBytes)
                 // Each connection keeps its receive buffer between reads; IRC lines are short,
                 // so start small (NIO grows it for bulk input) rather than at 2 KiB each.
                 .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536))
