@@ -24,6 +24,8 @@ struct HubTLSReloadTests {
         var logger = Logger(label: "test-hub")
         logger.logLevel = .critical
         let context = NIOLockedValueBox(before)
+        let gate = ConnectionGate(limits: ServerConfiguration.Limits(), logger: logger)
+        let connectionID = try #require(gate.enter(pair.server, address: "192.0.2.1"))
         let hub = NIOLoopBoundBox(
             Hub(
                 loop: pair.loop,
@@ -31,15 +33,17 @@ struct HubTLSReloadTests {
                 hubConfiguration: HubConfiguration(),
                 allowlist: allowlist,
                 tlsContext: context,
+                gate: gate,
                 logger: logger
             ),
             eventLoop: pair.loop
         )
         let io = IOLoop(
-            eventLoop: pair.loop, index: 0, hub: hub, tlsContext: context, limits: ServerConfiguration.Limits(), logger: logger
+            eventLoop: pair.loop, index: 0, hub: hub, tlsContext: context, limits: ServerConfiguration.Limits(), gate: gate,
+            logger: logger
         )
         let tls = try pair.server.pipeline.syncOperations.handler(type: TLSHandler.self)
-        try pair.server.pipeline.syncOperations.addHandler(SessionHandler(io: io, address: "192.0.2.1"), position: .after(tls))
+        try pair.server.pipeline.syncOperations.addHandler(SessionHandler(io: io, address: "192.0.2.1", connectionID: connectionID), position: .after(tls))
 
         // ClientHello to the server, its flight back: the client is done, and the server
         // waits for the client's certificate and Finished, under the context it began with.

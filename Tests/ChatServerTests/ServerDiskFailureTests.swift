@@ -53,8 +53,8 @@ struct ServerDiskFailureTests {
             let refusals = alice.lines.filter { $0.contains(" FAIL PRIVMSG MESSAGE_ERROR ") }
             #expect(!refusals.isEmpty, "\(failure): no FAIL")
             #expect(refusals.allSatisfy { $0.hasSuffix(":Your message could not be stored; it was not acknowledged") })
-            #expect(server.log.contains("messages not stored, their senders are told"), "\(server.log.lines)")
-            #expect(server.log.contains(failure.reason), "\(server.log.lines)")
+            #expect(server.log.contains("messages not stored, their senders are told"), "\(server.log.messages)")
+            #expect(server.log.contains(failure.reason), "\(server.log.messages)")
             let echoed = Set(alice.lines.filter { $0.contains("PRIVMSG #lobby :m") }.compactMap(Self.text))
 
             try await history.executeOnWriter(failure.undo)

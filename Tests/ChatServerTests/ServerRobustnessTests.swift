@@ -45,7 +45,7 @@ struct ServerRobustnessTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
-            #expect(error == "ERROR :Excess Flood")
+            #expect(error.hasPrefix("ERROR :Excess Flood"))
             try await alice.waitForClose()
             try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.contains("QUIT") }
         }
@@ -57,7 +57,7 @@ struct ServerRobustnessTests {
             // 5000 lines that are not UTF-8, in one send: each would earn a NOTICE.
             try await alice.sendRaw(Array([[UInt8]](repeating: [0xFF, 0x0A], count: 5000).joined()))
             let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
-            #expect(error == "ERROR :Excess Flood")
+            #expect(error.hasPrefix("ERROR :Excess Flood"))
             #expect(alice.lines.filter { $0.contains("not valid UTF-8") }.count <= 5)
         }
     }

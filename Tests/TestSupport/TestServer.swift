@@ -11,8 +11,9 @@ public final class TestServer: Sendable {
     public let port: Int
     public let pki: TestPKI
     public let allowlist: AllowlistFile
-    /// What the server logged at notice level and above.
-    public let log: RecordedLog
+    /// What the server logged: at notice level and above, or at info and above into the
+    /// log a test passed in.
+    public let log: CapturedLog
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
@@ -22,6 +23,7 @@ public final class TestServer: Sendable {
         pki: TestPKI,
         allow: [String],
         port: Int = 0,
+        log: CapturedLog? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let allowlist = AllowlistFile(url: pki.directory.appending(path: "allowlist"), pki: pki)
@@ -39,15 +41,15 @@ public final class TestServer: Sendable {
         configuration.dataDirectory = pki.directory.appending(path: "data").path(percentEncoded: false)
         configure(&configuration)
 
-        let log = RecordedLog()
-        let logger = Logger(label: "test-server", factory: log.handler(label:))
+        let captured = log ?? CapturedLog()
+        let logger = captured.logger(level: log == nil ? .notice : .info)
         let server = try ChatServer(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
         let task = Task { try await group.run() }
         do {
             let bound = try await server.localAddress.port ?? 0
             return TestServer(
-                server: server, port: bound, pki: pki, allowlist: allowlist, log: log, group: group, task: task)
+                server: server, port: bound, pki: pki, allowlist: allowlist, log: captured, group: group, task: task)
         } catch {
             await group.triggerGracefulShutdown()
             _ = try? await task.value
@@ -56,7 +58,7 @@ public final class TestServer: Sendable {
     }
 
     private init(
-        server: ChatServer, port: Int, pki: TestPKI, allowlist: AllowlistFile, log: RecordedLog,
+        server: ChatServer, port: Int, pki: TestPKI, allowlist: AllowlistFile, log: CapturedLog,
         group: ServiceGroup, task: Task<Void, any Error>
     ) {
         self.server = server
@@ -107,10 +109,11 @@ public final class TestServer: Sendable {
 public func withTestServer(
     allow: [String] = ["alice", "bob", "carol"],
     pki: TestPKI? = nil,
+    log: CapturedLog? = nil,
     configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (TestServer) async throws -> Void
 ) async throws {
-    let server = try await TestServer.start(pki: try pki ?? TestPKI(), allow: allow, configure: configure)
+    let server = try await TestServer.start(pki: try pki ?? TestPKI(), allow: allow, log: log, configure: configure)
     do {
         try await body(server)
     } catch {

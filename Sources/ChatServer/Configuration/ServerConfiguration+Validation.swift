@@ -40,7 +40,7 @@ extension ServerConfiguration {
         for (name, duration) in [
             ("handshake_timeout", limits.handshakeTimeout), ("registration_timeout", limits.registrationTimeout),
             ("ping_interval", limits.pingInterval), ("ping_timeout", limits.pingTimeout),
-            ("flood_disconnect_after", limits.floodDisconnectAfter),
+            ("flood_disconnect_after", limits.floodDisconnectAfter), ("busy_handshake_timeout", limits.busyHandshakeTimeout),
         ] {
             check(duration > .zero, "\(name) must be greater than 0 seconds, not \(duration)")
         }
@@ -48,6 +48,7 @@ extension ServerConfiguration {
             ("max_lines_before_registration", limits.maxLinesBeforeRegistration), ("flood_burst", limits.floodBurst),
             ("max_connections", limits.maxConnections),
             ("max_connections_per_address", limits.maxConnectionsPerAddress),
+            ("max_handshakes", limits.maxHandshakes), ("max_handshakes_per_address", limits.maxHandshakesPerAddress),
             ("max_sessions_per_nick", limits.maxSessionsPerNick),
         ] {
             check(count >= 1, "\(name) must be at least 1, not \(count)")

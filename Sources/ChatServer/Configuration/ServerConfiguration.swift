@@ -82,20 +82,35 @@ public struct ServerConfiguration: Sendable {
         public var pingTimeout: Duration = .seconds(60)
         /// Lines accepted before registration completes; more means a confused or hostile client.
         public var maxLinesBeforeRegistration: Int = 1024
-        /// Lines a client may send at once before flood control holds it back; every line
-        /// counts, including those refused as too long, not UTF-8 or malformed.
+        /// Lines a registered client may send at once before flood control holds it back;
+        /// every line counts, including those refused as too long, not UTF-8 or malformed.
         public var floodBurst: Int = 20
         /// Lines per second a client earns back after a burst (token refill rate).
         public var floodRate: Double = 5
-        /// How long a client may go on sending faster than `floodRate` once its waiting lines
-        /// were handled, before it is disconnected. Time spent held back does not count, so a
-        /// paste (up to 512 lines) is only slowed down.
+        /// How long a client may go on sending faster than `floodRate` once its lines wait:
+        /// when lines have waited that long without a break and their backlog grew, it is
+        /// disconnected. A paste (up to 512 lines) arrives at once and its backlog only
+        /// shrinks, so it is only slowed down.
         public var floodDisconnectAfter: Duration = .seconds(10)
         /// Bytes queued for a slow reader before it is disconnected ("SendQ exceeded");
         /// at least ``minimumSendQueueBytes`` so that one full burst of replies fits.
         public var sendQueueBytes: Int = 196_608
         /// Connections open at once, in total.
         public var maxConnections: Int = 4096
+        /// Connections still in their TLS handshake, in total; one more closes the oldest of
+        /// them. A handshake takes milliseconds, so peers that never finish one cannot hold
+        /// more slots than this, and new handshakes always find room.
+        public var maxHandshakes: Int = 256
+        /// Connections still in their TLS handshake from one IPv4 address or IPv6 /64
+        /// prefix; one more closes that address's oldest (``exemptLoopbackFromAddressLimit``
+        /// applies).
+        public var maxHandshakesPerAddress: Int = 8
+        /// Once more than three quarters of ``maxHandshakes`` are in use, handshakes older
+        /// than this are closed as new connections arrive (instead of ``handshakeTimeout``).
+        public var busyHandshakeTimeout: Duration = .seconds(2)
+        /// Refusals of peers without an admitted certificate are logged one by one up to 20
+        /// per this time, then summed up in one line at its end.
+        public var refusalLogWindow: Duration = .seconds(10)
         /// Connections open at once from one IPv4 address or one IPv6 /64 prefix.
         public var maxConnectionsPerAddress: Int = 16
         /// Sessions one nick may have at once (devices, `securechat tail` beside the chat);
@@ -116,6 +131,10 @@ public struct ServerConfiguration: Sendable {
 
         /// The smallest allowed ``sendQueueBytes``: 96 KiB.
         public static let minimumSendQueueBytes = 98_304
+        /// The kernel send buffer of each client socket (`SO_SNDBUF`; Linux reserves twice
+        /// this). Fixed rather than auto-tuned, so that what a client that stops reading
+        /// holds is ``sendQueueBytes`` plus this, not plus 4 MiB.
+        public static let socketSendBufferBytes = 32_768
 
         public init() {}
     }

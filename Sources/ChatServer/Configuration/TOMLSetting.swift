@@ -125,6 +125,15 @@ struct TOMLSetting: Sendable {
         TOMLSetting("max_connections_per_address", \.limits.maxConnectionsPerAddress) { field throws(ConfigurationError) in
             try field.integer(in: 1...Int.max)
         },
+        TOMLSetting("max_handshakes", \.limits.maxHandshakes) { field throws(ConfigurationError) in
+            try field.integer(in: 1...Int.max)
+        },
+        TOMLSetting("max_handshakes_per_address", \.limits.maxHandshakesPerAddress) { field throws(ConfigurationError) in
+            try field.integer(in: 1...Int.max)
+        },
+        TOMLSetting("busy_handshake_timeout", \.limits.busyHandshakeTimeout) { field throws(ConfigurationError) in
+            try field.seconds()
+        },
         TOMLSetting("max_sessions_per_nick", \.limits.maxSessionsPerNick) { field throws(ConfigurationError) in
             try field.integer(in: 1...Int.max)
         },

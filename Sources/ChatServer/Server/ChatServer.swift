@@ -27,7 +27,7 @@ public final class ChatServer: Service, Sendable {
     private let hub: NIOLoopBoundBox<Hub>
     private let ioLoops: [IOLoop]
     private let tlsContext: NIOLockedValueBox<TLSContext>
-    private let limiter: NIOLockedValueBox<ConnectionLimiter>
+    private let gate: ConnectionGate
     /// The history log, when on (tests suspend or slow its writer).
     let history: HistoryStore?
     private let listening: EventLoopPromise<SocketAddress>
@@ -71,13 +71,8 @@ public final class ChatServer: Service, Sendable {
         self.listening = hubLoop.makePromise(of: SocketAddress.self)
         let sharedContext = NIOLockedValueBox(tlsContext)
         self.tlsContext = sharedContext
-        self.limiter = NIOLockedValueBox(
-            ConnectionLimiter(
-                maxTotal: limits.maxConnections,
-                maxPerAddress: limits.maxConnectionsPerAddress,
-                exemptLoopback: limits.exemptLoopbackFromAddressLimit
-            )
-        )
+        let gate = ConnectionGate(limits: limits, logger: logger)
+        self.gate = gate
         // Made here and handed to the loop whole: nothing else holds the hub, so the caller
         // (often an async task) never waits for the loop to build it.
         let hub = NIOLoopBoundBox.makeBoxSendingValue(
@@ -87,6 +82,7 @@ public final class ChatServer: Service, Sendable {
                 hubConfiguration: hubConfiguration,
                 allowlist: allowlist,
                 tlsContext: sharedContext,
+                gate: gate,
                 history: history,
                 logger: logger
             ),
@@ -95,7 +91,7 @@ public final class ChatServer: Service, Sendable {
         hubForHistory.withLockedValue { $0 = hub }
         self.hub = hub
         self.ioLoops = self.ioGroup.makeIterator().enumerated().map { index, loop in
-            IOLoop(eventLoop: loop, index: index, hub: hub, tlsContext: sharedContext, limits: limits, logger: logger)
+            IOLoop(eventLoop: loop, index: index, hub: hub, tlsContext: sharedContext, limits: limits, gate: gate, logger: logger)
         }
         if let certificate = tlsContext.certificate {
             Self.warnIfExpiring(certificate, days: configuration.limits.expiryWarningDays, logger: logger)
@@ -116,14 +112,18 @@ public final class ChatServer: Service, Sendable {
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.writeBufferWaterMark, value: .init(low: limits.sendQueueBytes / 2, high: limits.sendQueueBytes))
+                // Left to itself the kernel grows a socket's send buffer to 4 MiB for a peer
+                // that stops reading, all of it before `sendq` counts a byte; a fixed small
+                // buffer makes `sendq` the bound it claims to be (the kernel doubles it).
+                .childChannelOption(.socketOption(.so_sndbuf), value: ServerConfiguration.Limits.socketSendBufferBytes)
                 // Each connection keeps its receive buffer between reads; IRC lines are short,
                 // so start small (NIO grows it for bulk input) rather than at 2 KiB each.
                 .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536))
-                .childChannelInitializer { [ioLoops = self.ioLoops, limiter = self.limiter] channel in
+                .childChannelInitializer { [ioLoops = self.ioLoops] channel in
                     guard let io = ioLoops.first(where: { $0.eventLoop === channel.eventLoop }) else {
                         return channel.close()
                     }
-                    return Self.initialize(channel, io: io, limiter: limiter)
+                    return Self.initialize(channel, io: io)
                 }
                 .bind(host: self.configuration.host, port: self.configuration.port)
                 .get()
@@ -153,12 +153,18 @@ public final class ChatServer: Service, Sendable {
         let daily = hub.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .hours(24)) { _ in
             hub.value.logExpiringCertificates()
         }
+        // The last of a wave of refusals is summed up too, once its window ends.
+        let window = TimeAmount(self.configuration.limits.refusalLogWindow)
+        let summaries = hub.eventLoop.scheduleRepeatedTask(initialDelay: window, delay: window) { [gate = self.gate] _ in
+            gate.logSummary()
+        }
         let pruning = self.schedulePruning(on: hub.eventLoop)
 
         try? await gracefulShutdown()
 
         self.logger.notice("shutting down")
         daily.cancel()
+        summaries.cancel()
         pruning?.cancel()
         watcher.stop()
         try? await listener.close()
@@ -204,31 +210,17 @@ public final class ChatServer: Service, Sendable {
     // MARK: helpers
 
     /// Sets up one accepted connection on its I/O loop, or closes it at once when it is
-    /// over a limit.
-    private static func initialize(
-        _ channel: any Channel, io: IOLoop, limiter: NIOLockedValueBox<ConnectionLimiter>
-    ) -> EventLoopFuture<Void> {
+    /// over a limit (``ConnectionGate``).
+    private static func initialize(_ channel: any Channel, io: IOLoop) -> EventLoopFuture<Void> {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        let (verdict, maxTotal, maxPerAddress) = limiter.withLockedValue { ($0.open(from: address), $0.maxTotal, $0.maxPerAddress) }
-        switch verdict {
-        case .accept:
-            break
-        case .tooManyInTotal:
-            io.logger.warning("refused connection: \(maxTotal) connections already", metadata: ["address": "\(address)"])
-            return channel.close()
-        case .tooManyFromAddress:
-            io.logger.warning(
-                "refused connection: \(maxPerAddress) connections from this address already",
-                metadata: ["address": "\(address)"]
-            )
-            return channel.close()
+        guard let id = io.gate.enter(channel, address: address) else {
+            return channel.eventLoop.makeSucceededVoidFuture()
         }
-        channel.closeFuture.whenComplete { _ in limiter.withLockedValue { $0.close(from: address) } }
         return channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
             try sync.addHandler(HandshakePacer(budget: io.handshakes.value))
             try sync.addHandler(TLSHandler(context: io.tlsContext.withLockedValue { $0 }))
-            try sync.addHandler(SessionHandler(io: io, address: address))
+            try sync.addHandler(SessionHandler(io: io, address: address, connectionID: id))
         }
     }
 

@@ -1,64 +1,84 @@
 import NIOCore
 
-/// Per-client flood control: a token bucket of lines.
+/// Per-client flood control: a token bucket of lines, and a bounded wait for the excess.
 ///
 /// A client may send `burst` lines at once; tokens refill at `rate` per second. A line that
-/// finds no token is delayed until one is available, and the session stops reading
-/// meanwhile, so TCP pushes back: a client held back cannot add to its excess. A paste that
-/// arrives at once is only slowed down, however long it takes to deliver.
-///
-/// A client is abusive, and is disconnected, when it
-/// - piles up more than `maxDelayed` waiting lines (a memory bound; a client that kept
-///   sending while held back finds more waiting each time reading resumes), or
-/// - spends more than `disconnectAfter` in excess while the session reads: the time from
-///   catching up (reading resumes) until a line must wait again counts, the time spent
-///   held back does not. A line that finds a token at once ends the stretch of excess.
+/// finds no token waits until one is available. The session goes on reading meanwhile, so
+/// that it sees whether the client stops: a paste arrives at once, and then its backlog only
+/// shrinks, however long it takes to deliver. A client is flooding, and is disconnected,
+/// when
+/// - more than `maxDelayed` lines, or more than `maxDelayedBytes`, would wait (a paste is
+///   at most that long; the bound is also what a flooder can make the server hold), or
+/// - lines have waited without a break for `disconnectAfter` and the backlog grew over
+///   its second half: the client keeps sending faster than `rate`.
 struct FloodControl {
     let burst: Double
     let rate: Double
     let disconnectAfter: TimeAmount
     let maxDelayed: Int
+    let maxDelayedBytes: Int
     private var tokens: Double
     private var refilledAt: NIODeadline
-    /// Time spent in excess while reading, in the current stretch of excess.
-    private var excess: TimeAmount = .zero
-    /// When the session caught up and read again, if no line had to wait since.
-    private var resumedAt: NIODeadline?
+    /// While lines wait: when they began to or the backlog was last measured, how long it
+    /// was then, and whether that was a measure.
+    private var checkpoint: (at: NIODeadline, waiting: Int, isMeasure: Bool)?
+
+    /// At most this many lines wait, by default.
+    static let defaultMaxDelayed = 512
+    /// At most this many bytes of lines wait, by default (512 lines of 512 bytes).
+    static let defaultMaxDelayedBytes = 262_144
 
     enum Verdict: Equatable {
         /// Handle the line now.
         case allow
         /// Handle it at the given time.
         case delay(until: NIODeadline)
-        /// Sustained abuse: disconnect.
-        case disconnect
+        /// A flood: disconnect, with this reason.
+        case disconnect(reason: String)
     }
 
-    init(burst: Int, rate: Double, disconnectAfter: TimeAmount, maxDelayed: Int? = nil, now: NIODeadline) {
+    init(
+        burst: Int, rate: Double, disconnectAfter: TimeAmount,
+        maxDelayed: Int = Self.defaultMaxDelayed, maxDelayedBytes: Int = Self.defaultMaxDelayedBytes,
+        now: NIODeadline
+    ) {
         self.burst = Double(max(burst, 1))
         self.rate = max(rate, 0.001)
         self.disconnectAfter = disconnectAfter
-        self.maxDelayed = maxDelayed ?? 512
+        self.maxDelayed = maxDelayed
+        self.maxDelayedBytes = maxDelayedBytes
         self.tokens = self.burst
         self.refilledAt = now
     }
 
-    /// Decides about one line, given how many lines are already waiting.
-    mutating func admit(now: NIODeadline, alreadyDelayed: Int) -> Verdict {
+    /// Decides about one line of `bytes` bytes, given how many lines (and bytes) already
+    /// wait.
+    mutating func admit(now: NIODeadline, alreadyDelayed: Int, delayedBytes: Int = 0, bytes: Int = 0) -> Verdict {
         self.refill(now: now)
         if alreadyDelayed == 0, self.tokens >= 1 {
             self.tokens -= 1
-            self.excess = .zero
-            self.resumedAt = nil
+            self.checkpoint = nil
             return .allow
         }
-        if let resumedAt = self.resumedAt.take() {
-            self.excess = self.excess + (now - resumedAt)
+        let waiting = alreadyDelayed + 1
+        if waiting > self.maxDelayed || delayedBytes + bytes > self.maxDelayedBytes {
+            return .disconnect(reason: "Excess Flood: more than \(self.maxDelayed) lines or \(self.maxDelayedBytes / 1024) KiB waiting")
         }
-        if alreadyDelayed >= self.maxDelayed || self.excess > self.disconnectAfter {
-            return .disconnect
+        // The backlog is measured every half of `disconnectAfter` while lines wait: the first
+        // measure follows a paste's arrival, so it is the backlog's high point; a flood's
+        // backlog is higher still at the next measure.
+        guard let checkpoint = self.checkpoint else {
+            self.checkpoint = (now, waiting, false)
+            return .delay(until: self.nextToken(now: now, waiting: waiting))
         }
-        return .delay(until: self.nextToken(now: now, waiting: alreadyDelayed + 1))
+        if now - checkpoint.at >= .nanoseconds(self.disconnectAfter.nanoseconds / 2) {
+            if checkpoint.isMeasure, waiting > checkpoint.waiting {
+                let seconds = Double(self.disconnectAfter.nanoseconds) / 1e9
+                return .disconnect(reason: "Excess Flood: faster than \(Self.number(self.rate)) lines/s for \(Self.number(seconds)) s")
+            }
+            self.checkpoint = (now, waiting, true)
+        }
+        return .delay(until: self.nextToken(now: now, waiting: waiting))
     }
 
     /// Takes a token for a delayed line whose time has come; false if none is there yet.
@@ -69,9 +89,8 @@ struct FloodControl {
         return true
     }
 
-    /// Every delayed line was handled and the session reads again: from now on, excess
-    /// counts until a line has to wait.
-    mutating func caughtUp(now: NIODeadline) { self.resumedAt = now }
+    /// Every delayed line was handled: the stretch of excess is over.
+    mutating func caughtUp() { self.checkpoint = nil }
 
     /// When `waiting` more tokens will have accumulated.
     func nextToken(now: NIODeadline, waiting: Int = 1) -> NIODeadline {
@@ -84,5 +103,10 @@ struct FloodControl {
         guard elapsed > 0 else { return }
         self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
         self.refilledAt = now
+    }
+
+    /// `5`, `0.5`: a rate or a time as a person writes it.
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 }

@@ -23,6 +23,8 @@ final class Hub {
     private(set) var allowlist: Allowlist
     /// The TLS context for new handshakes, shared with the I/O loops.
     let tlsContext: NIOLockedValueBox<TLSContext>
+    /// Logs refused certificates within their budget.
+    let gate: ConnectionGate
 
     /// An admitted session as the hub keeps it.
     struct Connection {
@@ -74,6 +76,7 @@ final class Hub {
         hubConfiguration: HubConfiguration,
         allowlist: Allowlist,
         tlsContext: NIOLockedValueBox<TLSContext>,
+        gate: ConnectionGate,
         history: HistoryStore? = nil,
         logger: Logger
     ) {
@@ -87,6 +90,7 @@ final class Hub {
         if history != nil { self.state.setKnownNicks(allowlist.entries.map(\.nick)) }
         self.allowlist = allowlist
         self.tlsContext = tlsContext
+        self.gate = gate
         self.output = TurnOutput(allocator: self.allocator)
     }
 
@@ -158,7 +162,7 @@ final class Hub {
             )
             outputs += self.state.revoke(id, reason: "Closing link: \(refusal)", now: now)
         } else if clientIdentity.boundNicks.isEmpty {
-            self.logger.warning(
+            self.gate.certificateRefused(
                 "refused certificate not in the allowlist; to admit it add this line: \(clientIdentity.suggestedAllowlistLine)",
                 metadata: self.metadata(connection, id)
             )

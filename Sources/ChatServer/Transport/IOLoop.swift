@@ -16,6 +16,8 @@ final class IOLoop: Sendable {
     let index: Int
     let limits: ServerConfiguration.Limits
     let logger: Logger
+    /// The server's connection limits and refusal log, shared by every loop.
+    let gate: ConnectionGate
     private let outbox: NIOLoopBoundBox<Outbox>
     private let hub: NIOLoopBoundBox<Hub>
     /// The TLS context new handshakes use, and the one a completed handshake is checked
@@ -36,11 +38,13 @@ final class IOLoop: Sendable {
         hub: NIOLoopBoundBox<Hub>,
         tlsContext: NIOLockedValueBox<TLSContext>,
         limits: ServerConfiguration.Limits,
+        gate: ConnectionGate,
         logger: Logger
     ) {
         self.eventLoop = eventLoop
         self.index = index
         self.limits = limits
+        self.gate = gate
         self.logger = logger
         self.outbox = NIOLoopBoundBox.makeBoxSendingValue(Outbox(), eventLoop: eventLoop)
         self.handshakes = NIOLoopBoundBox.makeBoxSendingValue(

@@ -34,21 +34,26 @@ final class SessionHandler: ChannelInboundHandler {
     private var timers: SessionTimers?
     private var timer: Scheduled<Void>?
     private var flood: FloodControl
-    /// Lines waiting for flood-control tokens. Rarely used, so empty costs nothing: an
-    /// empty array allocates no storage, unlike a ring buffer.
+    /// Lines waiting for flood-control tokens, each copied out of its read buffer. Rarely
+    /// used, so empty costs nothing: an empty array allocates no storage, unlike a ring
+    /// buffer.
     private var delayed: [IRCLineEvent] = []
+    /// The bytes of the lines in ``delayed``.
+    private var delayedBytes = 0
     /// Holds a line whose end has not arrived yet; nil otherwise, so that an idle session
     /// keeps no buffer.
     private var lineProcessor: NIOSingleStepByteToMessageProcessor<IRCLineDecoder>?
     private var drainTimer: Scheduled<Void>?
-    /// Flood control delays lines: reading stops until they were handled.
-    private var isHeldByFlood = false
     /// The hub waits for the disk on this session's messages (``holdByHub(_:)``).
     private var isHeldByHub = false
 
-    init(io: IOLoop, address: String) {
+    /// The connection's place in the server's connection limits.
+    private let connectionID: ConnectionLimiter.ConnectionID
+
+    init(io: IOLoop, address: String, connectionID: ConnectionLimiter.ConnectionID) {
         self.io = io
         self.address = address
+        self.connectionID = connectionID
         let limits = io.limits
         self.flood = FloodControl(
             burst: limits.floodBurst,
@@ -86,6 +91,7 @@ final class SessionHandler: ChannelInboundHandler {
                 now: .now()
             )
             self.isAdmitted = true
+            self.io.gate.handshakeCompleted(self.connectionID)
             (try? context.pipeline.syncOperations.handler(type: HandshakePacer.self))?.stopPacing()
             self.io.post(.admit(handle, identity, address: self.address, refusal: self.reloadRefusal()))
             self.scheduleTimer()
@@ -138,7 +144,7 @@ final class SessionHandler: ChannelInboundHandler {
             if self.isAdmitted {
                 self.post { .tlsFailure($0, error) }
             } else {
-                self.io.logger.notice("TLS: \(error)", metadata: ["address": "\(self.address)", "code": "\(error.code)"])
+                self.io.gate.handshakeFailed(self.connectionID, address: self.address, error: error)
             }
         default:
             if self.isAdmitted {
@@ -158,25 +164,40 @@ final class SessionHandler: ChannelInboundHandler {
 
     // MARK: lines
 
-    /// Applies flood control to every line received, then hands it to the hub (now or
-    /// later).
+    /// Applies flood control to every line received after registration, then hands it
+    /// to the hub (now or later).
     ///
     /// Lines that only earn an error reply (too long, not UTF-8, malformed) are charged
     /// like commands: otherwise a client could make the server answer a flood of them at
-    /// full speed.
+    /// full speed. Lines before registration go to the hub as they arrive: it closes the
+    /// session after `max_lines_before_registration` of them, which pacing would put off
+    /// past the registration timeout.
     private func admit(_ event: IRCLineEvent, now: NIODeadline) {
         guard !self.isClosing else { return }
-        switch self.flood.admit(now: now, alreadyDelayed: self.delayed.count) {
+        guard self.timers?.isRegistered == true else {
+            self.post { .line($0, event) }
+            return
+        }
+        let bytes = Self.size(of: event)
+        switch self.flood.admit(now: now, alreadyDelayed: self.delayed.count, delayedBytes: self.delayedBytes, bytes: bytes) {
         case .allow:
             self.post { .line($0, event) }
         case .delay(let until):
-            self.delayed.append(event)
-            self.isHeldByFlood = true
-            self.updateReading()
+            // Reading goes on, so a copy: a slice would keep its whole read buffer alive.
+            if case .line(let line) = event {
+                self.delayed.append(.line(ByteBuffer(bytes: line.readableBytesView)))
+            } else {
+                self.delayed.append(event)
+            }
+            self.delayedBytes += bytes
             self.scheduleDrain(at: until)
-        case .disconnect:
-            self.post { .close($0, reason: "Excess Flood") }
+        case .disconnect(let reason):
+            self.post { .close($0, reason: reason) }
         }
+    }
+
+    private static func size(of event: IRCLineEvent) -> Int {
+        if case .line(let line) = event { line.readableBytes } else { 0 }
     }
 
     private func scheduleDrain(at deadline: NIODeadline) {
@@ -194,18 +215,10 @@ final class SessionHandler: ChannelInboundHandler {
                 return
             }
             self.delayed.removeFirst()
+            self.delayedBytes -= Self.size(of: event)
             self.post { .line($0, event) }
         }
-        if self.delayed.isEmpty {
-            self.flood.caughtUp(now: .now())
-            self.isHeldByFlood = false
-            self.updateReading()
-        }
-    }
-
-    /// Reads while neither flood control nor the hub holds the session back.
-    private func updateReading() {
-        self.setReading(!self.isHeldByFlood && !self.isHeldByHub)
+        if self.delayed.isEmpty { self.flood.caughtUp() }
     }
 
     private func setReading(_ on: Bool) {
@@ -218,7 +231,7 @@ final class SessionHandler: ChannelInboundHandler {
     /// and nobody is dropped.
     func holdByHub(_ held: Bool) {
         self.isHeldByHub = held
-        if !self.isClosing { self.updateReading() }
+        if !self.isClosing { self.setReading(!held) }
     }
 
     // MARK: sending
@@ -241,7 +254,7 @@ final class SessionHandler: ChannelInboundHandler {
         self.isClosing = true
         self.closeReason = reason
         self.cancelTimers()
-        // Flood control may have paused reading; TLS must read the peer's close_notify.
+        // The hub may have paused reading; TLS must read the peer's close_notify.
         self.setReading(true)
         var buffer = context.channel.allocator.buffer(capacity: reason.utf8.count + 9)
         IRCMessage(command: "ERROR", params: [reason]).write(into: &buffer)
