@@ -26,7 +26,7 @@ struct BenchScriptTests {
         let script = packageRoot.appendingPathComponent("scripts/bench.sh").path
         let result = try runCommand("/bin/bash", [script, "--scenarios", "storm tempest"], timeout: 30)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("unknown scenario 'tempest' (one of: handshake hold fanout privmsg storm)"))
+        #expect(result.stderr.contains("unknown scenario 'tempest' (one of: handshake hold fanout privmsg storm history chathistory)"))
     }
 
     @Test func noScenarioIsRefused() throws {
@@ -80,6 +80,22 @@ struct BenchScriptTests {
         #expect(rows.contains(["fanout", "server", "CPU", "ns/delivery", "300", "400", "500", "0.60", "0.80"]))
         #expect(rows.contains(["fanout", "note:", "inspircd:", "generator", "on", "CPUs", "1"]))
         #expect(rows.contains(["fanout", "note:", "securechat", "io2:", "load", "average", "(1", "min)", "0.70–0.70"]))
+    }
+
+    @Test(.enabled(if: hasPython, "the table needs /usr/bin/python3, as bench.sh does"))
+    func historyOffIsABaselineColumnForSecureChat() throws {
+        let lines = [
+            #"{"scenario":"fanout","server":"securechat","server_history":"on","server_cpu_ns_per_delivery":220}"#,
+            #"{"scenario":"fanout","server":"securechat","server_history":"off","server_cpu_ns_per_delivery":200}"#,
+            #"{"scenario":"fanout","server":"inspircd","server_cpu_ns_per_delivery":500}"#,
+            #"{"scenario":"history","server":"securechat","server_history":"on","stored_per_second":20000,"stored_lost":0}"#,
+        ]
+        let rows = try Self.table(lines)
+        #expect(rows.first == ["scenario", "figure", "securechat", "securechat", "history-off", "inspircd",
+                               "securechat/securechat", "history-off", "securechat/inspircd"])
+        #expect(rows.contains(["fanout", "server", "CPU", "ns/delivery", "220", "200", "500", "1.10", "0.44"]))
+        #expect(rows.contains(["history", "stored", "messages/s", "20,000", "—", "—", "—", "—"]))
+        #expect(rows.contains(["history", "sent", "but", "not", "stored", "0", "—", "—", "—", "—"]))
     }
 
     /// Runs table.py on `lines`; returns its rows split into words.
