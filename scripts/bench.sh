@@ -2,7 +2,7 @@
 # Benchmarks SecureChat against InspIRCd 3 and ngIRCd on this machine, over mutual TLS 1.3
 # on 127.0.0.1, and prints a table of the figures side by side.
 #
-#   scripts/bench.sh            # default sizes, about 13 minutes
+#   scripts/bench.sh            # default sizes, about 10 minutes
 #   scripts/bench.sh --quick    # small sizes, about 3 minutes
 #   scripts/bench.sh --servers "securechat inspircd"   # a subset
 #   scripts/bench.sh --scenarios "history chathistory" --servers securechat   # the history log
