@@ -81,7 +81,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "securechat-bench",
-            dependencies: ["ChatClient", "TLS", "IRC", .argumentParser, .histogram] + nio
+            dependencies: ["ChatClient", "TLS", "IRC", "HistoryStore", .argumentParser, .histogram] + nio
         ),
         .target(
             name: "TestSupport",

@@ -2,11 +2,12 @@
 # Benchmarks SecureChat against InspIRCd 3 and ngIRCd on this machine, over mutual TLS 1.3
 # on 127.0.0.1, and prints a table of the figures side by side.
 #
-#   scripts/bench.sh            # default sizes, about 12 minutes
+#   scripts/bench.sh            # default sizes, about 10 minutes
 #   scripts/bench.sh --quick    # small sizes, about 3 minutes
 #   scripts/bench.sh --servers "securechat inspircd"   # a subset
-#   scripts/bench.sh --scenarios "storm"               # a subset (default: all five)
-#   scripts/bench.sh --repeat 5  # fanout, privmsg and storm 5 times each (default 3; --quick: 1)
+#   scripts/bench.sh --scenarios "history chathistory" --servers securechat   # the history log
+#   scripts/bench.sh --scenarios "storm"               # a subset (default: all seven)
+#   scripts/bench.sh --repeat 5  # fanout, privmsg, storm, history 5 times each (default 3; --quick: 1)
 #   scripts/bench.sh --io-threads 1 --scenarios "fanout privmsg"   # SecureChat on one I/O loop
 #   scripts/bench.sh --no-pin    # the generator may run on every core
 #
@@ -24,7 +25,17 @@
 # deliveries per second and latency), privmsg (P pairs exchanging K messages each), storm
 # (50 members chat in one channel at 500 messages/s in all; after 5 quiet seconds 3,000
 # more users handshake and register, 256 at a time: chat latency quiet and during the
-# storm, time to admit them all, lost/duplicated/reordered chat).
+# storm, time to admit them all, lost/duplicated/reordered chat), history (SecureChat
+# only: 50 senders with echo-message, each to a channel of its own, 2,000 messages each,
+# once at 20,000 messages/s in all for the echo latency, once as fast as 64 unanswered
+# messages per sender allow ("history-max") for the messages stored per second; then the
+# server's database is read to count what it holds), chathistory (SecureChat only: its
+# database seeded with 1,000,000 messages over 10 channels before it starts, then 200
+# CHATHISTORY LATEST #seed-0 * 100 one after the other: latency per answer).
+#
+# fanout also runs against SecureChat with `[history] enabled = false`, alternating with
+# the runs with history on (the default), so that what the history log costs is a ratio
+# measured in the same run: the table's column "securechat history-off".
 #
 # --io-threads N writes `[limits] io_threads = N` into SecureChat's configuration (default:
 # none, so one I/O loop per core; its hub always has a loop of its own) and records it in
@@ -62,10 +73,10 @@
 #     timer, so a sender more than 3 messages ahead stalls: its fanout and privmsg runs
 #     use --window 3 (the others 32), which the JSON records.
 #
-# fanout, privmsg and storm take seconds and one run of them moves by about 20 %: each runs
+# fanout, privmsg, storm and history take seconds and one run of them moves by about 20 %: each runs
 # --repeat times (default 3, with --quick 1; a fresh server each time) and the table
 # shows each figure's median, and the worst run for lost, duplicated, reordered and
-# failed admissions. handshake and hold run once.
+# failed admissions. handshake, hold and chathistory run once.
 #
 # Figures are printed, never judged. Each JSON line says whether the generator itself
 # used more than 90 % of a core (generator_saturated): the machine is shared by the
@@ -78,7 +89,7 @@ repeat=
 io_threads=
 pin=1
 servers="securechat inspircd ngircd"
-all_scenarios="handshake hold fanout privmsg storm"
+all_scenarios="handshake hold fanout privmsg storm history chathistory"
 scenarios=$all_scenarios
 while [ $# -gt 0 ]; do
     case $1 in
@@ -103,7 +114,7 @@ while [ $# -gt 0 ]; do
             case $io_threads in ''|*[!0-9]*|0) echo "bench.sh: --io-threads needs a count of 1 or more, got '$io_threads'" >&2; exit 2 ;; esac
             ;;
         --no-pin) pin=0 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -116,6 +127,8 @@ if [ $quick = 1 ]; then
     fan_m=50; fan_s=5; fan_k=1000
     pm_p=25; pm_k=1000
     storm_m=50; storm_n=500; storm_quiet=3; storm_after=2
+    hist_s=50; hist_k=400
+    seed_n=100000; chq_q=100
     timeout=30
 else
     hs_c=16; hs_t=10
@@ -123,10 +136,13 @@ else
     fan_m=100; fan_s=10; fan_k=1000
     pm_p=100; pm_k=1000
     storm_m=50; storm_n=3000; storm_quiet=5; storm_after=3
+    hist_s=50; hist_k=2000
+    seed_n=1000000; chq_q=200
     timeout=60
     repeat=${repeat:-3}
 fi
 storm_rate=500
+hist_rate=20000
 # The generator gets one event-loop thread fewer than there are cores: every server under
 # test runs its clients on one event loop, and on a small machine a generator thread per
 # core competes with it for that core and inflates its CPU figures.
@@ -140,6 +156,7 @@ for scenario in $scenarios; do
         fanout) need=$fan_m ;;
         privmsg) need=$(( 2 * pm_p )) ;;
         storm) need=$(( storm_m + storm_n )) ;;
+        history) need=$hist_s ;;
         *) need=1 ;;
     esac
     users=$(( users > need ? users : need ))
@@ -241,7 +258,7 @@ wait_listening() {
 start_server() {
     local server=$1 dir=$2 port=$3
     case $server in
-        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" "$io_threads" ;;
+        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" "$io_threads" "$history" ;;
         inspircd) start_inspircd "$dir" "$port" "$work/pki" ;;
         ngircd) start_ngircd "$dir" "$port" "$work/pki" "$(free_port)" ;;
     esac
@@ -272,16 +289,41 @@ for server in $available; do
     else
         generator_placement 1
     fi
+    # Runs are SCENARIO or SCENARIO:VARIANT; a variant of SecureChat's fanout runs it with
+    # history off, and history's "max" variant sends as fast as the store answers.
     runs=()
     for scenario in $scenarios; do
-        case $scenario in
-            fanout|privmsg|storm) for _ in $(seq "$repeat"); do runs+=("$scenario"); done ;;
-            *) runs+=("$scenario") ;;
+        case $server:$scenario in
+            securechat:history|securechat:chathistory) ;;
+            *:history|*:chathistory) continue ;;  # the peers keep no history log
         esac
+        count=1
+        case $scenario in fanout|privmsg|storm|history) count=$repeat ;; esac
+        for _ in $(seq "$count"); do
+            case $server:$scenario in
+                securechat:fanout) runs+=(fanout fanout:history-off) ;;
+                *:history) runs+=(history history:max) ;;
+                *) runs+=("$scenario") ;;
+            esac
+        done
     done
-    for scenario in "${runs[@]}"; do
+    for entry in "${runs[@]}"; do
         run=$((run + 1))
+        scenario=${entry%%:*}
+        variant=${entry#"$scenario"}
+        variant=${variant#:}
+        history=on
+        [ "$variant" = history-off ] && history=off
         dir=$work/$server-$scenario-$run
+        if [ "$scenario" = chathistory ]; then
+            # Seeded before the server opens the file; its line goes to the results too.
+            echo "== seeding $seed_n messages into $dir/data" >&2
+            mkdir -p "$dir"
+            if ! "$bench" seed-history --data-dir "$dir/data" -n "$seed_n" --channels 10 | tee -a "$out" >&2; then
+                echo "bench.sh: seeding the history database failed" >&2
+                continue
+            fi
+        fi
         port=$(free_port)
         server_pid=$(start_server "$server" "$dir" "$port")
         if ! wait_listening "$port" "$server_pid"; then
@@ -290,9 +332,11 @@ for server in $available; do
             stop_server
             continue
         fi
+        server_history=()
+        [ "$server" = securechat ] && server_history=(--server-history "$history")
         common=(--port "$port" --ca "$work/pki/ca.pem" --cert "$work/pki/clients" --key "$work/pki/client.key"
             --server-pid "$server_pid" --label "$server" --timeout "$timeout" --threads "$generator_threads"
-            "${server_io[@]}")
+            "${server_io[@]}" "${server_history[@]}")
         case $scenario in
             handshake) args=(handshake -c "$hs_c" -t "$hs_t") ;;
             # hold needs no operator status (it sends nothing after joining).
@@ -303,6 +347,13 @@ for server in $available; do
             # still need +F to send 10 messages a second each.
             storm) args=(storm -m "$storm_m" -n "$storm_n" --rate "$storm_rate" --quiet-seconds "$storm_quiet"
                 --after-seconds "$storm_after" "${extra[@]}") ;;
+            # At the rate, a schedule (the window only bounds a stall); at max, the window
+            # is what keeps each sender going.
+            history)
+                args=(history -s "$hist_s" -k "$hist_k" --database "$dir/data/history.sqlite")
+                if [ "$variant" = max ]; then args+=(--window 64); else args+=(--rate "$hist_rate" --window 1000); fi
+                ;;
+            chathistory) args=(chathistory -q "$chq_q" --channel "#seed-0") ;;
         esac
         echo "== $server $scenario: ${generator_prefix[*]} securechat-bench ${args[*]} ${common[*]}" >&2
         if ! "${generator_prefix[@]}" "$bench" "${args[@]}" "${common[@]}" 2> "$dir/bench.log" | tee -a "$out" >&2; then

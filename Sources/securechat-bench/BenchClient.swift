@@ -28,7 +28,8 @@ struct BenchClient: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let connection = BenchConnection(
-                            eventLoop: channel.eventLoop, nick: nick, afterRegister: options.afterRegister)
+                            eventLoop: channel.eventLoop, nick: nick, capabilities: options.capabilities,
+                            afterRegister: options.afterRegister)
                         try channel.pipeline.syncOperations.addHandlers(
                             TLSHandler(context: context, serverName: serverName),
                             ByteToMessageHandler(IRCLineDecoder()),
@@ -87,6 +88,12 @@ struct BenchClient: Sendable {
 
     func ping() -> EventLoopFuture<Void> {
         self.run { connection, context in connection.ping(context: context) }
+    }
+
+    /// Sends `line` (a CHATHISTORY request); completes with the messages of the batch
+    /// that answers it, once the batch ends.
+    func query(_ line: String) -> EventLoopFuture<Int> {
+        self.run { connection, context in connection.query(line, context: context) }
     }
 
     /// Closes without waiting; the TLS handler sends close_notify first.

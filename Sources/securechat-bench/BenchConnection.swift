@@ -15,7 +15,11 @@ final class BenchConnection: ChannelInboundHandler {
     private var registration: EventLoopPromise<Void>?
     private var joining: (channel: String, promise: EventLoopPromise<Void>)?
     private var pong: EventLoopPromise<Void>?
+    /// A CHATHISTORY request waiting for its batch to end, and the messages counted so far.
+    private var answer: (promise: EventLoopPromise<Int>, messages: Int)?
     private let nick: String?
+    /// Requested with `CAP REQ` before NICK and USER; registration ends with `CAP END`.
+    private let capabilities: [String]
     /// Sent on 001, before registration is reported complete.
     private let afterRegister: [String]
 
@@ -23,8 +27,9 @@ final class BenchConnection: ChannelInboundHandler {
     var receiver: DeliveryReceiver?
 
     /// - Parameter nick: registers with NICK/USER as soon as the handshake completes.
-    init(eventLoop: any EventLoop, nick: String?, afterRegister: [String] = []) {
+    init(eventLoop: any EventLoop, nick: String?, capabilities: [String] = [], afterRegister: [String] = []) {
         self.afterRegister = afterRegister
+        self.capabilities = capabilities
         self.handshake = eventLoop.makePromise()
         self.registration = nick == nil ? nil : eventLoop.makePromise()
         self.nick = nick
@@ -50,6 +55,15 @@ final class BenchConnection: ChannelInboundHandler {
         return promise.futureResult
     }
 
+    /// Sends `line` (CRLF added); completes with the number of PRIVMSGs in the batch that
+    /// answers it, when that batch ends. One at a time.
+    func query(_ line: String, context: ChannelHandlerContext) -> EventLoopFuture<Int> {
+        let promise = context.eventLoop.makePromise(of: Int.self)
+        self.answer = (promise, 0)
+        self.send(line + "\r\n", context: context)
+        return promise.futureResult
+    }
+
     private func send(_ text: String, context: ChannelHandlerContext) {
         context.writeAndFlush(NIOAny(context.channel.allocator.buffer(string: text)), promise: nil)
     }
@@ -59,7 +73,11 @@ final class BenchConnection: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .handshakeCompleted? = event as? TLSEvent {
             if let nick = self.nick {
-                self.send("NICK \(nick)\r\nUSER \(nick) 0 * :\(nick)\r\n", context: context)
+                // Asked and ended in one write: the server registers once CAP END arrives,
+                // after it has acknowledged the request.
+                let caps = self.capabilities.joined(separator: " ")
+                let (request, end) = caps.isEmpty ? ("", "") : ("CAP REQ :\(caps)\r\n", "CAP END\r\n")
+                self.send("\(request)NICK \(nick)\r\nUSER \(nick) 0 * :\(nick)\r\n\(end)", context: context)
             }
             self.handshake.succeed()
         }
@@ -101,6 +119,8 @@ final class BenchConnection: ChannelInboundHandler {
         self.joining = nil
         self.pong?.fail(error)
         self.pong = nil
+        self.answer?.promise.fail(error)
+        self.answer = nil
     }
 
     /// Everything that is not a benchmark message: registration and join replies, PING.
@@ -109,6 +129,19 @@ final class BenchConnection: ChannelInboundHandler {
         switch message.command {
         case "PING":
             self.send("PONG :\(message.params.last ?? "")\r\n", context: context)
+        case "PRIVMSG":
+            self.answer?.messages += 1
+        case "BATCH":
+            // `BATCH -ref` ends the batch that answers the pending request.
+            if let answer = self.answer, message.params.first?.hasPrefix("-") == true {
+                answer.promise.succeed(answer.messages)
+                self.answer = nil
+            }
+        case "FAIL":
+            if let answer = self.answer {
+                answer.promise.fail(BenchError("the server refused: \(message.serialized)"))
+                self.answer = nil
+            }
         case "PONG", "451":
             self.pong?.succeed()
             self.pong = nil

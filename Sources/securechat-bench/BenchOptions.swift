@@ -37,6 +37,8 @@ struct BenchOptions: ParsableArguments {
     var label: String = "server"
     @Option(help: "I/O threads the server under test was started with, copied into the JSON line.")
     var serverIOThreads: Int?
+    @Option(help: "Whether the server under test stores history (on or off), copied into the JSON line.")
+    var serverHistory: String?
     @Option(help: "Event-loop threads of the generator (default: one per core).")
     var threads: Int = System.coreCount
     @Option(
@@ -44,6 +46,12 @@ struct BenchOptions: ParsableArguments {
             "A line sent right after registration, {nick} replaced by the nick; repeatable.",
             discussion: "E.g. OPER and MODE {nick} +F, for a server that throttles clients that are not operators."))
     var afterRegister: [String] = []
+    @Option(
+        name: .customLong("cap"),
+        help: ArgumentHelp(
+            "An IRCv3 capability every user requests before registering; repeatable.",
+            discussion: "E.g. echo-message; the history scenarios add what they need themselves."))
+    var capabilities: [String] = []
     @Option(help: "Upper bound in seconds on any one phase (connecting, sending, draining).")
     var timeout: Double = 120
 
@@ -59,6 +67,8 @@ struct BenchOptions: ParsableArguments {
         report["tls_verify"] = self.tlsVerify.rawValue
         report["generator_threads"] = self.threads
         if let threads = self.serverIOThreads { report["server_io_threads"] = threads }
+        if let history = self.serverHistory { report["server_history"] = history }
+        if !self.capabilities.isEmpty { report["capabilities"] = self.capabilities.joined(separator: " ") }
         if let cpus = HostSample.allowedCPUs() { report["generator_cpus"] = cpus }
         if let load = HostSample.loadAverage() { report["load_average_1m"] = load }
         return report

@@ -156,6 +156,9 @@ final class DeliveryTracker: @unchecked Sendable {
     /// True once every message reached every receiver.
     var isComplete: Bool { self.lock.withLock { self.completeStreams == self.streams.count } }
 
+    /// Messages sent so far over all streams.
+    var sentCount: Int { self.lock.withLock { self.streams.reduce(0) { $0 + $1.sent } } }
+
     /// True once every sender has sent all its messages.
     var allSent: Bool { self.lock.withLock { self.streams.allSatisfy { $0.sent == $0.end } } }
 

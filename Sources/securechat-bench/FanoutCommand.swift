@@ -20,25 +20,23 @@ struct FanoutCommand: AsyncParsableCommand {
     var members: Int = 100
     @Option(name: .customShort("s"), help: "Members that send.")
     var senders: Int = 10
-    @Option(name: .customShort("k"), help: "Messages per sender.")
-    var messages: Int = 1000
     @OptionGroup var pacing: PacingOptions
     @Option(help: "The channel.")
     var channel: String = "#fanout"
 
     func run() async throws {
-        guard self.members >= 2, (1...self.members).contains(self.senders), self.messages > 0, self.pacing.window > 0 else {
-            throw ValidationError("need -m ≥ 2, 1 ≤ -s ≤ -m, -k ≥ 1 and --window ≥ 1")
+        guard self.members >= 2, (1...self.members).contains(self.senders) else {
+            throw ValidationError("need -m ≥ 2 and 1 ≤ -s ≤ -m")
         }
         var report = self.options.report(scenario: "fanout")
         report["members"] = self.members
         report["senders"] = self.senders
-        report["messages_per_sender"] = self.messages
+        report["messages_per_sender"] = self.pacing.messages
         let channel = self.channel
         let run = MessagingRun(
             options: self.options, users: self.members, channel: { _ in channel },
             streams: (0..<self.senders).map { (sender: $0, target: channel, receivers: self.members - 1) },
-            messagesPerStream: self.messages, pacing: self.pacing)
+            pacing: self.pacing)
         try await run.run(into: &report)
         print(report.text)
     }

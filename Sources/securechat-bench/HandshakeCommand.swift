@@ -1,7 +1,6 @@
 import ArgumentParser
 import ChatClient
 import Foundation
-import Histogram
 import NIOCore
 import NIOPosix
 
@@ -34,7 +33,7 @@ struct HandshakeCommand: AsyncParsableCommand {
 
         let measurement = Measurement(serverPID: options.serverPID)
         let outcomes = await concurrently(count: self.concurrency, concurrency: self.concurrency) { _ in
-            var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+            var latency = LatencyHistogram()
             var completed = 0
             var failed = 0
             var firstError: String?
@@ -43,7 +42,7 @@ struct HandshakeCommand: AsyncParsableCommand {
                 do {
                     let client = try await BenchClient.connect(group: group, options: options, context: context, nick: nil)
                     try await client.ping().get()
-                    _ = latency.record((monotonicNanoseconds() - start) / 1000)
+                    latency.record(monotonicNanoseconds() - start)
                     completed += 1
                     client.close()
                 } catch {
@@ -59,7 +58,7 @@ struct HandshakeCommand: AsyncParsableCommand {
         var report = options.report(scenario: "handshake")
         report["concurrency"] = self.concurrency
         report["seconds"] = self.seconds
-        var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+        var latency = LatencyHistogram()
         var completed = 0
         var failed = 0
         var firstError: String?
@@ -73,15 +72,14 @@ struct HandshakeCommand: AsyncParsableCommand {
         report["handshakes"] = completed
         report["failed"] = failed
         report["handshakes_per_second"] = Double(completed) / wall
-        report["latency_us_p50"] = Double(latency.valueAtPercentile(50))
-        report["latency_us_p99"] = Double(latency.valueAtPercentile(99))
+        latency.report(into: &report, prefix: "latency_us", scale: 1e3)
         if let firstError { report["first_error"] = firstError }
         print(report.text)
         try? await group.shutdownGracefully()
     }
 
     struct Outcome: Sendable {
-        var latency: Histogram<UInt64>
+        var latency: LatencyHistogram
         var completed: Int
         var failed: Int
         var firstError: String?

@@ -28,16 +28,12 @@ struct HoldCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard self.connections > 0 else { throw ValidationError("-n must be positive") }
-        let fileLimit = Population.raiseFileLimit()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.options.threads)
         let contexts = ClientContexts(options: self.options)
         var report = self.options.report(scenario: "hold")
         report["connections"] = self.connections
         report["stage"] = self.stage.rawValue
-        report["nofile_limit"] = fileLimit
-        if fileLimit < self.connections + 64 {
-            report["nofile_too_low"] = "RLIMIT_NOFILE \(fileLimit) < \(self.connections + 64): raise the hard limit (ulimit -Hn) or lower -n"
-        }
+        Population.raiseFileLimit(for: self.connections, into: &report)
 
         let measurement = Measurement(serverPID: self.options.serverPID)
         let start = monotonicNanoseconds()

@@ -13,20 +13,29 @@ struct MessagingRun {
     let channel: @Sendable (Int) -> String?
     /// For each stream: the sending user, the target (channel or nick) and how many receive it.
     let streams: [(sender: Int, target: String, receivers: Int)]
-    let messagesPerStream: Int
-    /// The window, the total rate over all streams (nil: as fast as lossless allows) and
-    /// the text size.
+    /// Messages per stream, the window, the total rate over all streams (nil: as fast as
+    /// lossless allows) and the text size.
     let pacing: PacingOptions
 
+    /// What a run did, for a scenario that reports more than the deliveries.
+    struct Outcome {
+        /// From the first send until every message arrived (or the timeout).
+        var wallSeconds: Double
+        /// Messages sent over all streams.
+        var sent: Int
+        var timedOut: Bool
+    }
+
     /// Runs and fills `report` with its pacing parameters, delivery figures and CPU figures.
-    func run(into report: inout JSONLine) async throws {
+    /// Returns nil when not every user could connect (the report says why).
+    @discardableResult
+    func run(into report: inout JSONLine) async throws -> Outcome? {
         report["window"] = self.pacing.window
         report["rate"] = self.pacing.rate.map { "\($0)" } ?? "max"
         report["text_bytes"] = self.pacing.textBytes
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.options.threads)
         let contexts = ClientContexts(options: self.options)
-        let fileLimit = Population.raiseFileLimit()
-        if fileLimit < self.users + 64 { report["nofile_too_low"] = "RLIMIT_NOFILE \(fileLimit) < \(self.users + 64)" }
+        Population.raiseFileLimit(for: self.users, into: &report)
 
         let connectStart = monotonicNanoseconds()
         let population = await Population.connect(
@@ -37,12 +46,12 @@ struct MessagingRun {
             report["error"] = "\(population.failures) of \(self.users) users could not connect: \(population.firstError ?? "")"
             await Population.closeAll(population.clients)
             try? await group.shutdownGracefully()
-            return
+            return nil
         }
         let clients = population.clients.compactMap { $0 }
 
         let tracker = DeliveryTracker(
-            receivers: self.streams.map(\.receivers), messagesPerStream: self.messagesPerStream, window: self.pacing.window)
+            receivers: self.streams.map(\.receivers), messagesPerStream: self.pacing.messages, window: self.pacing.window)
         for client in clients {
             try await client.run { connection, context in
                 connection.receiver = DeliveryReceiver(tracker: tracker)
@@ -73,5 +82,6 @@ struct MessagingRun {
         report["timed_out"] = timedOut
         await Population.closeAll(population.clients)
         try? await group.shutdownGracefully()
+        return Outcome(wallSeconds: wall, sent: tracker.sentCount, timedOut: timedOut)
     }
 }

@@ -1,5 +1,4 @@
 import ChatClient
-import Histogram
 
 /// Delivery latencies split by the phase of the run in which each message was sent.
 ///
@@ -11,7 +10,7 @@ struct PhasedLatency {
     private struct Phase {
         let name: String
         let start: UInt64
-        var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .three)
+        var latency = LatencyHistogram()
     }
 
     private var phases: [Phase]
@@ -31,7 +30,7 @@ struct PhasedLatency {
     mutating func record(sentAt: UInt64, latencyNanoseconds: UInt64) {
         var index = self.phases.count - 1
         while index > 0, sentAt < self.phases[index].start { index -= 1 }
-        _ = self.phases[index].histogram.record(latencyNanoseconds)
+        self.phases[index].latency.record(latencyNanoseconds)
     }
 
     /// For each phase: `PHASE_latency_us_p50`, `_p99`, `_max`, and, for a named phase,
@@ -39,10 +38,8 @@ struct PhasedLatency {
     func report(into report: inout JSONLine) {
         for phase in self.phases {
             let prefix = phase.name.isEmpty ? "" : "\(phase.name)_"
-            if !phase.name.isEmpty { report["\(prefix)deliveries"] = Int(phase.histogram.totalCount) }
-            report["\(prefix)latency_us_p50"] = Double(phase.histogram.valueAtPercentile(50)) / 1e3
-            report["\(prefix)latency_us_p99"] = Double(phase.histogram.valueAtPercentile(99)) / 1e3
-            report["\(prefix)latency_us_max"] = Double(phase.histogram.max) / 1e3
+            if !phase.name.isEmpty { report["\(prefix)deliveries"] = phase.latency.count }
+            phase.latency.report(into: &report, prefix: "\(prefix)latency_us", scale: 1e3)
         }
     }
 }

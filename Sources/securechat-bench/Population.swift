@@ -1,3 +1,4 @@
+import ChatClient
 import Foundation
 import NIOCore
 
@@ -31,6 +32,16 @@ enum Population {
             return client
         }
         return (outcome.results, outcome.failures, outcome.firstError)
+    }
+
+    /// Raises the soft RLIMIT_NOFILE to the hard limit and, when that is still too low for
+    /// `connections` (and the generator's own files), says so in `report`.
+    static func raiseFileLimit(for connections: Int, into report: inout JSONLine) {
+        let limit = Self.raiseFileLimit()
+        if limit < connections + 64 {
+            report["nofile_too_low"] =
+                "RLIMIT_NOFILE \(limit) < \(connections + 64): raise the hard limit (ulimit -Hn) or use fewer connections"
+        }
     }
 
     /// Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit.

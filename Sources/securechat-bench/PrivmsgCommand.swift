@@ -12,23 +12,21 @@ struct PrivmsgCommand: AsyncParsableCommand {
     @OptionGroup var options: BenchOptions
     @Option(name: .customShort("p"), help: "Pairs of users.")
     var pairs: Int = 50
-    @Option(name: .customShort("k"), help: "Messages each user sends.")
-    var messages: Int = 1000
     @OptionGroup var pacing: PacingOptions
 
     func run() async throws {
-        guard self.pairs > 0, self.messages > 0, self.pacing.window > 0 else {
-            throw ValidationError("need -p ≥ 1, -k ≥ 1 and --window ≥ 1")
+        guard self.pairs > 0 else {
+            throw ValidationError("need -p ≥ 1")
         }
         var report = self.options.report(scenario: "privmsg")
         report["pairs"] = self.pairs
-        report["messages_per_user"] = self.messages
+        report["messages_per_user"] = self.pacing.messages
         let options = self.options
         // Stream i is user i writing to its partner (i ^ 1).
         let run = MessagingRun(
             options: options, users: 2 * self.pairs, channel: { _ in nil },
             streams: (0..<(2 * self.pairs)).map { (sender: $0, target: options.nick($0 ^ 1), receivers: 1) },
-            messagesPerStream: self.messages, pacing: self.pacing)
+            pacing: self.pacing)
         try await run.run(into: &report)
         print(report.text)
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ChatClient
 import Foundation
-import Histogram
 import NIOCore
 import NIOPosix
 import TLS
@@ -73,10 +72,7 @@ struct StormCommand: AsyncParsableCommand {
         report["concurrency"] = self.concurrency
         report["window"] = self.window
         report["text_bytes"] = self.textBytes
-        let fileLimit = Population.raiseFileLimit()
-        if fileLimit < self.members + self.clients + 64 {
-            report["nofile_too_low"] = "RLIMIT_NOFILE \(fileLimit) < \(self.members + self.clients + 64)"
-        }
+        Population.raiseFileLimit(for: self.members + self.clients, into: &report)
         // The chat has a loop of its own: the storm's handshakes must not delay its timers.
         let chatGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let stormGroup = MultiThreadedEventLoopGroup(numberOfThreads: self.options.threads)
@@ -202,15 +198,13 @@ struct StormCommand: AsyncParsableCommand {
         let seconds = Double(monotonicNanoseconds() - start) / 1e9
         let admitted = outcome.results.count { $0 != nil }
         _ = measurement.finish(into: &report, perUnit: [("admission", admitted, 1e6, "us")])
-        var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .three)
-        for case let admission? in outcome.results { _ = latency.record(admission.nanoseconds) }
+        var latency = LatencyHistogram()
+        for case let admission? in outcome.results { latency.record(admission.nanoseconds) }
         report["admitted"] = admitted
         report["admission_failed"] = outcome.failures
         report["admit_all_seconds"] = seconds
         report["admissions_per_second"] = Double(admitted) / max(seconds, 1e-9)
-        report["admission_latency_ms_p50"] = Double(latency.valueAtPercentile(50)) / 1e6
-        report["admission_latency_ms_p99"] = Double(latency.valueAtPercentile(99)) / 1e6
-        report["admission_latency_ms_max"] = Double(latency.max) / 1e6
+        latency.report(into: &report, prefix: "admission_latency_ms", scale: 1e6)
         if let firstError = outcome.firstError { report["admission_first_error"] = firstError }
         return outcome.results.map { $0?.client }
     }

@@ -26,7 +26,7 @@ struct BenchScriptTests {
         let script = packageRoot.appendingPathComponent("scripts/bench.sh").path
         let result = try runCommand("/bin/bash", [script, "--scenarios", "storm tempest"], timeout: 30)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("unknown scenario 'tempest' (one of: handshake hold fanout privmsg storm)"))
+        #expect(result.stderr.contains("unknown scenario 'tempest' (one of: handshake hold fanout privmsg storm history chathistory)"))
     }
 
     @Test func noScenarioIsRefused() throws {
@@ -82,6 +82,22 @@ struct BenchScriptTests {
         #expect(rows.contains(["fanout", "note:", "securechat", "io2:", "load", "average", "(1", "min)", "0.70–0.70"]))
     }
 
+    @Test(.enabled(if: hasPython, "the table needs /usr/bin/python3, as bench.sh does"))
+    func historyOffIsABaselineColumnForSecureChat() throws {
+        let lines = [
+            #"{"scenario":"fanout","server":"securechat","server_history":"on","server_cpu_ns_per_delivery":220}"#,
+            #"{"scenario":"fanout","server":"securechat","server_history":"off","server_cpu_ns_per_delivery":200}"#,
+            #"{"scenario":"fanout","server":"inspircd","server_cpu_ns_per_delivery":500}"#,
+            #"{"scenario":"history","server":"securechat","server_history":"on","stored_per_second":20000,"stored_lost":0}"#,
+        ]
+        let rows = try Self.table(lines)
+        #expect(rows.first == ["scenario", "figure", "securechat", "securechat", "history-off", "inspircd",
+                               "securechat/securechat", "history-off", "securechat/inspircd"])
+        #expect(rows.contains(["fanout", "server", "CPU", "ns/delivery", "220", "200", "500", "1.10", "0.44"]))
+        #expect(rows.contains(["history", "stored", "messages/s", "20,000", "—", "—", "—", "—"]))
+        #expect(rows.contains(["history", "sent", "but", "not", "stored", "0", "—", "—", "—", "—"]))
+    }
+
     /// Runs table.py on `lines`; returns its rows split into words.
     private static func table(_ lines: [String]) throws -> [[Substring]] {
         let directory = try makeTemporaryDirectory(prefix: "bench-table")
@@ -126,5 +142,66 @@ struct StormArgumentTests {
         let result = try runCommand(Self.bench, ["--help"], timeout: 30)
         #expect(result.status == 0)
         #expect(result.stdout.contains("storm"))
+    }
+}
+
+/// securechat-bench's history scenarios against an in-process server: they run and report
+/// their fields. Sizes are tiny and nothing about timing is asserted.
+@Suite("securechat-bench history scenarios")
+struct HistoryScenarioTests {
+    static let bench = builtExecutable("securechat-bench")
+
+    /// The options that reach `server` as user u0, with u0's test certificate and key,
+    /// pinning the server's certificate.
+    static func connection(_ server: TestServer) throws -> [String] {
+        let identity = try server.pki.client("u0")
+        return [
+            "--port", "\(server.port)", "--cert", identity.certificatePath.path(percentEncoded: false),
+            "--key", identity.keyPath.path(percentEncoded: false), "--tls-verify", "pin",
+            "--server-cert", server.pki.server.certificatePath.path(percentEncoded: false), "--timeout", "20",
+            "--threads", "1",
+        ]
+    }
+
+    /// Runs the bench with `arguments`; returns its one JSON line as a dictionary.
+    static func report(_ arguments: [String]) async throws -> [String: Any] {
+        let child = try ChildProcess(Self.bench, arguments)
+        let result = try await child.waitForExit(timeout: .seconds(60))
+        try #require(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        return try #require(object as? [String: Any], "\(result.stdout)")
+    }
+
+    @Test func historyCountsEveryEchoedMessageInTheDatabase() async throws {
+        try await withTestServer(allow: ["u0"]) { server in
+            let database = server.pki.directory.appending(path: "data/history.sqlite").path(percentEncoded: false)
+            let report = try await Self.report(
+                ["history", "-s", "1", "-k", "20", "--rate", "200", "--database", database] + Self.connection(server))
+            #expect(report["scenario"] as? String == "history")
+            #expect(report["error"] == nil)
+            #expect(report["messages_sent"] as? Int == 20)
+            #expect(report["lost"] as? Int == 0)
+            #expect(report["stored_messages"] as? Int == 20)
+            #expect(report["stored_lost"] as? Int == 0)
+            for key in ["latency_us_p50", "latency_us_p99", "latency_us_max", "stored_per_second"] {
+                #expect(report[key] is Double, "\(key)")
+            }
+        }
+    }
+
+    @Test func chathistoryAnswersFromASeededDatabase() async throws {
+        let pki = try TestPKI()
+        let data = pki.directory.appending(path: "data").path(percentEncoded: false)
+        let seeded = try await Self.report(["seed-history", "--data-dir", data, "-n", "300", "--channels", "2"])
+        #expect(seeded["messages"] as? Int == 300)
+        try await withTestServer(allow: ["u0"], pki: pki) { server in
+            let report = try await Self.report(
+                ["chathistory", "-q", "5", "--channel", "#seed-0"] + Self.connection(server))
+            #expect(report["scenario"] as? String == "chathistory")
+            #expect(report["error"] == nil)
+            #expect(report["queries"] as? Int == 5)
+            #expect(report["messages_min"] as? Int == 100)
+            #expect(report["latency_ms_p99"] is Double)
+        }
     }
 }

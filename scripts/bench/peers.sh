@@ -7,14 +7,15 @@
 #
 # Functions take: DIR (the server's folder, created), PORT, PKI (the folder written by
 # `securechat-bench certs`), and print the PID of the started server. start_securechat
-# also takes the server binary and, optionally, its I/O threads (`[limits] io_threads`;
-# empty: the server's default, one per core). Each server runs in
+# also takes the server binary, optionally its I/O threads (`[limits] io_threads`;
+# empty: the server's default, one per core) and "off" to run it without its history log
+# (`[history] enabled = false`; default: on, as shipped). Each server runs in
 # its own folder, so that anything it leaves behind (InspIRCd 3.15 may dump core when
 # stopped with SIGTERM) goes away with the temporary folder.
 
 # SecureChat: flags for certificates, a TOML file for the limits.
 start_securechat() {
-    local dir=$1 port=$2 pki=$3 bin=$4 io_threads=${5:-}
+    local dir=$1 port=$2 pki=$3 bin=$4 io_threads=${5:-} history=${6:-on}
     mkdir -p "$dir"
     cat > "$dir/securechat.toml" <<TOML
 # No automatic #lobby: the peers join no channel on registration either, and with
@@ -38,6 +39,14 @@ TOML
         cat >> "$dir/securechat.toml" <<TOML
 # Event loops carrying the connections (default: one per core); the hub has its own.
 io_threads = $io_threads
+TOML
+    fi
+    if [ "$history" = off ]; then
+        cat >> "$dir/securechat.toml" <<TOML
+
+[history]
+# The baseline for what the history log costs: nothing is stored, echoes wait for nothing.
+enabled = false
 TOML
     fi
     (cd "$dir" && exec "$bin" --config "$dir/securechat.toml" --host 127.0.0.1 --port "$port" \

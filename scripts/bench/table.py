@@ -4,9 +4,10 @@
     scripts/bench/table.py results/bench-A.jsonl [results/bench-B.jsonl ...]
 
 One row per scenario and figure; one column per server, in the order they ran (SecureChat
-run with bench.sh --io-threads N is a column of its own, "securechat ioN"); then, for each
-SecureChat column and each peer, the ratio SecureChat / peer (for a "lower is better"
-figure, above 1 means SecureChat is worse). A scenario run several times shows each
+run with bench.sh --io-threads N is a column of its own, "securechat ioN", and so is
+SecureChat with its history log off, "securechat history-off"); then, for each SecureChat
+column and each peer (a history-off column counts as one), the ratio SecureChat / peer
+(for a "lower is better" figure, above 1 means SecureChat is worse). A scenario run several times shows each
 figure's median, except lost, duplicated, reordered and failed (the worst run) and
 connections held or admitted (the worst). Notes give the generator's CPUs and the range
 of the 1-minute load average at the start of the runs.
@@ -18,15 +19,29 @@ import sys
 # Figures where one bad run must show, not be outvoted by good ones.
 WORST = {
     "lost": max, "duplicated": max, "reordered": max, "failed": max, "succeeded": min,
-    "admitted": min, "admission_failed": max,
+    "admitted": min, "admission_failed": max, "stored_lost": max, "messages_min": min,
 }
+
+
+def latency(key, label, unit, percentiles=("p50", "p99", "max")):
+    """Rows for KEY_p50, KEY_p99 and KEY_max, labelled "LABEL p50 UNIT" and so on."""
+    return [(f"{key}_{p}", f"{label} {p} {unit}", "lower") for p in percentiles]
+
+
+# history and history-max: S senders, each waiting for its own echo (after the commit).
+HISTORY_FIGURES = [
+    ("stored_per_second", "stored messages/s", "higher"),
+    *latency("latency_us", "echo latency", "µs"),
+    ("server_cpu_ns_per_delivery", "server CPU ns/message", "lower"),
+    ("stored_lost", "sent but not stored", "lower"),
+    ("lost", "echoes lost", "lower"),
+    ("rate", "offered rate", None),
+]
 
 # fanout and privmsg report the same figures about their deliveries.
 DELIVERY_FIGURES = [
     ("deliveries_per_second", "deliveries/s", "higher"),
-    ("latency_us_p50", "latency p50 µs", "lower"),
-    ("latency_us_p99", "latency p99 µs", "lower"),
-    ("latency_us_max", "latency max µs", "lower"),
+    *latency("latency_us", "latency", "µs"),
     ("server_cpu_ns_per_delivery", "server CPU ns/delivery", "lower"),
     ("lost", "lost", "lower"),
     ("duplicated", "duplicated", "lower"),
@@ -37,8 +52,7 @@ DELIVERY_FIGURES = [
 FIGURES = {
     "handshake": [
         ("handshakes_per_second", "handshakes/s", "higher"),
-        ("latency_us_p50", "latency p50 µs", "lower"),
-        ("latency_us_p99", "latency p99 µs", "lower"),
+        *latency("latency_us", "latency", "µs", ("p50", "p99")),
         ("server_cpu_us_per_handshake", "server CPU µs/handshake", "lower"),
         ("failed", "failed", "lower"),
     ],
@@ -51,16 +65,11 @@ FIGURES = {
     "fanout": DELIVERY_FIGURES,
     "privmsg": DELIVERY_FIGURES,
     "storm": [
-        ("quiet_latency_us_p50", "chat latency quiet p50 µs", "lower"),
-        ("quiet_latency_us_p99", "chat latency quiet p99 µs", "lower"),
-        ("quiet_latency_us_max", "chat latency quiet max µs", "lower"),
-        ("storm_latency_us_p50", "chat latency storm p50 µs", "lower"),
-        ("storm_latency_us_p99", "chat latency storm p99 µs", "lower"),
-        ("storm_latency_us_max", "chat latency storm max µs", "lower"),
-        ("after_latency_us_p99", "chat latency after p99 µs", "lower"),
+        *latency("quiet_latency_us", "chat latency quiet", "µs"),
+        *latency("storm_latency_us", "chat latency storm", "µs"),
+        *latency("after_latency_us", "chat latency after", "µs", ("p99",)),
         ("admit_all_seconds", "time to admit all s", "lower"),
-        ("admission_latency_ms_p50", "admission latency p50 ms", "lower"),
-        ("admission_latency_ms_p99", "admission latency p99 ms", "lower"),
+        *latency("admission_latency_ms", "admission latency", "ms", ("p50", "p99")),
         ("admitted", "admitted", "higher"),
         ("admission_failed", "admissions failed", "lower"),
         ("server_cpu_us_per_admission", "server CPU µs/admission", "lower"),
@@ -68,6 +77,13 @@ FIGURES = {
         ("lost", "lost", "lower"),
         ("duplicated", "duplicated", "lower"),
         ("reordered", "reordered", "lower"),
+    ],
+    "history": HISTORY_FIGURES,
+    "history-max": HISTORY_FIGURES,
+    "chathistory": [
+        *latency("latency_ms", "LATEST 100 latency", "ms"),
+        ("messages_min", "fewest messages in an answer", None),
+        ("server_cpu_us_per_query", "server CPU µs/query", "lower"),
     ],
 }
 
@@ -95,10 +111,15 @@ def aggregate(key, lines):
 
 
 def column(line):
-    """The column a result goes in: its server, and SecureChat's I/O threads when set."""
-    server = line.get("server")
+    """The column a result goes in: its server, SecureChat's I/O threads when set, and
+    whether its history log was off."""
+    name = line.get("server")
     threads = line.get("server_io_threads")
-    return f"{server} io{threads}" if threads is not None else server
+    if threads is not None:
+        name = f"{name} io{threads}"
+    if line.get("server_history") == "off":
+        name = f"{name} history-off"
+    return name
 
 
 def main(paths):
@@ -112,7 +133,7 @@ def main(paths):
         if server not in servers:
             servers.append(server)
         results.setdefault((scenario, server), []).append(line)
-    ours = [s for s in servers if s.split(" ")[0] == "securechat"]
+    ours = [s for s in servers if s.split(" ")[0] == "securechat" and not s.endswith(" history-off")]
     peers = [s for s in servers if s not in ours]
     pairs = [(o, p) for o in ours for p in peers]
     header = ["scenario", "figure"] + servers + [f"{o}/{p}" for o, p in pairs]
