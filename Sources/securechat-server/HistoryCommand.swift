@@ -62,6 +62,20 @@ struct HistoryLocation: ParsableArguments {
         }
         return try HistoryStore(configuration: settings, sequencer: NoMessageIDs(), onBatch: { _ in })
     }
+
+    /// Opens the database (see ``open()``), runs `body` with it and closes it, also when
+    /// `body` throws, so that what it wrote is committed and the file released.
+    func withStore<T>(_ body: (HistoryStore) async throws -> T) async throws -> T {
+        let store = try self.open()
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
 }
 
 /// The sequencer of a store opened only to read or delete: opening it claims no msgid

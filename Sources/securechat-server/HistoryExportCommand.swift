@@ -37,19 +37,13 @@ struct HistoryExportCommand: AsyncParsableCommand {
     func run() async throws {
         let conversation = try Self.conversation(self.target)
         let since = try self.since.map(Self.milliseconds) ?? 0
-        let store = try self.location.open()
-        let written: Int
-        do {
+        let output = self.output
+        let written = try await self.location.withStore { store in
             if let output {
-                written = try await store.export(conversation, since: since, to: URL(fileURLWithPath: output))
-            } else {
-                written = try await store.export(conversation, since: since, into: .standardOutput, named: "standard output")
+                return try await store.export(conversation, since: since, to: URL(fileURLWithPath: output))
             }
-        } catch {
-            await store.close()
-            throw error
+            return try await store.export(conversation, since: since, into: .standardOutput, named: "standard output")
         }
-        await store.close()
         let span = self.since == nil ? "" : " since \(ServerTimeFormat.format(since))"
         report("exported \(written) \(written == 1 ? "message" : "messages") of \(self.target)\(span)" + (self.output.map { " to \($0)" } ?? ""))
     }

@@ -31,15 +31,10 @@ struct HistoryPurgeCommand: AsyncParsableCommand {
         guard IRCName.isValidNickname(self.nick) else {
             throw ConfigurationError(.invalidValue, "--nick \(self.nick) is not a nickname")
         }
-        let store = try self.location.open()
-        let deleted: Int
-        do {
-            deleted = try await store.purge(sentBy: IRCCaseMapping.fold(self.nick))
-        } catch {
-            await store.close()
-            throw error
+        let nick = IRCCaseMapping.fold(self.nick)
+        let (deleted, path) = try await self.location.withStore { store in
+            (try await store.purge(sentBy: nick), store.path)
         }
-        await store.close()
-        print("deleted \(deleted) \(deleted == 1 ? "message" : "messages") sent by \(self.nick) from \(store.path)")
+        print("deleted \(deleted) \(deleted == 1 ? "message" : "messages") sent by \(self.nick) from \(path)")
     }
 }
