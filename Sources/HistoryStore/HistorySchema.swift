@@ -50,6 +50,20 @@ enum HistorySchema {
                 CREATE INDEX pending_delivery_by_seq ON pending_delivery (seq);
                 """)
         }
+        // Each index is one more B-tree every append writes, and a channel message is
+        // most of what is appended. Channel messages now write only the row and
+        // `event_by_conversation`: retention by age walks rows in `seq` order (which
+        // follows time), TARGETS finds channels by conversation, and purging by sender
+        // scans once. Private messages keep a sender and a target index for TARGETS.
+        migrator.registerMigration("v2-narrow-indexes") { db in
+            try db.execute(sql: """
+                DROP INDEX event_by_time;
+                DROP INDEX event_by_sender;
+                DROP INDEX event_by_target;
+                CREATE INDEX event_direct_by_sender ON event (senderKey, time) WHERE isDirect = 1;
+                CREATE INDEX event_direct_by_target ON event (targetKey, time) WHERE isDirect = 1;
+                """)
+        }
         return migrator
     }
 

@@ -107,12 +107,23 @@ extension HistoryStore {
     ///   before it stay deleted, and running again carries on.
     public func purge(sentBy senderKey: String, chunkSize: Int = 500) async throws -> Int {
         let chunk = max(1, chunkSize)
-        var report = HistoryPruneReport()
-        return try await self.deleteInChunks(chunk, into: &report) { db in
-            try db.execute(
-                sql: "DELETE FROM event WHERE seq IN (SELECT seq FROM event WHERE senderKey = ? LIMIT ?)",
-                arguments: [senderKey, chunk]
-            )
+        var deleted = 0
+        // Channel messages have no index by sender (it would cost every append), so
+        // the rows are found by one scan on the reader pool and deleted by `seq`; a
+        // second scan catches what the sender wrote meanwhile, and so on until none.
+        while true {
+            let found = try await self.read { db in
+                try Int64.fetchAll(db, sql: "SELECT seq FROM event WHERE senderKey = ?", arguments: [senderKey])
+            }
+            guard !found.isEmpty else { return deleted }
+            for start in stride(from: 0, to: found.count, by: chunk) {
+                let slice = Array(found[start..<min(start + chunk, found.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ", ")
+                deleted += try await self.maintenanceWrite { db in
+                    try db.execute(sql: "DELETE FROM event WHERE seq IN (\(marks))", arguments: StatementArguments(slice))
+                    return db.changesCount
+                }
+            }
         }
     }
 }

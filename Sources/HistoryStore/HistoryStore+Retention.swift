@@ -48,10 +48,18 @@ extension HistoryStore {
         let chunk = max(1, retention.chunkSize)
         var report = HistoryPruneReport()
         if let cutoff = retention.cutoff {
-            report.deletedByAge = try await self.deleteInChunks(chunk, into: &report) { db in
+            // The oldest `chunk` rows in sequence order, of which those before the
+            // cutoff go; there is no index on time. Sequence order follows time, so
+            // this stops at the first window with nothing old in it. A message stamped
+            // ahead by a clock step back holds the rows after it until its own time
+            // passes the cutoff: it delays their deletion, it never deletes a new one.
+            report.deletedByAge = try await self.deleteInChunks(chunk, until: { $0 == 0 }, into: &report) { db in
                 try db.execute(
-                    sql: "DELETE FROM event WHERE seq IN (SELECT seq FROM event WHERE time < ? ORDER BY time LIMIT ?)",
-                    arguments: [cutoff, chunk]
+                    sql: """
+                        DELETE FROM event WHERE seq IN (
+                            SELECT seq FROM (SELECT seq, time FROM event ORDER BY seq LIMIT ?) WHERE time < ?)
+                        """,
+                    arguments: [chunk, cutoff]
                 )
             }
         }
@@ -90,9 +98,11 @@ extension HistoryStore {
     }
 
     /// Runs `deleteChunk` (which deletes at most `chunk` rows) in its own transaction
-    /// until a run deletes fewer than `chunk`; returns the rows deleted.
+    /// until `done` says so of a run's count (without it: until a run deletes fewer
+    /// than `chunk`); returns the rows deleted.
     func deleteInChunks(
         _ chunk: Int,
+        until done: ((Int) -> Bool)? = nil,
         into report: inout HistoryPruneReport,
         _ deleteChunk: @escaping @Sendable (Database) throws -> Void
     ) async throws -> Int {
@@ -104,7 +114,7 @@ extension HistoryStore {
             }
             report.record(deleted)
             total += deleted
-            if deleted < chunk { return total }
+            if done.map({ $0(deleted) }) ?? (deleted < chunk) { return total }
         }
     }
 }

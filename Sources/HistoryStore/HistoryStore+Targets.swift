@@ -55,12 +55,14 @@ extension HistoryStore {
                 WHERE targetKey = ? AND isDirect = 1 AND time > ? AND time < ?
                 """,
             ]
+            // Private messages by the partial indexes on sender and target; channels by
+            // `event_by_conversation` (a channel's conversation is its folded name).
             var arguments: StatementArguments = [userKey, low, high, userKey, low, high]
             if !channels.isEmpty {
                 let marks = Array(repeating: "?", count: channels.count).joined(separator: ", ")
                 branches.append("""
-                    SELECT 0, targetKey, target, time FROM event
-                    WHERE targetKey IN (\(marks)) AND isDirect = 0 AND time > ? AND time < ?
+                    SELECT 0, conversation, target, time FROM event
+                    WHERE conversation IN (\(marks)) AND isDirect = 0 AND time > ? AND time < ?
                     """)
                 arguments += StatementArguments(channels)
                 arguments += [low, high]
