@@ -36,6 +36,10 @@ extension IRCNumeric {
     public static let RPL_UMODEIS = IRCNumeric("221")
     /// 251 `<client> :There are <u> users and <i> invisible on <s> servers`
     public static let RPL_LUSERCLIENT = IRCNumeric("251")
+    /// 265 `<client> [<u> <m>] :Current local users <u>, max <m>`
+    public static let RPL_LOCALUSERS = IRCNumeric("265")
+    /// 266 `<client> [<u> <m>] :Current global users <u>, max <m>`
+    public static let RPL_GLOBALUSERS = IRCNumeric("266")
 
     // MARK: WHOIS, WHO, away and userhost
 
@@ -51,6 +55,8 @@ extension IRCNumeric {
     public static let RPL_WHOISSERVER = IRCNumeric("312")
     /// 313 `<client> <nick> :is an IRC operator`
     public static let RPL_WHOISOPERATOR = IRCNumeric("313")
+    /// 381 `<client> :You are now an IRC operator`
+    public static let RPL_YOUREOPER = IRCNumeric("381")
     /// 315 `<client> <mask> :End of WHO list`
     public static let RPL_ENDOFWHO = IRCNumeric("315")
     /// 317 `<client> <nick> <secs> <signon> :seconds idle, signon time`
@@ -156,6 +162,8 @@ extension IRCNumeric {
     public static let ERR_BADCHANMASK = IRCNumeric("476")
     /// 481 `<client> :Permission Denied- You're not an IRC operator`
     public static let ERR_NOPRIVILEGES = IRCNumeric("481")
+    /// 491 `<client> :No O-lines for your host`
+    public static let ERR_NOOPERHOST = IRCNumeric("491")
     /// 482 `<client> <channel> :You're not channel operator`
     public static let ERR_CHANOPRIVSNEEDED = IRCNumeric("482")
     /// 501 `<client> :Unknown MODE flag`

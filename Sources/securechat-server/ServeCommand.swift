@@ -27,6 +27,11 @@ struct ServeCommand: AsyncParsableCommand {
             sha256:HEX (certificate; colons and case ignored), spki:HEX or
             sha256//BASE64 (public key). scripts/gen-certs.sh client NICK prints the
             line to add.
+
+            Operators: an [operators] table in the TOML file lists nicks or quoted
+            fingerprints with a class, alice = "admin" or "sha256:HEX" = "moderator";
+            OPER needs no password. SIGHUP reloads the allowlist, the TLS files and
+            [operators].
             """
     )
 
@@ -118,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {
                 for await _ in hangups {
-                    logger.notice("SIGHUP: reloading the allowlist and TLS files")
+                    logger.notice("SIGHUP: reloading the allowlist, the TLS files and [operators]")
                     server.reload()
                 }
             }

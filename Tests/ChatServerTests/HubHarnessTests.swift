@@ -21,6 +21,8 @@ struct HubHarness {
     private(set) var records: [HistoryRecord] = []
     /// Every read of the log the hub asked for, in order; answer with ``answer(_:with:)``.
     private(set) var historyRequests: [HistoryRequest] = []
+    /// Every server notice to operators, in order.
+    private(set) var serverNotices: [String] = []
     /// Every `.registered` output, in order.
     private(set) var registrations: [HubOutput] = []
     /// What the last event returned, unchanged.
@@ -168,6 +170,8 @@ struct HubHarness {
                 records.append(record)
             case .queryHistory(let request):
                 historyRequests.append(request)
+            case .serverNotice(let text):
+                serverNotices.append(text)
             case .sendWhenStored(let message, let recipients, _):
                 // The harness's log stores at once: what waited for it goes out now.
                 for recipient in recipients {

@@ -21,7 +21,7 @@ import Testing
         #expect(lines.first == ":securechat.local 001 alice :Welcome to the SecureChat Network, alice!al@192.0.2.1")
         #expect(lines.contains(":securechat.local 002 alice :Your host is securechat.local, running version securechat-0.1"))
         #expect(lines.contains(":securechat.local 003 alice :This server was created 2023-11-14T22:13:20.000Z"))
-        #expect(lines.contains(":securechat.local 004 alice securechat.local securechat-0.1 i bnot bo"))
+        #expect(lines.contains(":securechat.local 004 alice securechat.local securechat-0.1 io bnot bo"))
         #expect(lines.contains(":securechat.local 251 alice :There are 1 users and 0 invisible on 1 servers"))
         #expect(lines.contains(":securechat.local 254 alice 1 :channels formed"))
         #expect(lines.contains(":securechat.local 255 alice :I have 1 clients and 0 servers"))

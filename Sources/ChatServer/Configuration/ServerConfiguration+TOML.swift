@@ -23,6 +23,7 @@ extension ServerConfiguration {
             throw ConfigurationError(.syntax, "\(path):1: not valid UTF-8; save the file as UTF-8")
         }
         try self.apply(toml: text, path: path)
+        self.configurationFile = path
     }
 
     /// Overrides the settings named in the TOML document `text`, read from `path`.
@@ -63,6 +64,16 @@ extension ServerConfiguration {
                     }
                     pending.append((line, setting, entry))
                 }
+            } else if key == Self.operatorsTable {
+                // Its keys are the operators themselves, not settings.
+                let table = field([key], value.tomlValue)
+                let operators = Result { () throws(ConfigurationError) in
+                    try Self.operators(in: table) { entryKey, entryValue in field([key, entryKey], entryValue) }
+                }
+                let setting = TOMLSetting(key) { configuration, _ throws(ConfigurationError) in
+                    configuration.operators = try operators.get()
+                }
+                pending.append((locator.line(of: [key]), setting, table))
             } else {
                 let entry = field([key], value.tomlValue)
                 guard let setting = TOMLSetting.root.first(where: { $0.key == key }) else {
@@ -86,7 +97,7 @@ extension ServerConfiguration {
     private static func unknownKey(_ key: String, in table: String?, at location: String) -> ConfigurationError {
         let tables = TOMLSetting.tables
         let known = table.map { name in tables.first { $0.name == name }?.settings.map(\.key) ?? [] }
-            ?? TOMLSetting.root.map(\.key) + tables.map(\.name)
+            ?? TOMLSetting.root.map(\.key) + tables.map(\.name) + [operatorsTable]
         let written = table.map { "\($0).\(key)" } ?? key
         var hint: String
         if let home = tables.first(where: { $0.name != table && $0.settings.contains { $0.key == key } }) {

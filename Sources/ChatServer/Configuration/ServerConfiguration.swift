@@ -58,6 +58,11 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory: String?
     /// What the server remembers (`[history]`).
     public var history = History()
+    /// Who may become an operator with OPER (`[operators]`); reloaded on SIGHUP.
+    public var operators = OperatorList()
+    /// The TOML file these settings were read from, if any: SIGHUP reads its
+    /// `[operators]` table again.
+    public var configurationFile: String?
 
     /// A configuration with every default; set the required paths before ``validate()``.
     public init() {}

@@ -66,5 +66,8 @@ extension HubState {
         "USERHOST": HubCommand(minimumParameters: 1) { $0.userhost($1, into: &$2) },
         "LUSERS": HubCommand { $0.lusers($1, into: &$2) },
         "MOTD": HubCommand { $0.motd($1, into: &$2) },
+        // Operators (HubState+Operators.swift)
+        "OPER": HubCommand(minimumParameters: 1) { $0.oper($1, into: &$2) },
+        "KILL": HubCommand(minimumParameters: 2) { $0.kill($1, into: &$2) },
     ]
 }

@@ -20,4 +20,7 @@ public enum HubOutput: Sendable, Equatable {
     /// Read the history log for a session (off the hub's loop) and hand the result back
     /// to ``HubState/answer(_:with:now:)``.
     case queryHistory(HistoryRequest)
+    /// Operators were sent `text` as a server notice (``HubState/notifyOperators(_:)``);
+    /// the transport writes it to the log too, so that it is kept.
+    case serverNotice(String)
 }

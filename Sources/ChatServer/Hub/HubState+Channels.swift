@@ -213,17 +213,19 @@ extension HubState {
 
     /// KICK <channel> <user>{,<user>} [<comment>]
     ///
-    /// Kicks the nick: every session of it leaves the channel.
+    /// Kicks the nick: every session of it leaves the channel. A server operator (OPER)
+    /// may kick from any channel, without being on it or its operator.
     mutating func kick(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         guard let (source, kicker, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
             let user
         else { return }
         guard let channel = existingChannel(command.params[0], into: &replies) else { return }
-        guard channel.contains(user) else {
+        let isServerOperator = operatorClass(of: command.session) != nil
+        guard channel.contains(user) || isServerOperator else {
             replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
             return
         }
-        guard channel.isOperator(user) else {
+        guard channel.isOperator(user) || isServerOperator else {
             replies.numeric(.ERR_CHANOPRIVSNEEDED, channel.name, "You're not channel operator")
             return
         }

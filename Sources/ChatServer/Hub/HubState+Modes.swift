@@ -6,8 +6,10 @@ extension HubState {
     /// Channels have fixed modes `n` and `t` (the default channel only `n`), operator
     /// status `o`, and an always-empty ban list `b` (identity is the certificate, so a
     /// ban is done in the allowlist). Users have `i`, which only hides them from the
-    /// visible count in LUSERS. Both belong to the nick: operator status and `i` hold for
-    /// every session of it, and each session sees its nick's mode change.
+    /// visible count in LUSERS, and `o` (server operator), which only OPER grants and
+    /// `MODE <nick> -o` drops. Channel operator status and `i` belong to the nick: they
+    /// hold for every session of it, and each session sees its nick's mode change; `o`
+    /// belongs to the session that gave OPER.
     mutating func mode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         if command.params[0].hasPrefix("#") {
             channelMode(command, into: &replies)
@@ -101,12 +103,14 @@ extension HubState {
             return
         }
         guard command.params.count > 1 else {
-            replies.numeric(.RPL_UMODEIS, isInvisible ? "+i" : "+")
+            let operatorMode = operatorClass(of: command.session) == nil ? "" : "o"
+            replies.numeric(.RPL_UMODEIS, "+" + (isInvisible ? "i" : "") + operatorMode)
             return
         }
         var adding = true
         var unknown = false
         var changed: String?
+        var dropsOperator = false
         for letter in command.params[1] {
             switch letter {
             case "+": adding = true
@@ -116,6 +120,10 @@ extension HubState {
                     isInvisible = adding
                     changed = adding ? "+i" : "-i"
                 }
+            case "o":
+                // Only OPER grants +o; asked for by MODE it is ignored. Dropping it is this
+                // session's alone, like the OPER that granted it.
+                if !adding { dropsOperator = true }
             default:
                 unknown = true
             }
@@ -126,6 +134,9 @@ extension HubState {
         }
         if let changed, let own = users.read(user, { $0.sessions }) {
             replies.send(IRCMessage(source: source, command: "MODE", params: [nick, changed]), to: own)
+        }
+        if dropsOperator {
+            dropOperator(command.session, source: source, why: "MODE -o", into: &replies)
         }
     }
 }

@@ -57,6 +57,9 @@ extension HubState {
             let nick = user.nick
             replies.numeric(.RPL_WHOISUSER, nick, session.user ?? "*", session.host, "*", session.realname)
             replies.numeric(.RPL_WHOISSERVER, nick, server.rawValue, configuration.networkName)
+            if let operatorClass = operatorClass(ofUser: id) {
+                replies.numeric(.RPL_WHOISOPERATOR, nick, "is an IRC operator (\(operatorClass.rawValue))")
+            }
             let channelList = user.channels.compactMap { key -> String? in
                 guard let channel = channels[key] else { return nil }
                 return (channel.isOperator(id) ? "@" : "") + channel.name

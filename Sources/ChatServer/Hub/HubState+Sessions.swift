@@ -53,6 +53,7 @@ extension HubState {
     mutating func removeSession(_ session: SessionID, quitReason: String, now: Date, into replies: inout HubResponseBuffer) {
         guard let (user, source) = sessions.read(session, { ($0.userID, $0.source) }) else { return }
         sessions[session] = nil
+        operators[session] = nil
         guard let user else { return }
         let remaining = users.update(user) { user -> Int in
             user.sessions.removeAll { $0 == session }

@@ -28,6 +28,10 @@ public struct HubState: Sendable {
     /// Folded nicks the allowlist binds to some certificate: a private message to one of
     /// them that is offline is kept for it rather than refused with 401.
     var knownNicks: Set<String> = []
+    /// Who may become an operator (server.toml's `[operators]`, ``setOperators(_:)``).
+    var operatorList = OperatorList()
+    /// The sessions that are operators, with the name each gave OPER and its class.
+    var operators: [SessionID: OperatorStatus] = [:]
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration
@@ -106,6 +110,9 @@ public struct HubState: Sendable {
         if let nick, !stillBound {
             replies.fail("*", .nickNotBound, "Nick \(nick) is no longer bound to your certificate")
             closeSession(session, reason: "Closing link: nick \(nick) is no longer bound to your certificate", now: now, into: &replies)
+        } else {
+            // OPER's name may have lost its binding to the certificate.
+            revalidateOperator(session, into: &replies)
         }
         return replies.outputs
     }

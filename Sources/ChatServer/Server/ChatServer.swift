@@ -45,6 +45,7 @@ public final class ChatServer: Service, Sendable {
         if allowlist.isEmpty {
             logger.warning("the allowlist \(configuration.allowlistPath) is empty: nobody can log in until lines are added")
         }
+        Self.warnAboutUnboundOperators(configuration.operators, allowlist: allowlist, logger: logger)
         var hubConfiguration = HubConfiguration()
         hubConfiguration.serverName = configuration.serverName
         hubConfiguration.networkName = configuration.networkName
@@ -181,14 +182,23 @@ public final class ChatServer: Service, Sendable {
         try await self.hubGroup.shutdownGracefully()
     }
 
-    /// Reloads the allowlist and the TLS files (SIGHUP). A file that fails to load is logged
-    /// with its reason and the previous one stays in force.
+    /// Reloads the allowlist, the TLS files and server.toml's `[operators]` (SIGHUP). A file
+    /// that fails to load is logged with its reason and the previous one stays in force.
     public func reload() {
         let configuration = self.configuration
         let logger = self.logger
         let hub = self.hub
         hub.eventLoop.execute {
             hub.value.reloadAllowlist()
+            if let file = configuration.configurationFile {
+                do throws(ConfigurationError) {
+                    let fresh = try ServerConfiguration.load(tomlAt: file)
+                    Self.warnAboutUnboundOperators(fresh.operators, allowlist: hub.value.allowlist, logger: logger)
+                    hub.value.reloadOperators(fresh.operators)
+                } catch {
+                    logger.error("operators not reloaded, the previous ones stay in force: \(error.reason)")
+                }
+            }
             do {
                 let context = try TLSContext(server: try Self.tlsConfiguration(configuration))
                 hub.value.reloadTLS(context)
@@ -305,6 +315,15 @@ public final class ChatServer: Service, Sendable {
             tls.privateKeyPassphrase = passphrase.trimmingCharacters(in: .newlines)
         }
         return tls
+    }
+
+    /// Logs each nick `[operators]` lists that the allowlist binds to no certificate:
+    /// nobody can become that operator until a line binds it.
+    private static func warnAboutUnboundOperators(_ operators: OperatorList, allowlist: Allowlist, logger: Logger) {
+        for case .nick(let nick) in operators.entries.keys.sorted(by: { $0.description < $1.description })
+        where allowlist.fingerprints(boundTo: nick).isEmpty {
+            logger.warning("[operators] lists \(nick), whom the allowlist binds to no certificate: nobody can be that operator")
+        }
     }
 
     private static func warnIfExpiring(_ certificate: CertificateInfo, days: Int, logger: Logger) {

@@ -25,26 +25,50 @@ extension Hub {
         var closed = 0
         if reload.hasChanges {
             let now = Date()
-            var outcomes: [(SessionID, AllowlistReload.Outcome)] = []
+            // Each with how an operator notice names it: its nick, or its certificate's
+            // fingerprint before it had one.
+            var outcomes: [(SessionID, AllowlistReload.Outcome, name: String)] = []
             self.forEachConnection { connection, id in
-                let outcome = reload.outcome(for: connection.certificate, nick: self.state.nick(of: id))
-                if outcome != .unchanged { outcomes.append((id, outcome)) }
+                let nick = self.state.nick(of: id)
+                let outcome = reload.outcome(for: connection.certificate, nick: nick)
+                if outcome != .unchanged {
+                    outcomes.append((id, outcome, nick ?? connection.certificate.fingerprint.hexDescription))
+                }
             }
-            for (id, outcome) in outcomes {
+            var removed: [String] = []
+            for (id, outcome, name) in outcomes {
                 switch outcome {
                 case .unchanged:
                     continue
                 case .revoked:
                     closed += 1
+                    removed.append(name)
                     self.apply(self.state.disallow(id, now: now))
-                case .nicksChanged(let nicks), .nickRemoved(let nicks):
+                case .nickRemoved(let nicks):
+                    removed.append(name)
+                    self.apply(self.state.updateBindings(id, boundNicks: nicks, now: now))
+                case .nicksChanged(let nicks):
                     self.apply(self.state.updateBindings(id, boundNicks: nicks, now: now))
                 }
+            }
+            if !removed.isEmpty {
+                self.apply(self.state.notifyOperators(
+                    "Allowlist reloaded: closed \(removed.count == 1 ? "1 session" : "\(removed.count) sessions") "
+                        + "no longer allowed: \(removed.joined(separator: ", "))"
+                ))
             }
         }
         self.flush()
         self.logger.log(level: fresh.isEmpty ? .warning : .notice, "\(reload.summary(closed: closed))")
         return true
+    }
+
+    /// Reads server.toml's `[operators]` again: operator sessions it no longer grants lose
+    /// `+o`. A file that fails to load changes nothing.
+    func reloadOperators(_ operators: OperatorList) {
+        self.apply(self.state.setOperators(operators))
+        self.flush()
+        self.logger.notice("operators reloaded: \(operators.entries.count) listed in [operators]")
     }
 
     /// Makes `context` the TLS context for new handshakes, and has each I/O loop check its

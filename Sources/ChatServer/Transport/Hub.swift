@@ -88,6 +88,7 @@ final class Hub {
         self.state = HubState(configuration: hubConfiguration)
         // Without a log nothing can be kept for an offline nick: 401, as for a stranger.
         if history != nil { self.state.setKnownNicks(allowlist.entries.map(\.nick)) }
+        _ = self.state.setOperators(configuration.operators)
         self.allowlist = allowlist
         self.tlsContext = tlsContext
         self.gate = gate
@@ -224,6 +225,8 @@ final class Hub {
                 }
             case .queryHistory(let request):
                 self.readHistory(request)
+            case .serverNotice(let text):
+                self.logger.notice("operator notice: \(text)")
             case .registered(let id, _, let account):
                 guard let connection = self.connections[id] else { continue }
                 self.enqueue(.registered(connection.handle), on: connection.handle.loop)
