@@ -28,17 +28,19 @@ extension IRCSessionState {
     }
 
     /// `BATCH +reference type [parameters…]` or `BATCH -reference`.
-    mutating func batch(_ params: [String]) -> [Action] {
+    mutating func batch(_ message: IRCMessage) -> [Action] {
+        let params = message.params
         guard let first = params.first, first.count > 1 else { return [] }
         let reference = String(first.dropFirst())
         if first.hasPrefix("+"), params.count >= 2 {
-            self.openBatches[reference] = OpenBatch(type: params[1], target: params.count > 2 ? params[2] : nil)
+            self.openBatches[reference] = OpenBatch(type: params[1], target: params.count > 2 ? params[2] : nil, opening: message)
             return []
         }
         guard first.hasPrefix("-"), let batch = self.openBatches.removeValue(forKey: reference) else { return [] }
         switch batch.type {
         case "chathistory": return self.historyBatchEnded(batch)
         case "draft/chathistory-targets": return self.targetsBatchEnded(batch)
+        case "draft/multiline": return self.multilineEnded(batch)
         default: return []
         }
     }

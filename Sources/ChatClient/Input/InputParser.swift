@@ -103,9 +103,10 @@ public enum InputParser {
         return IRCName.isValidChannelName(room) ? room : nil
     }
 
-    /// The first word and the rest (nil when empty), spaces between them dropped.
+    /// The first word and the rest (nil when empty), spaces between them dropped. A line
+    /// break ends the word too: a pasted block may start `@bob` on a line of its own.
     private static func split(_ text: Substring) -> (String, String?) {
-        guard let space = text.firstIndex(of: " ") else { return (String(text), nil) }
+        guard let space = text.firstIndex(where: { $0 == " " || $0 == "\n" }) else { return (String(text), nil) }
         let rest = text[space...].trimmingWhitespace
         return (String(text[..<space]), rest.isEmpty ? nil : rest)
     }

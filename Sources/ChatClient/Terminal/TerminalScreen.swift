@@ -9,9 +9,17 @@ struct TerminalScreen: Sendable {
     /// The terminal's width in columns.
     var width: Int = 80
 
-    /// Draws the input line for the editor's text and cursor.
+    /// Draws the input line for the editor's text and cursor. Pasted text of several lines
+    /// stays one message: its line count follows the prompt (`#ops> [3 lines] `) and each
+    /// line break shows as `⏎`, until Enter sends it or Ctrl-C discards it.
     func inputLine(_ editor: LineEditor) -> [UInt8] {
-        InputLineRenderer.render(prompt: Self.printable(self.prompt), text: editor.text, cursor: editor.cursor, width: self.width)
+        let lines = editor.lineCount
+        guard lines > 1 else {
+            return InputLineRenderer.render(prompt: Self.printable(self.prompt), text: editor.text, cursor: editor.cursor, width: self.width)
+        }
+        let shown = String(editor.text.map { $0 == "\n" ? "⏎" : $0 })
+        return InputLineRenderer.render(
+            prompt: Self.printable(self.prompt) + "[\(lines) lines] ", text: shown, cursor: editor.cursor, width: self.width)
     }
 
     /// Shows `message` above the input line: clear the input line, write the message (each of
