@@ -102,7 +102,7 @@ public final class ChatConnection: Sendable {
 
             let decision = ServerTrust.decide(
                 address: address, pins: configuration.pins, known: knownServers?.entry(for: address),
-                knownServers: knownServers, presented: identity.certificate, interactive: interactive)
+                knownServers: knownServers, presented: identity.certificate, interactive: interactive, hints: configuration)
             switch decision {
             case .accept:
                 break
@@ -126,8 +126,19 @@ public final class ChatConnection: Sendable {
             return ChatConnection(events: events, nick: registered, server: identity, channel: channel, handler: handler)
         } catch {
             channel.close(promise: nil)
-            throw IRCClientHandler.cause(of: error)
+            throw Self.withAdvice(IRCClientHandler.cause(of: error), address: address, configuration: configuration)
         }
+    }
+
+    /// A pin mismatch found by the TLS handshake, with the file and the command that fix it.
+    private static func withAdvice(_ error: ChatClientError, address: String, configuration: ClientConfiguration) -> ChatClientError {
+        guard error.code == .pinMismatch, !error.reason.contains("change only the pin") else { return error }
+        // The handshake's reason names the presented key after "presented "; without it the
+        // command shows where the new key goes.
+        let presented = error.reason.components(separatedBy: "presented ").dropFirst().first?
+            .split(separator: " ").first.map(String.init).flatMap { try? Fingerprint(parsing: $0) }
+        let key = presented?.description ?? "sha256//NEW-KEY"
+        return ChatClientError(.pinMismatch, error.reason + "; " + ServerTrust.pinAdvice(address: address, presented: key, hints: configuration))
     }
 
     /// Sends `text` to a room or nick and returns once the server echoed back every part

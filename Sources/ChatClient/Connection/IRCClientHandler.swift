@@ -198,7 +198,7 @@ final class IRCClientHandler: ChannelInboundHandler {
         }
         switch error.code {
         case .pinMismatch:
-            return ChatClientError(.pinMismatch, "\(error.reason); if the server's key was really changed, update pin in the configuration file or --pin")
+            return ChatClientError(.pinMismatch, error.reason)
         case .rejectedByPeer, .certificateRequired:
             return ChatClientError(
                 .certificateRefused,
