@@ -128,7 +128,7 @@ import Testing
         try await withTestServer { server in
             let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
             let events = EventCollector(alice.events)
-            let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
+            let process = try Self.start(["tail", "--private", "#lobby"] + (try Self.flags(server, "bob")), home: home)
             try await events.waitFor("bob's tail in #lobby") { event in
                 if case .joined("#lobby", "bob", false) = event { return true }
                 return false
