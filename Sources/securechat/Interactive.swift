@@ -60,7 +60,7 @@ struct Interactive: AsyncParsableCommand {
                 if let cause { throw cause }
                 break
             }
-            if let line = formatter.line(for: event) { terminal.show(line) }
+            if let line = formatter.line(for: event) { terminal.show(line, indent: formatter.indent(for: event)) }
         }
         reader.cancel()
         _ = await runner.value

@@ -154,6 +154,18 @@ import Testing
         #expect(received.ended == 1)
     }
 
+    @Test func aLongMessageWrapsBetweenWordsUnderItsText() throws {
+        let pty = try PseudoTerminal(columns: 30)
+        let terminal = InteractiveTerminal(inputFD: pty.slave, outputFD: pty.slave)
+        try terminal.run(onLine: { _ in }, onEnd: {})
+        defer { terminal.stop() }
+        terminal.show("12:00 <alice> the quick brown fox jumps over 中文字", indent: 14)
+        let shown = pty.read { $0.contains("中文字") }
+        // ONLCR turns each CR LF into CR CR LF.
+        #expect(shown.contains("12:00 <alice> the quick brown\r\r\n              fox jumps over \r\r\n") == false)
+        #expect(shown.contains("12:00 <alice> the quick brown\r\r\n              fox jumps over\r\r\n              中文字\r\r\n"))
+    }
+
     @Test func windowChangeRedrawsForTheNewWidth() throws {
         let pty = try PseudoTerminal(columns: 40)
         let terminal = InteractiveTerminal(inputFD: pty.slave, outputFD: pty.slave)

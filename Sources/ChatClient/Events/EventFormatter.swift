@@ -55,15 +55,27 @@ public struct EventFormatter: Sendable {
     /// a message from history carries its date in brackets instead,
     /// `[2026-01-02 03:04] #room <alice> text`, so it never passes for one said now.
     public func line(for message: ChatMessage) -> String {
+        self.prefix(for: message) + message.text
+    }
+
+    /// How many columns come before a message's text in its line, so that wrapped rows
+    /// can start under the text; 0 for events that are not messages.
+    public func indent(for event: ChatEvent) -> Int {
+        guard case .message(let message) = event else { return 0 }
+        return DisplayWidth.of(self.prefix(for: message))
+    }
+
+    /// The line up to the message text: time, room or peer, sender.
+    private func prefix(for message: ChatMessage) -> String {
         let time = message.isHistory ? "[\(self.day(message.time)) \(self.clock(message.time))]" : self.clock(message.time)
-        let body = message.isAction ? "* \(message.from) \(message.text)" : "<\(message.from)> \(message.text)"
+        let sender = message.isAction ? "* \(message.from) " : "<\(message.from)> "
         if let room = message.room {
-            return "\(time) \(room) \(body)"
+            return "\(time) \(room) \(sender)"
         }
         if message.isOwnEcho {
-            return message.isAction ? "\(time) → \(message.to): * \(message.from) \(message.text)" : "\(time) → \(message.to): \(message.text)"
+            return message.isAction ? "\(time) → \(message.to): * \(message.from) " : "\(time) → \(message.to): "
         }
-        return "\(time) [private] \(body)"
+        return "\(time) [private] \(sender)"
     }
 
     private func day(_ date: Date) -> String {
