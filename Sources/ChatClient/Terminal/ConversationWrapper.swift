@@ -19,14 +19,7 @@ enum ConversationWrapper {
         while start < characters.count {
             let lead = rows.isEmpty ? 0 : indent
             let room = usable - lead
-            var end = start
-            var used = 0
-            while end < characters.count {
-                let next = DisplayWidth.of(characters[end])
-                if used + next > room { break }
-                used += next
-                end += 1
-            }
+            var end = DisplayWidth.end(of: characters, from: start, fitting: room)
             if end < characters.count {
                 var cut = end
                 while cut > start, !characters[cut].isWhitespace, !characters[cut - 1].isWhitespace { cut -= 1 }
