@@ -39,6 +39,7 @@ struct Interactive: AsyncParsableCommand {
         let runner = Task { await session.run() }
         var started = false
         let formatter = EventFormatter()
+        var quieting = ReconnectQuieting()
         let reader = Task {
             for await line in lines {
                 guard let line else {
@@ -60,6 +61,7 @@ struct Interactive: AsyncParsableCommand {
                 if let cause { throw cause }
                 break
             }
+            guard quieting.shows(event) else { continue }
             if let line = formatter.line(for: event) { terminal.show(line, indent: formatter.indent(for: event)) }
         }
         reader.cancel()

@@ -89,7 +89,8 @@ public final class ChatConnection: Sendable {
         } catch {
             continuation.finish()
             throw ChatClientError(
-                .connectionFailed, "cannot reach the server at \(address): \(error); check the address and that the server is running")
+                .connectionFailed,
+                "cannot reach \(address): \(ConnectFailure.words(for: error)); check the address and that the server is running")
         }
 
         do {

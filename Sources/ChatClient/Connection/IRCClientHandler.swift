@@ -194,7 +194,7 @@ final class IRCClientHandler: ChannelInboundHandler {
     static func cause(of error: any Error) -> ChatClientError {
         if let error = error as? ChatClientError { return error }
         guard let error = error as? TLSError else {
-            return ChatClientError(.connectionFailed, "the connection failed: \(error)")
+            return ChatClientError(.connectionFailed, "the connection failed: \(ConnectFailure.words(for: error))")
         }
         switch error.code {
         case .pinMismatch:

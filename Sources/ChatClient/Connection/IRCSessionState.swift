@@ -47,6 +47,8 @@ struct IRCSessionState {
     var openBatches: [String: OpenBatch] = [:]
     /// Rooms (folded) whose history was fetched on this connection since we joined them.
     var fetchedRooms: Set<String> = []
+    /// Messages shown from history since a reconnect's catch-up began; nil when none is under way.
+    var catchUpCount: Int?
 
     init(nick: String, rooms: [String], history: HistoryPolicy = HistoryPolicy(), memory: HistoryMemory = HistoryMemory()) {
         self.nick = nick
@@ -240,6 +242,7 @@ struct IRCSessionState {
             return actions
         }
         actions.append(.event(.message(chat)))
+        if isHistory, let count = self.catchUpCount { self.catchUpCount = count + 1 }
         return actions
     }
 

@@ -41,9 +41,18 @@ public struct EventFormatter: Sendable {
         case .registered(let nick):
             return "connected as \(nick)"
         case .reconnecting(let delay, let attempt, let cause):
-            return "connection lost (\(cause)); reconnecting in \(String(format: "%.1f", delay / .seconds(1))) s (attempt \(attempt))"
+            // The cause without its advice (after "; "): the advice is for a person, once.
+            let words = cause.components(separatedBy: "; ").first ?? cause
+            let seconds = max(Int((delay / .seconds(1)).rounded()), 1)
+            return "\(words); retrying in \(seconds) s (attempt \(attempt))"
         case .reconnected(let rooms):
-            return rooms.isEmpty ? "reconnected" : "reconnected; rejoined " + rooms.joined(separator: ", ")
+            return rooms.isEmpty ? "reconnected" : "reconnected; back in " + rooms.joined(separator: ", ")
+        case .caughtUp(let missed):
+            switch missed {
+            case 0: return "nothing was said while you were away"
+            case 1: return "1 message you missed is above"
+            default: return "\(missed) messages you missed are above"
+            }
         case .historyIncomplete(let target, let fetched):
             return "\(target): only the first \(fetched) messages of its history since then were fetched"
         case .disconnected(let cause):
