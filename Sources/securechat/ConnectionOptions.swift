@@ -8,6 +8,11 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Configuration file (default: ~/.config/securechat/config.toml).")
     var config: String?
 
+    @Option(
+        name: [.customShort("p"), .long],
+        help: "A named profile: ~/.config/securechat/profiles/NAME/config.toml, its own known_servers beside it (a second user on this machine).")
+    var profile: String?
+
     @Option(help: "Server host name or address.")
     var server: String?
 
@@ -29,12 +34,32 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "known_servers file (default: next to the configuration file).")
     var knownServers: String?
 
+    /// The configuration file these options select: --config, --profile's, or the default.
+    func configurationPath() throws -> String {
+        if self.config != nil, self.profile != nil { throw ValidationError("give --config or --profile, not both") }
+        if let profile { return try ClientConfiguration.profilePath(profile) }
+        return self.config ?? ClientConfiguration.defaultPath
+    }
+
+    /// The flags that select the configuration file, for hints.
+    var selection: [String] {
+        if let profile { return ["--profile", profile] }
+        if let config { return ["--config", config] }
+        return []
+    }
+
     /// The configuration file with these flags applied.
     func configuration() throws -> ClientConfiguration {
-        var configuration = try ClientConfiguration.load(
-            path: self.config ?? ClientConfiguration.defaultPath, missingIsEmpty: self.config == nil)
-        if let config = self.config, configuration.knownServersPath == ClientConfiguration().knownServersPath {
-            let folder = (config as NSString).deletingLastPathComponent
+        let path = try self.configurationPath()
+        if let profile, !FileManager.default.fileExists(atPath: path) {
+            throw ChatClientError(
+                .configuration,
+                "there is no profile \(profile) (\(path)); create it with: \(ProgramName.current) setup --profile \(profile) --cert FILE --key FILE …")
+        }
+        var configuration = try ClientConfiguration.load(path: path, missingIsEmpty: self.config == nil)
+        configuration.selection = self.selection
+        if path != ClientConfiguration.defaultPath, configuration.knownServersPath == ClientConfiguration().knownServersPath {
+            let folder = (path as NSString).deletingLastPathComponent
             configuration.knownServersPath = folder.isEmpty ? "known_servers" : folder + "/known_servers"
         }
         if let server { configuration.host = server }

@@ -24,8 +24,18 @@ struct Forget: AsyncParsableCommand {
         var known = try KnownServers(path: configuration.knownServersPath)
         if try known.remove(self.address) {
             Output.line("removed \(self.address) from \(known.path)")
+        } else if !configuration.pins.isEmpty {
+            throw ChatClientError(
+                .knownServers,
+                "\(known.path) has no entry for \(self.address): \(configuration.file) pins the server's key instead; "
+                    + "change it with: \(configuration.command("pin", self.address, "sha256//…"))")
         } else {
-            throw ChatClientError(.knownServers, "\(known.path) has no entry for \(self.address)")
+            let others = ((try? known.entries()) ?? []).map(\.address)
+            throw ChatClientError(
+                .knownServers,
+                "\(known.path) has no entry for \(self.address)"
+                    + (others.isEmpty ? "" : " (it has: \(others.joined(separator: ", ")))")
+                    + "; for another profile or configuration file give --profile NAME or --config FILE")
         }
     }
 }

@@ -12,6 +12,10 @@ struct Interactive: AsyncParsableCommand {
               securechat
               securechat chat --server chat.example.com --nick alice
 
+            A pasted block of several lines waits in the input, shown with its line
+            count, until Enter sends it (as one multiline message where the server offers
+            draft/multiline) or Ctrl-C discards it. Long messages are cut between words.
+
             Type /help for the commands. Ctrl-D on an empty line or /quit leaves.
             Joining a room shows its last 20 messages, dated in brackets; after a lost
             connection, what was said meanwhile is shown the same way, and no message twice.
@@ -35,6 +39,7 @@ struct Interactive: AsyncParsableCommand {
         let runner = Task { await session.run() }
         var started = false
         let formatter = EventFormatter()
+        var quieting = ReconnectQuieting()
         let reader = Task {
             for await line in lines {
                 guard let line else {
@@ -56,7 +61,8 @@ struct Interactive: AsyncParsableCommand {
                 if let cause { throw cause }
                 break
             }
-            if let line = formatter.line(for: event) { terminal.show(line) }
+            guard quieting.shows(event) else { continue }
+            if let line = formatter.line(for: event) { terminal.show(line, indent: formatter.indent(for: event)) }
         }
         reader.cancel()
         _ = await runner.value
@@ -108,9 +114,9 @@ actor InteractiveChat {
         do {
             switch action {
             case .send(let target, let text):
-                try await connection.say(text, to: target)
+                self.report(try await connection.say(text, to: target))
             case .action(let target, let text):
-                try await connection.say(text, to: target, action: true)
+                self.report(try await connection.say(text, to: target, action: true))
             case .join(let room):
                 try await connection.join(room)
                 self.switchTo(room)
@@ -143,6 +149,11 @@ actor InteractiveChat {
         } catch {
             self.terminal.show("not sent: \(error.reason)")
         }
+    }
+
+    /// Tells the user when a message did not go as typed: cut into several, or batched in parts.
+    private func report(_ report: SendReport) {
+        if let notice = report.notice { self.terminal.show(notice) }
     }
 
     private func switchTo(_ room: String?) {

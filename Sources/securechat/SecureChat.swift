@@ -15,16 +15,20 @@ struct SecureChat: AsyncParsableCommand {
               make test 2>&1 | securechat send --to bob
               securechat tail '#lobby' | jq .text
               securechat tail --since 1h '#ops' # the last hour first, then live
+              securechat setup --profile bob --cert bob.crt --key bob.key   # a second user
+              securechat -p bob                # chat as bob
+              securechat pin chat.example.com:6697 sha256//NEW=   # only the pin changes
               securechat forget chat.example.com:6697
 
             Settings come from ~/.config/securechat/config.toml ($XDG_CONFIG_HOME is \
-            honoured, --config names another file); flags override it. The server's key \
+            honoured, --config names another file, --profile NAME (-p) the file \
+            profiles/NAME/config.toml beside it); flags override it. The server's key \
             is checked against pin = [...] or, without pins, against known_servers \
             (asked on first contact when interactive; scripts must configure a pin).
 
             Exit status: 0 ok, 1 runtime failure (one line on stderr), 2 usage.
             """,
-        subcommands: [Interactive.self, Setup.self, Send.self, Tail.self, Forget.self],
+        subcommands: [Interactive.self, Setup.self, Send.self, Tail.self, Pin.self, Forget.self],
         defaultSubcommand: Interactive.self
     )
 }

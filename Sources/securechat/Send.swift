@@ -12,6 +12,10 @@ struct Send: AsyncParsableCommand {
               securechat send --to bob 'your build is green'
               tail -n 3 build.log | securechat send --to '#ci'     # one message per line
 
+            A message longer than one IRC line goes as one draft/multiline batch where
+            the server offers it, else as several messages cut between words (said on
+            stderr); nothing is dropped.
+
             Exit status 0 means the server echoed every message back (it was accepted);
             1 means it was not (refused certificate, unknown nick, pin mismatch, timeout),
             with the cause on one line of stderr.
@@ -53,7 +57,8 @@ struct Send: AsyncParsableCommand {
             history: .catchUpOnly)
         do {
             for message in messages {
-                try await connection.deliver(message, to: self.to, timeout: timeout)
+                let report = try await connection.deliver(message, to: self.to, timeout: timeout)
+                if let notice = report.notice { Output.note(notice) }
             }
         } catch {
             await connection.quit()

@@ -11,6 +11,11 @@ struct Setup: AsyncParsableCommand {
             Examples:
               securechat setup --server chat.example.com --cert ~/certs/alice.crt --key ~/certs/alice.key --nick alice
               securechat setup        # asks for what flags do not give
+              securechat setup --profile bob --cert ~/certs/bob.crt --key ~/certs/bob.key --nick bob
+                                      # a second user beside the first; then: securechat -p bob
+
+            An existing configuration file is never replaced without --force; to change
+            only the server's pin use securechat pin HOST:PORT sha256//….
             """
     )
 
@@ -23,9 +28,17 @@ struct Setup: AsyncParsableCommand {
     var force = false
 
     func run() async throws {
-        let path = self.options.config ?? ClientConfiguration.defaultPath
+        let path = try self.options.configurationPath()
         if FileManager.default.fileExists(atPath: path), !self.force {
-            throw ChatClientError(.configuration, "\(path) exists; pass --force to replace it")
+            let existing = try? ClientConfiguration.load(path: path, missingIsEmpty: false)
+            let who = existing.map { " (nick \($0.nick.isEmpty ? "from the certificate" : $0.nick) on \($0.serverAddress))" } ?? ""
+            let pinCommand = ([ProgramName.current, "pin"] + self.options.selection + [existing?.serverAddress ?? "HOST:PORT", "sha256//…"])
+                .joined(separator: " ")
+            throw ChatClientError(
+                .configuration,
+                "\(path) exists\(who) and is kept; for another user on this machine run: \(ProgramName.current) setup --profile NAME … "
+                    + "(then \(ProgramName.current) -p NAME); to change only the server's pin: \(pinCommand); "
+                    + "--force replaces the file")
         }
         var configuration = (try? ClientConfiguration.load(path: path, missingIsEmpty: true)) ?? ClientConfiguration()
         let asking = isatty(0) == 1
@@ -56,7 +69,8 @@ struct Setup: AsyncParsableCommand {
             throw ValidationError("setup needs --cert FILE and --key FILE (or answers to the questions)")
         }
         try configuration.write(toPath: path)
-        Output.line("wrote \(path)")
+        let selection = self.options.selection.isEmpty ? "" : " " + self.options.selection.map(ProgramName.shellQuoted).joined(separator: " ")
+        Output.line("wrote \(path); connect with: \(ProgramName.current)\(selection)")
         ConnectionOptions.warnAboutExpiry(configuration)
     }
 

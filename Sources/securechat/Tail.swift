@@ -8,7 +8,8 @@ struct Tail: AsyncParsableCommand {
         abstract: "Print incoming messages as JSON lines until interrupted (Ctrl-C exits 0).",
         discussion: """
             Examples:
-              securechat tail '#lobby'
+              securechat tail '#lobby'                    # #lobby only
+              securechat tail --private '#ops'           # #ops and private messages
               securechat tail --last 100 '#ops'          # the room's last 100 first
               securechat tail --since 1h | jq -r .text   # the last hour first
               securechat tail | jq -r 'select(.private) | .from + ": " + .text'
@@ -17,6 +18,9 @@ struct Tail: AsyncParsableCommand {
             in that order: "room" is null for private messages, "msgid" is the server's ID
             of the message (the same on every copy), and a line fetched from the server's
             history ends with "history":true.
+
+            Named rooms print only those rooms; private messages too with --private.
+            Without named rooms, the configured rooms and every private message print.
 
             Without --since or --last only what is said from now on is printed. When the
             server goes away tail reconnects, and prints what was said meanwhile (as
@@ -37,6 +41,9 @@ struct Tail: AsyncParsableCommand {
 
     @Option(help: "Print each room's last N messages first.")
     var last: Int?
+
+    @Flag(help: "Print private messages too when rooms are named (without named rooms they always are).")
+    var `private` = false
 
     @Argument(help: "Rooms to join and print; without any, the configured rooms and private messages.")
     var rooms: [String] = []
@@ -71,9 +78,7 @@ struct Tail: AsyncParsableCommand {
         for await event in session.events {
             switch event {
             case .message(let message):
-                if !rooms.isEmpty, let room = message.room, !rooms.contains(where: { $0.lowercased() == room.lowercased() }) {
-                    continue
-                }
+                guard Self.prints(message, rooms: rooms, privateToo: self.private) else { continue }
                 Output.line(JSONLine.encode(message))
             case .disconnected(let cause?):
                 throw cause
@@ -85,18 +90,29 @@ struct Tail: AsyncParsableCommand {
         }
         _ = await runner.value
     }
+
+    /// Whether `message` is one to print: without named rooms, everything; with them,
+    /// only theirs, and private messages only when asked for with --private.
+    static func prints(_ message: ChatMessage, rooms: [String], privateToo: Bool) -> Bool {
+        guard !rooms.isEmpty else { return true }
+        guard let room = message.room else { return privateToo }
+        return rooms.contains { $0.lowercased() == room.lowercased() }
+    }
 }
 
 /// Ctrl-C (SIGINT) and SIGTERM end the program with status 0: stopping is the normal way out.
 enum Interrupt {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
+    /// On a terminal the `^C` echo is ended with a line break, so the shell's prompt
+    /// starts on a clean line (the exit status is 0, so the shell adds none itself).
     static func exitOnSignal(_ cleanup: @escaping @Sendable () -> Void = {}) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 cleanup()
+                if number == SIGINT, isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
                 exit(0)
             }
             source.resume()

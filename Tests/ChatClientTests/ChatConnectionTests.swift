@@ -251,6 +251,18 @@ import Testing
                 return false
             }
             await bob.quit()
+
+            // The reconnect was a success: the next loss starts over at attempt 1.
+            let before = events.events.count
+            try await server.stop()
+            let next = try await events.waitFor("reconnecting again") { event in
+                if case .reconnecting = event { return events.events.firstIndex(of: event).map { $0 >= before } ?? false }
+                return false
+            }
+            guard case .reconnecting(_, let attempt, let cause) = next else { return }
+            #expect(attempt == 1)
+            #expect(!cause.contains("errno") && !cause.contains("SingleConnectionFailure"), "\(cause)")
+            server = try await TestServer.start(pki: pki, allow: ["alice", "bob"], port: port)
         } catch {
             await session.quit()
             _ = await runner.value

@@ -53,6 +53,11 @@ import Testing
                         return false
                     }
                 }
+                let caughtUp = try await events.waitFor("the catch-up's end") { event in
+                    if case .caughtUp = event { return true }
+                    return false
+                }
+                #expect(caughtUp == .caughtUp(missed: 2))
                 try await bob.deliver("after the catch-up", to: "#dev")
                 try await events.waitFor("the next live message") { event in
                     if case .message(let message) = event { return message.text == "after the catch-up" }

@@ -68,13 +68,17 @@ import Testing
         try configuration.write(toPath: path)
         var loaded = try ClientConfiguration.load(path: path, missingIsEmpty: false)
         loaded.knownServersPath = configuration.knownServersPath
+        #expect(loaded.file == path, "the loaded configuration knows its file, for hints")
+        configuration.file = path
         #expect(loaded == configuration)
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 
     @Test func missingDefaultFileIsEmptyButMissingNamedFileIsAnError() throws {
-        #expect(try ClientConfiguration.load(path: "/nonexistent/config.toml", missingIsEmpty: true) == ClientConfiguration())
+        var empty = ClientConfiguration()
+        empty.file = "/nonexistent/config.toml"
+        #expect(try ClientConfiguration.load(path: "/nonexistent/config.toml", missingIsEmpty: true) == empty)
         #expect(throws: ChatClientError(.configuration, "")) {
             try ClientConfiguration.load(path: "/nonexistent/config.toml", missingIsEmpty: false)
         }

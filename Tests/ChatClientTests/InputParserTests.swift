@@ -10,6 +10,9 @@ import Testing
         ("hello", nil, .hint("you are in no room yet: /join #room first, or write @nick message")),
         ("@bob hi there", "#lobby", .send(target: "bob", text: "hi there")),
         ("  @bob   hi", "#lobby", .send(target: "bob", text: "hi")),
+        // A pasted block keeps its lines; @nick may stand on a line of its own.
+        ("@bob\nline one\nline two\n", "#lobby", .send(target: "bob", text: "line one\nline two")),
+        ("first\n\nthird", "#lobby", .send(target: "#lobby", text: "first\n\nthird")),
         ("@bob hi", nil, .send(target: "bob", text: "hi")),
         ("@", "#lobby", .hint("write @nick followed by a message to send a private message")),
         ("@bob", "#lobby", .hint("nothing to send to bob: write @bob followed by the message")),
@@ -46,5 +49,20 @@ import Testing
     @Test(arguments: cases)
     func parsesTypedLine(_ item: (line: String, room: String?, expected: InputAction)) {
         #expect(InputParser.parse(item.line, currentRoom: item.room) == item.expected)
+    }
+}
+
+extension InputParserTests {
+    @Test func helpDescribesEveryCommandAndTheKeys() {
+        let help = InputParser.helpText
+        for command in InputParser.commands {
+            let line = help.split(separator: "\n").first { $0.contains(command.syntax) }
+            #expect(line?.contains(command.summary) == true, "\(command.name)")
+            #expect(!command.summary.isEmpty)
+        }
+        for key in ["Enter", "Up / Down", "Ctrl-A / Ctrl-E", "Ctrl-W, Alt-Backspace", "Ctrl-C", "Ctrl-D", "Shift-PageUp"] {
+            #expect(help.contains(key), "\(key)")
+        }
+        #expect(InputParser.parse("/help", currentRoom: nil) == .help)
     }
 }

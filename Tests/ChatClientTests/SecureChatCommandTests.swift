@@ -128,7 +128,7 @@ import Testing
         try await withTestServer { server in
             let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
             let events = EventCollector(alice.events)
-            let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
+            let process = try Self.start(["tail", "--private", "#lobby"] + (try Self.flags(server, "bob")), home: home)
             try await events.waitFor("bob's tail in #lobby") { event in
                 if case .joined("#lobby", "bob", false) = event { return true }
                 return false
@@ -161,12 +161,14 @@ extension SecureChatCommandTests {
         try await withTestServer { server in
             let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
             let events = EventCollector(bob.events)
-            let input = "hello room\n@bob psst\n/dance\n/join #dev\n//slash text\n/quit bye\n"
+            let input = "hello room\n@bob psst\n/dance\n/join #dev\n//slash text\n/help\n/quit bye\n"
             let result = try await Self.securechat(Self.flags(server, "alice"), input: input, home: home)
             #expect(result.status == 0, "stderr: \(result.stderr)")
             #expect(result.stdout.contains("#lobby <alice> hello room"), "stdout: \(result.stdout)")
             #expect(result.stdout.contains("→ bob: psst"))
             #expect(result.stdout.contains("unknown command /dance"))
+            #expect(result.stdout.contains("leave a room (default: the current one)"))
+            #expect(result.stdout.contains("Ctrl-C"))
             try await events.waitFor("public") { event in
                 if case .message(let message) = event { return message.text == "hello room" && message.room == "#lobby" }
                 return false

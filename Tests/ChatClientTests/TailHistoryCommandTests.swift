@@ -80,3 +80,29 @@ extension SecureChatCommandTests {
         #expect(result.stderr.contains(option[0]) || result.stderr.contains("--last"), "\(result.stderr)")
     }
 }
+
+extension SecureChatCommandTests {
+    @Test func tailOfANamedRoomLeavesPrivateMessagesOutUnlessAsked() async throws {
+        try await withTestServer { server in
+            let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
+            let events = EventCollector(alice.events)
+            let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
+            try await events.waitFor("bob's tail in #lobby") { event in
+                if case .joined("#lobby", "bob", false) = event { return true }
+                return false
+            }
+            try await alice.deliver("only for bob", to: "bob")
+            try await alice.deliver("for the room", to: "#lobby")
+            let deadline = ContinuousClock.now + .seconds(15)
+            while !process.stdout.contains("for the room"), process.isRunning, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(process.stdout.contains("\"text\":\"for the room\""))
+            #expect(!process.stdout.contains("only for bob"))
+            process.send(SIGINT)
+            let exit = try await process.waitForExit(timeout: .seconds(10))
+            #expect(!exit.bySignal && exit.status == 0, "\(exit)")
+            await alice.quit()
+        }
+    }
+}

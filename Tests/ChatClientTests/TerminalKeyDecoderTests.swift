@@ -110,13 +110,14 @@ import Testing
         #expect(!keys.contains(.up))
     }
 
-    @Test func bracketedPasteIsTextWithEachLineEntered() {
-        let paste = Self.bytes("x\u{1B}[200~first line\r\nsecond\tline\nthird\u{1B}[201~y")
-        #expect(
-            Self.decode([paste]) == [
-                .text("xfirst line"), .enter, .text("second line"), .enter, .text("thirdy"),
-            ]
-        )
+    @Test func bracketedPasteOfSeveralLinesIsOnePasteKeyThatEntersNothing() {
+        let paste = Self.bytes("x\u{1B}[200~first line\r\nsecond\tline\rthird\n\r\n\u{1B}[201~y")
+        #expect(Self.decode([paste]) == [.text("x"), .paste("first line\nsecond line\nthird"), .text("y")])
+        #expect(!Self.decode([paste]).contains(.enter))
+    }
+
+    @Test func bracketedPasteOfOneLineIsPlainText() {
+        #expect(Self.decode([Self.bytes("x\u{1B}[200~one line\n\u{1B}[201~y")]) == [.text("xone liney")])
     }
 
     @Test func bracketedPasteSplitAcrossReadsAndMarkerSplitToo() {
@@ -135,6 +136,6 @@ import Testing
         var decoder = KeyDecoder()
         #expect(decoder.decode(Self.bytes("\u{1B}[200~one\ntwo")) == [])
         #expect(decoder.isInPaste)
-        #expect(decoder.flush() == [.text("one"), .enter, .text("two")])
+        #expect(decoder.flush() == [.paste("one\ntwo")])
     }
 }

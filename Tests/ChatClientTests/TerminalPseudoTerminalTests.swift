@@ -130,16 +130,40 @@ import Testing
         pty.type("\u{1B}[A\r")  // Up recalls it
         #expect(received.wait { $0.lines == ["helo", "helo"] })
 
+        // A pasted block waits in the input, shown with its line count, until Enter.
         pty.type("\u{1B}[200~one\ntwo\n\u{1B}[201~")
-        #expect(received.wait { $0.lines.count == 4 })
-        #expect(received.lines == ["helo", "helo", "one", "two"])
+        let pasted = pty.read { $0.contains("[2 lines] one⏎two") }
+        #expect(pasted.contains("#lobby> [2 lines] one⏎two"))
+        #expect(received.lines == ["helo", "helo"])
+        pty.type("\r")
+        #expect(received.wait { $0.lines.count == 3 })
+        #expect(received.lines == ["helo", "helo", "one\ntwo"])
+
+        // Ctrl-C discards a pasted block: nothing is sent.
+        pty.type("\u{1B}[200~secret\nkey\u{1B}[201~")
+        _ = pty.read { $0.contains("[2 lines] secret⏎key") }
+        pty.type("\u{03}")
+        let cleared = pty.read { $0.hasSuffix("#lobby> \u{1B}[K\r\u{1B}[8C") }
+        #expect(cleared.hasSuffix("#lobby> \u{1B}[K\r\u{1B}[8C"))
 
         pty.type("x\u{03}\u{04}")  // Ctrl-C clears, then Ctrl-D on the empty line leaves
         #expect(received.wait { $0.ended == 1 })
-        #expect(received.lines.count == 4)
+        #expect(received.lines.count == 3)
         #expect(pty.settings().c_lflag == before.c_lflag)
         terminal.stop()
         #expect(received.ended == 1)
+    }
+
+    @Test func aLongMessageWrapsBetweenWordsUnderItsText() throws {
+        let pty = try PseudoTerminal(columns: 30)
+        let terminal = InteractiveTerminal(inputFD: pty.slave, outputFD: pty.slave)
+        try terminal.run(onLine: { _ in }, onEnd: {})
+        defer { terminal.stop() }
+        terminal.show("12:00 <alice> the quick brown fox jumps over 中文字", indent: 14)
+        let shown = pty.read { $0.contains("中文字") }
+        // ONLCR turns each CR LF into CR CR LF.
+        #expect(shown.contains("12:00 <alice> the quick brown\r\r\n              fox jumps over \r\r\n") == false)
+        #expect(shown.contains("12:00 <alice> the quick brown\r\r\n              fox jumps over\r\r\n              中文字\r\r\n"))
     }
 
     @Test func windowChangeRedrawsForTheNewWidth() throws {

@@ -13,9 +13,10 @@ extension ClientConfiguration {
     /// - Throws: ``ChatClientError`` `.configuration` as `path:line: what is wrong; fix`.
     public static func load(path: String, missingIsEmpty: Bool) throws(ChatClientError) -> ClientConfiguration {
         var configuration = ClientConfiguration()
+        configuration.file = path
         guard FileManager.default.fileExists(atPath: path) else {
             if missingIsEmpty { return configuration }
-            throw ChatClientError(.configuration, "\(path): no such file; run securechat setup or check --config")
+            throw ChatClientError(.configuration, "\(path): no such file; run \(ProgramName.current) setup or check --config")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ChatClientError(.configuration, "\(path): cannot read; check its permissions")

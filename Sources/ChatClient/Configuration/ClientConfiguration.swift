@@ -23,6 +23,12 @@ public struct ClientConfiguration: Hashable, Sendable {
     public var knownServersPath: String = ClientConfiguration.defaultDirectory + "/known_servers"
     /// Warn when the user's certificate expires within this many days.
     public var expiryWarningDays: Int = 14
+    /// The configuration file these settings were read from (or would be written to), for
+    /// hints that name it.
+    public var file: String = ClientConfiguration.defaultPath
+    /// The flags that select this configuration, for hints that must work for it: none for
+    /// the default file, `--profile NAME` or `--config FILE`.
+    public var selection: [String] = []
 
     public init() {}
 
@@ -32,7 +38,8 @@ public struct ClientConfiguration: Hashable, Sendable {
     /// `$XDG_CONFIG_HOME/securechat`, else `~/.config/securechat`.
     public static var defaultDirectory: String {
         let environment = ProcessInfo.processInfo.environment
-        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+        if var xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+            while xdg.count > 1, xdg.hasSuffix("/") { xdg.removeLast() }
             return xdg + "/securechat"
         }
         let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
@@ -41,6 +48,27 @@ public struct ClientConfiguration: Hashable, Sendable {
 
     /// The configuration file read when `--config` is not given.
     public static var defaultPath: String { defaultDirectory + "/config.toml" }
+
+    /// The configuration file of profile `name`: `profiles/NAME/config.toml` in
+    /// ``defaultDirectory``, with its own known_servers beside it.
+    ///
+    /// - Throws: ``ChatClientError`` `.configuration` for a name that is not letters,
+    ///   digits, `-`, `_` and `.` (it becomes a folder name).
+    public static func profilePath(_ name: String) throws(ChatClientError) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        guard !name.isEmpty, name.count <= 64, !name.hasPrefix("."), name.allSatisfy(allowed.contains) else {
+            throw ChatClientError(
+                .configuration, "profile name '\(name)' is not usable; use letters, digits, '-', '_' and '.', e.g. --profile bob")
+        }
+        return defaultDirectory + "/profiles/" + name + "/config.toml"
+    }
+
+    /// A command line that works for this configuration: the program as the user can run
+    /// it, `subcommand`, this configuration's ``selection`` flags, then `arguments`.
+    public func command(_ subcommand: String, _ arguments: String...) -> String {
+        ([ProgramName.current] + (subcommand.isEmpty ? [] : [subcommand]) + (self.selection + arguments).map(ProgramName.shellQuoted))
+            .joined(separator: " ")
+    }
 
     /// The nick to register: ``nick`` or, when empty, the certificate's common name.
     ///
@@ -60,7 +88,7 @@ public struct ClientConfiguration: Hashable, Sendable {
         if self.certificatePath.isEmpty || self.privateKeyPath.isEmpty {
             throw ChatClientError(
                 .configuration,
-                "no client certificate configured; run securechat setup, or give --cert FILE --key FILE")
+                "no client certificate configured in \(self.file); run \(self.command("setup", "--cert", "FILE", "--key", "FILE")), or give --cert FILE --key FILE")
         }
         guard (1...65535).contains(self.port) else {
             throw ChatClientError(.configuration, "port \(self.port) is out of range; use 1 to 65535")

@@ -89,7 +89,8 @@ public final class ChatConnection: Sendable {
         } catch {
             continuation.finish()
             throw ChatClientError(
-                .connectionFailed, "cannot reach the server at \(address): \(error); check the address and that the server is running")
+                .connectionFailed,
+                "cannot reach \(address): \(ConnectFailure.words(for: error)); check the address and that the server is running")
         }
 
         do {
@@ -102,7 +103,7 @@ public final class ChatConnection: Sendable {
 
             let decision = ServerTrust.decide(
                 address: address, pins: configuration.pins, known: knownServers?.entry(for: address),
-                knownServers: knownServers, presented: identity.certificate, interactive: interactive)
+                knownServers: knownServers, presented: identity.certificate, interactive: interactive, hints: configuration)
             switch decision {
             case .accept:
                 break
@@ -126,27 +127,41 @@ public final class ChatConnection: Sendable {
             return ChatConnection(events: events, nick: registered, server: identity, channel: channel, handler: handler)
         } catch {
             channel.close(promise: nil)
-            throw IRCClientHandler.cause(of: error)
+            throw Self.withAdvice(IRCClientHandler.cause(of: error), address: address, configuration: configuration)
         }
     }
 
-    /// Sends `text` to a room or nick and returns once the server echoed it back, which
-    /// proves it accepted the message. Joins a room first when the target is one.
+    /// A pin mismatch found by the TLS handshake, with the file and the command that fix it.
+    private static func withAdvice(_ error: ChatClientError, address: String, configuration: ClientConfiguration) -> ChatClientError {
+        guard error.code == .pinMismatch, !error.reason.contains("change only the pin") else { return error }
+        // The handshake's reason names the presented key after "presented "; without it the
+        // command shows where the new key goes.
+        let presented = error.reason.components(separatedBy: "presented ").dropFirst().first?
+            .split(separator: " ").first.map(String.init).flatMap { try? Fingerprint(parsing: $0) }
+        let key = presented?.description ?? "sha256//NEW-KEY"
+        return ChatClientError(.pinMismatch, error.reason + "; " + ServerTrust.pinAdvice(address: address, presented: key, hints: configuration))
+    }
+
+    /// Sends `text` to a room or nick and returns once the server echoed back every part
+    /// of it, which proves it accepted the message. Text longer than one IRC line, or of
+    /// several lines, goes as one `draft/multiline` batch where the server offers it, else
+    /// as several messages cut at word boundaries (see ``OutgoingPlanner``).
     ///
+    /// - Returns: how the text went on the wire.
     /// - Throws: ``ChatClientError`` `.noSuchTarget` (401/403), `.refused` (404/442),
     ///   `.timeout`, or the cause that ended the connection.
-    public func deliver(_ text: String, to target: String, timeout: Duration = defaultTimeout) async throws(ChatClientError) {
+    @discardableResult
+    public func deliver(_ text: String, to target: String, timeout: Duration = defaultTimeout) async throws(ChatClientError) -> SendReport {
         let amount = TimeAmount(timeout)
         let handler = self.handler
         let loop = self.channel.eventLoop
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-        for line in lines where !line.isEmpty {
-            let line = String(line)
+        let units = await self.plan(text, to: target, action: false)
+        for unit in units {
             do {
                 try await Self.deadline(
                     loop.flatSubmit {
                         let promise = loop.makePromise(of: Void.self)
-                        handler.value.deliver(target: target, text: line, accepted: promise)
+                        handler.value.deliver(unit, to: target, accepted: promise)
                         return promise.futureResult
                     }, amount,
                     ChatClientError(.timeout, "the server did not confirm the message to \(target) within \(timeout)"))
@@ -154,6 +169,13 @@ public final class ChatConnection: Sendable {
                 throw IRCClientHandler.cause(of: error)
             }
         }
+        return SendReport(units, text: text)
+    }
+
+    /// The units for `text` as this connection would send it.
+    private func plan(_ text: String, to target: String, action: Bool) async -> [OutgoingPlanner.Unit] {
+        let handler = self.handler
+        return (try? await self.channel.eventLoop.submit { handler.value.plan(text, to: target, action: action) }.get()) ?? []
     }
 
     /// Sends one IRC message without waiting for an answer.
@@ -171,9 +193,17 @@ public final class ChatConnection: Sendable {
         }
     }
 
-    /// Sends a message (or a `/me` action) without waiting for its echo.
-    public func say(_ text: String, to target: String, action: Bool = false) async throws(ChatClientError) {
-        try await self.send(IRCMessage(command: "PRIVMSG", params: [target, action ? "\u{1}ACTION \(text)\u{1}" : text]))
+    /// Sends a message (or a `/me` action) without waiting for its echo: cut or batched
+    /// as ``deliver(_:to:timeout:)`` does.
+    ///
+    /// - Returns: how the text went on the wire, to tell the user when it was split.
+    @discardableResult
+    public func say(_ text: String, to target: String, action: Bool = false) async throws(ChatClientError) -> SendReport {
+        let units = await self.plan(text, to: target, action: action)
+        for unit in units {
+            for line in unit.lines { try await self.send(line) }
+        }
+        return SendReport(units, text: text)
     }
 
     public func join(_ room: String) async throws(ChatClientError) {

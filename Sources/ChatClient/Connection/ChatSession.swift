@@ -80,6 +80,9 @@ public final class ChatSession: Sendable {
             if quitting { await connection.quit() }
             if connectedBefore { self.continuation.yield(.reconnected(rooms: rooms)) }
             connectedBefore = true
+            // A connection that registered is a success: the next loss starts again at the
+            // first delay, attempt 1.
+            policy.reset()
             let start = ContinuousClock.now
             var cause: ChatClientError?
             for await event in connection.events {

@@ -23,6 +23,7 @@ final class IRCClientHandler: ChannelInboundHandler {
     /// Messages waiting for their echo: the server accepted them when it comes back.
     private var pending: [(id: Int, target: String, text: String, promise: EventLoopPromise<Void>)] = []
     private var nextPendingID = 0
+    private var planner = OutgoingPlanner()
 
     init(state: IRCSessionState, events: AsyncStream<ChatEvent>.Continuation, eventLoop: any EventLoop) {
         self.state = state
@@ -62,22 +63,36 @@ final class IRCClientHandler: ChannelInboundHandler {
         context.writeAndFlush(self.wrapOutboundOut(buffer), promise: promise)
     }
 
-    /// Sends PRIVMSG and completes `accepted` when the server echoes it back, or fails it
+    /// The units that carry `text` to `target` on this connection: cut to its line budget,
+    /// batched where the server offers `draft/multiline`.
+    func plan(_ text: String, to target: String, action: Bool) -> [OutgoingPlanner.Unit] {
+        self.planner.plan(
+            text, to: target, action: action, source: self.state.sourceForBudget, multiline: self.state.multilineLimits)
+    }
+
+    /// Sends a unit's lines; `written` completes when the last was written.
+    func send(_ unit: OutgoingPlanner.Unit, written: EventLoopPromise<Void>?) {
+        for (index, line) in unit.lines.enumerated() {
+            self.send(line, promise: index == unit.lines.count - 1 ? written : nil)
+        }
+    }
+
+    /// Sends a unit and completes `accepted` when the server echoes it back, or fails it
     /// when the server refuses it or the connection ends.
-    func deliver(target: String, text: String, accepted: EventLoopPromise<Void>) {
+    func deliver(_ unit: OutgoingPlanner.Unit, to target: String, accepted: EventLoopPromise<Void>) {
         guard !self.finished else {
             accepted.fail(self.failure ?? ChatClientError(.notConnected, "not connected to the server"))
             return
         }
         guard self.state.capabilities.contains("echo-message") else {
             // A server without echo-message cannot confirm; written is the best we learn.
-            self.send(IRCMessage(command: "PRIVMSG", params: [target, text]), promise: accepted)
+            self.send(unit, written: accepted)
             return
         }
         self.nextPendingID += 1
-        self.pending.append((self.nextPendingID, target, text, accepted))
+        self.pending.append((self.nextPendingID, target, unit.echoText, accepted))
         // A failed write closes the channel, and finish() fails what is pending.
-        self.send(IRCMessage(command: "PRIVMSG", params: [target, text]), promise: nil)
+        self.send(unit, written: nil)
     }
 
     /// Closes the connection without reporting a failure.
@@ -179,11 +194,11 @@ final class IRCClientHandler: ChannelInboundHandler {
     static func cause(of error: any Error) -> ChatClientError {
         if let error = error as? ChatClientError { return error }
         guard let error = error as? TLSError else {
-            return ChatClientError(.connectionFailed, "the connection failed: \(error)")
+            return ChatClientError(.connectionFailed, "the connection failed: \(ConnectFailure.words(for: error))")
         }
         switch error.code {
         case .pinMismatch:
-            return ChatClientError(.pinMismatch, "\(error.reason); if the server's key was really changed, update pin in the configuration file or --pin")
+            return ChatClientError(.pinMismatch, error.reason)
         case .rejectedByPeer, .certificateRequired:
             return ChatClientError(
                 .certificateRefused,

@@ -28,17 +28,19 @@ extension IRCSessionState {
     }
 
     /// `BATCH +reference type [parameters…]` or `BATCH -reference`.
-    mutating func batch(_ params: [String]) -> [Action] {
+    mutating func batch(_ message: IRCMessage) -> [Action] {
+        let params = message.params
         guard let first = params.first, first.count > 1 else { return [] }
         let reference = String(first.dropFirst())
         if first.hasPrefix("+"), params.count >= 2 {
-            self.openBatches[reference] = OpenBatch(type: params[1], target: params.count > 2 ? params[2] : nil)
+            self.openBatches[reference] = OpenBatch(type: params[1], target: params.count > 2 ? params[2] : nil, opening: message)
             return []
         }
         guard first.hasPrefix("-"), let batch = self.openBatches.removeValue(forKey: reference) else { return [] }
         switch batch.type {
-        case "chathistory": return self.historyBatchEnded(batch)
-        case "draft/chathistory-targets": return self.targetsBatchEnded(batch)
+        case "chathistory": return self.caughtUpWhenDone(self.historyBatchEnded(batch))
+        case "draft/chathistory-targets": return self.caughtUpWhenDone(self.targetsBatchEnded(batch))
+        case "draft/multiline": return self.multilineEnded(batch)
         default: return []
         }
     }
@@ -86,6 +88,7 @@ extension IRCSessionState {
     /// conversations with something new.
     mutating func registeredForHistory(now: Date) -> [Action] {
         guard self.canFetchHistory, let since = self.history.newestTime ?? self.historyPolicy.privateSince else { return [] }
+        if self.history.newestTime != nil { self.catchUpCount = 0 }
         // The upper bound is the server's "now" seen through our clock; an hour absorbs skew.
         return self.fetch(HistoryFetch(target: "*", kind: .targets(since: since, until: now.addingTimeInterval(3600))))
     }
@@ -95,7 +98,17 @@ extension IRCSessionState {
     mutating func historyFailed(_ params: [String]) -> [Action] {
         let context = params.dropFirst(2).dropLast().joined(separator: " ")
         let text = "history" + (context.isEmpty ? "" : " of \(context)") + ": " + (params.last ?? "")
-        return [.event(.serverError(code: params.count > 1 ? params[1] : "FAIL", text: text))] + self.next(self.fetches.finish())
+        return self.caughtUpWhenDone(
+            [.event(.serverError(code: params.count > 1 ? params[1] : "FAIL", text: text))] + self.next(self.fetches.finish()))
+    }
+
+    /// `actions`, and `.caughtUp` once a reconnect's last fetch was answered. The server
+    /// answers in order: the rejoins (which queue their rooms' fetches) come before the
+    /// TARGETS batch, so an empty queue means everything was fetched.
+    private mutating func caughtUpWhenDone(_ actions: [Action]) -> [Action] {
+        guard self.fetches.current == nil, let count = self.catchUpCount else { return actions }
+        self.catchUpCount = nil
+        return actions + [.event(.caughtUp(missed: count))]
     }
 
     /// ISUPPORT `CHATHISTORY=<limit>`: the most messages one request returns.

@@ -21,7 +21,7 @@ struct IRCSessionState {
     }
 
     /// The IRCv3 capabilities the client asks for, when offered.
-    static let wantedCapabilities = ["echo-message", "server-time", "message-tags", "batch", "draft/chathistory"]
+    static let wantedCapabilities = ["echo-message", "server-time", "message-tags", "batch", "draft/chathistory", "draft/multiline"]
 
     private(set) var nick: String
     private(set) var isRegistered = false
@@ -29,6 +29,10 @@ struct IRCSessionState {
     private(set) var capabilities: Set<String> = []
     private let roomsToJoin: [String]
     private var offered: [String] = []
+    /// The values of offered capabilities that have one (`draft/multiline=max-bytes=…`).
+    private var offeredValues: [String: String] = [:]
+    /// Our own `nick!user@host` as the server shows it to others, once seen (our JOIN).
+    private(set) var ownSource: String?
     private var names: [String: [String]] = [:]
     /// The code of the last `FAIL` standard reply: why the ERROR that follows closes.
     private var failCode: IRCFailCode?
@@ -43,6 +47,8 @@ struct IRCSessionState {
     var openBatches: [String: OpenBatch] = [:]
     /// Rooms (folded) whose history was fetched on this connection since we joined them.
     var fetchedRooms: Set<String> = []
+    /// Messages shown from history since a reconnect's catch-up began; nil when none is under way.
+    var catchUpCount: Int?
 
     init(nick: String, rooms: [String], history: HistoryPolicy = HistoryPolicy(), memory: HistoryMemory = HistoryMemory()) {
         self.nick = nick
@@ -50,6 +56,9 @@ struct IRCSessionState {
         self.historyPolicy = history
         self.history = memory
     }
+
+    /// The value an offered capability came with (`CAP LS 302`), if any.
+    func capabilityValue(_ name: String) -> String? { self.offeredValues[name] }
 
     /// The first lines, sent once the server is trusted.
     func start() -> [Action] {
@@ -85,6 +94,7 @@ struct IRCSessionState {
         let sourceNick = message.source.map { String($0.nick) } ?? ""
         let isSelf = IRCCaseMapping.fold(sourceNick) == IRCCaseMapping.fold(self.nick)
         self.countInBatch(message)
+        if self.collectMultiline(message) { return [] }
         switch message.command {
         case "PING":
             return [.send(IRCMessage(command: "PONG", params: params))]
@@ -97,7 +107,7 @@ struct IRCSessionState {
             if params.count >= 3 { self.failCode = IRCFailCode(rawValue: params[1]) }
             return []
         case "BATCH":
-            return self.batch(params)
+            return self.batch(message)
         case "ERROR":
             return [.fail(self.closeCause(last))]
         case IRCNumeric.RPL_WELCOME.code:
@@ -126,6 +136,7 @@ struct IRCSessionState {
             guard let room = params.first else { return [] }
             let joined = ChatEvent.joined(room: room, nick: sourceNick, isSelf: isSelf)
             guard isSelf else { return [.event(joined)] }
+            if let source = message.source, source.rawValue.contains("@") { self.ownSource = source.rawValue }
             if !self.rooms.contains(room) { self.rooms.append(room) }
             let time = message.tags.value(for: "time").flatMap(Self.parseTime) ?? now
             return [.event(joined)] + self.joinedRoom(room, at: time)
@@ -182,7 +193,11 @@ struct IRCSessionState {
         guard params.count >= 3 else { return [] }
         switch params[1] {
         case "LS":
-            self.offered += params.last?.split(separator: " ").map { String($0.prefix { $0 != "=" }) } ?? []
+            for item in params.last?.split(separator: " ") ?? [] {
+                let name = String(item.prefix { $0 != "=" })
+                self.offered.append(name)
+                if name.count < item.count { self.offeredValues[name] = String(item.dropFirst(name.count + 1)) }
+            }
             if params.count >= 4, params[2] == "*" { return [] }  // more LS lines follow
             let wanted = Self.wantedCapabilities.filter(self.offered.contains)
             guard !wanted.isEmpty else { return [.send(IRCMessage(command: "CAP", params: ["END"]))] }
@@ -199,7 +214,7 @@ struct IRCSessionState {
 
     /// A PRIVMSG or NOTICE: an event, unless its msgid was seen in its conversation.
     /// Notices replayed from history are not shown: a notice out of its time misleads.
-    private mutating func message(_ message: IRCMessage, from sourceNick: String, isSelf: Bool, now: Date) -> [Action] {
+    mutating func message(_ message: IRCMessage, from sourceNick: String, isSelf: Bool, now: Date) -> [Action] {
         let target = message.params[0]
         var text = message.params[1]
         let isServer = message.source.map { !$0.rawValue.contains("!") && !$0.rawValue.contains("@") } ?? true
@@ -227,6 +242,7 @@ struct IRCSessionState {
             return actions
         }
         actions.append(.event(.message(chat)))
+        if isHistory, let count = self.catchUpCount { self.catchUpCount = count + 1 }
         return actions
     }
 

@@ -59,6 +59,9 @@ public enum ChatEvent: Hashable, Sendable {
     /// `target`'s history went on beyond the `fetched` messages shown: the newer ones
     /// were not fetched (a long absence from a busy room).
     case historyIncomplete(target: String, fetched: Int)
+    /// After a reconnect, the history the client fetched to catch up has all arrived:
+    /// `missed` messages were shown from it.
+    case caughtUp(missed: Int)
     /// The connection ended; nil for a close we asked for.
     case disconnected(ChatClientError?)
 }

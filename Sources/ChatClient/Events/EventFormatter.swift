@@ -41,9 +41,18 @@ public struct EventFormatter: Sendable {
         case .registered(let nick):
             return "connected as \(nick)"
         case .reconnecting(let delay, let attempt, let cause):
-            return "connection lost (\(cause)); reconnecting in \(String(format: "%.1f", delay / .seconds(1))) s (attempt \(attempt))"
+            // The cause without its advice (after "; "): the advice is for a person, once.
+            let words = cause.components(separatedBy: "; ").first ?? cause
+            let seconds = max(Int((delay / .seconds(1)).rounded()), 1)
+            return "\(words); retrying in \(seconds) s (attempt \(attempt))"
         case .reconnected(let rooms):
-            return rooms.isEmpty ? "reconnected" : "reconnected; rejoined " + rooms.joined(separator: ", ")
+            return rooms.isEmpty ? "reconnected" : "reconnected; back in " + rooms.joined(separator: ", ")
+        case .caughtUp(let missed):
+            switch missed {
+            case 0: return "nothing was said while you were away"
+            case 1: return "1 message you missed is above"
+            default: return "\(missed) messages you missed are above"
+            }
         case .historyIncomplete(let target, let fetched):
             return "\(target): only the first \(fetched) messages of its history since then were fetched"
         case .disconnected(let cause):
@@ -55,15 +64,27 @@ public struct EventFormatter: Sendable {
     /// a message from history carries its date in brackets instead,
     /// `[2026-01-02 03:04] #room <alice> text`, so it never passes for one said now.
     public func line(for message: ChatMessage) -> String {
+        self.prefix(for: message) + message.text
+    }
+
+    /// How many columns come before a message's text in its line, so that wrapped rows
+    /// can start under the text; 0 for events that are not messages.
+    public func indent(for event: ChatEvent) -> Int {
+        guard case .message(let message) = event else { return 0 }
+        return DisplayWidth.of(self.prefix(for: message))
+    }
+
+    /// The line up to the message text: time, room or peer, sender.
+    private func prefix(for message: ChatMessage) -> String {
         let time = message.isHistory ? "[\(self.day(message.time)) \(self.clock(message.time))]" : self.clock(message.time)
-        let body = message.isAction ? "* \(message.from) \(message.text)" : "<\(message.from)> \(message.text)"
+        let sender = message.isAction ? "* \(message.from) " : "<\(message.from)> "
         if let room = message.room {
-            return "\(time) \(room) \(body)"
+            return "\(time) \(room) \(sender)"
         }
         if message.isOwnEcho {
-            return message.isAction ? "\(time) → \(message.to): * \(message.from) \(message.text)" : "\(time) → \(message.to): \(message.text)"
+            return message.isAction ? "\(time) → \(message.to): * \(message.from) " : "\(time) → \(message.to): "
         }
-        return "\(time) [private] \(body)"
+        return "\(time) [private] \(sender)"
     }
 
     private func day(_ date: Date) -> String {

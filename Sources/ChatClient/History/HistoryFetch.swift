@@ -81,4 +81,8 @@ struct OpenBatch {
     var lastMessageID: String?
     /// The targets a `draft/chathistory-targets` batch listed.
     var targets: [String] = []
+    /// The `BATCH +reference …` line itself: its source, tags and time.
+    var opening: IRCMessage?
+    /// The text lines of a `draft/multiline` batch; `concat` joins a line to the one before.
+    var parts: [(text: String, concat: Bool, command: String)] = []
 }

@@ -5,24 +5,46 @@ import IRC
 /// Plain text goes to the current room; `@nick text` is a private message; `/command`
 /// runs a command; `//text` sends `/text` as a message.
 public enum InputParser {
-    /// The commands, with their syntax, for `/help` and hints.
-    public static let commands: [(name: String, syntax: String)] = [
-        ("join", "/join #room"),
-        ("part", "/part [#room] [reason]"),
-        ("switch", "/switch #room (or /room #room)"),
-        ("rooms", "/rooms"),
-        ("who", "/who [#room]"),
-        ("msg", "/msg nick|#room text"),
-        ("me", "/me action"),
-        ("topic", "/topic [#room] [text]"),
-        ("nick", "/nick newnick"),
-        ("quit", "/quit [message]"),
-        ("help", "/help"),
+    /// The commands, with their syntax and what each does, for `/help`.
+    public static let commands: [(name: String, syntax: String, summary: String)] = [
+        ("join", "/join #room", "join a room (created if new) and make it the current one"),
+        ("part", "/part [#room] [reason]", "leave a room (default: the current one)"),
+        ("switch", "/switch #room (or /room #room)", "send plain text to another room you are in"),
+        ("rooms", "/rooms", "list the rooms you are in"),
+        ("who", "/who [#room]", "list who is in a room"),
+        ("msg", "/msg nick|#room text", "send one message elsewhere (@nick text does the same)"),
+        ("me", "/me action", "an action in the third person: * alice waves"),
+        ("topic", "/topic [#room] [text]", "show or set a room's topic"),
+        ("nick", "/nick newnick", "change your nick (it must be bound to your certificate)"),
+        ("quit", "/quit [message]", "leave the server and exit"),
+        ("help", "/help", "this list"),
     ]
 
-    /// The `/help` text: one line per command, plus the `@nick` form.
+    /// The keys of the input line, for `/help`.
+    public static let keys: [(keys: String, summary: String)] = [
+        ("Enter", "send the line (or a pasted block, as one message)"),
+        ("Up / Down", "earlier and later lines you sent"),
+        ("Left / Right, Home / End, Ctrl-A / Ctrl-E", "move in the line"),
+        ("Ctrl-Left / Ctrl-Right, Alt-B / Alt-F", "move by word"),
+        ("Ctrl-W, Alt-Backspace", "delete the word before the cursor"),
+        ("Ctrl-K / Ctrl-U", "delete to the end / the start of the line"),
+        ("Ctrl-C", "clear the line (discard a pasted block)"),
+        ("Ctrl-L", "clear the screen"),
+        ("Ctrl-D", "on an empty line: quit"),
+    ]
+
+    /// The `/help` text: plain text and `@nick`, each command with its syntax and what it
+    /// does, then the keys. The conversation has no scrollback of its own: use your
+    /// terminal's (Shift-PageUp in most).
     public static var helpText: String {
-        (["@nick text — private message; plain text goes to the current room"] + commands.map(\.syntax))
+        let width = self.commands.map(\.syntax.count).max() ?? 0
+        let keyWidth = self.keys.map(\.keys.count).max() ?? 0
+        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(width - text.count, 0)) }
+        return (["text — goes to the current room; @nick text — a private message; //text — text starting with /", "commands:"]
+            + self.commands.map { "  " + pad($0.syntax, width) + "  " + $0.summary }
+            + ["keys:"]
+            + self.keys.map { "  " + pad($0.keys, keyWidth) + "  " + $0.summary }
+            + ["scrolling back: your terminal's own scrollback (Shift-PageUp in most terminals)"])
             .joined(separator: "\n")
     }
 
@@ -103,9 +125,10 @@ public enum InputParser {
         return IRCName.isValidChannelName(room) ? room : nil
     }
 
-    /// The first word and the rest (nil when empty), spaces between them dropped.
+    /// The first word and the rest (nil when empty), spaces between them dropped. A line
+    /// break ends the word too: a pasted block may start `@bob` on a line of its own.
     private static func split(_ text: Substring) -> (String, String?) {
-        guard let space = text.firstIndex(of: " ") else { return (String(text), nil) }
+        guard let space = text.firstIndex(where: { $0 == " " || $0 == "\n" }) else { return (String(text), nil) }
         let rest = text[space...].trimmingWhitespace
         return (String(text[..<space]), rest.isEmpty ? nil : rest)
     }

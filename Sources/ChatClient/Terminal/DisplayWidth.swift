@@ -22,6 +22,20 @@ enum DisplayWidth {
         characters.reduce(0) { $0 + of($1) }
     }
 
+    /// Where a run of `characters` starting at `start` ends when it may take at most
+    /// `columns` columns: the index after the last grapheme that fits.
+    static func end(of characters: [Character], from start: Int, fitting columns: Int) -> Int {
+        var end = start
+        var used = 0
+        while end < characters.count {
+            let next = of(characters[end])
+            if used + next > columns { break }
+            used += next
+            end += 1
+        }
+        return end
+    }
+
     private static func isZeroWidth(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return true

@@ -33,14 +33,7 @@ enum InputLineRenderer {
             widthBeforeCursor -= DisplayWidth.of(characters[start])
             start += 1
         }
-        var end = start
-        var used = 0
-        while end < characters.count {
-            let next = DisplayWidth.of(characters[end])
-            if used + next > room { break }
-            used += next
-            end += 1
-        }
+        let end = DisplayWidth.end(of: characters, from: start, fitting: room)
         return Layout(
             prompt: shownPrompt,
             visible: String(characters[start..<end]),

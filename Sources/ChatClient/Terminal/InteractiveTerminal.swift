@@ -96,12 +96,13 @@ public final class InteractiveTerminal: Sendable {
 
     /// Prints a line above the input line without garbling what the user is typing. Thread-safe.
     ///
-    /// A message with several lines (separated by LF) prints them all; each wraps at the
-    /// terminal's edge on its own.
-    public func show(_ line: String) {
+    /// A message with several lines (separated by LF) prints them all. On a terminal each
+    /// wraps at word boundaries, its further rows (and the message's further lines) `indent`
+    /// columns in, under the message text (``EventFormatter/indent(for:)``).
+    public func show(_ line: String, indent: Int = 0) {
         self.state.withLockedValue { state in
             if state.running && state.interactive {
-                SystemCalls.writeAll(self.outputFD, state.screen.show(line, editing: state.editor))
+                SystemCalls.writeAll(self.outputFD, state.screen.show(line, indent: indent, editing: state.editor))
             } else {
                 var bytes: [UInt8] = []
                 for piece in line.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {

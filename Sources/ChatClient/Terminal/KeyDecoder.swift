@@ -3,8 +3,9 @@
 /// Feed it each read as it comes with ``decode(_:)``: a UTF-8 character or an escape
 /// sequence split across two reads is held until the rest arrives. Sequences we do not know
 /// are consumed and dropped, never shown as text. A bracketed paste (`ESC[200~ … ESC[201~`)
-/// comes out as text, one ``TerminalKey/text(_:)`` per pasted line with an
-/// ``TerminalKey/enter`` between lines, so each pasted line is submitted in order.
+/// of one line comes out as text; one of several lines as one ``TerminalKey/paste(_:)``
+/// with its lines joined by LF, so that nothing pasted is entered before the user presses
+/// Enter.
 ///
 /// A lone ESC is ambiguous until the next byte; when the reader sees no more input for a
 /// moment it calls ``flush()`` to give up on whatever is pending.
@@ -238,11 +239,12 @@ struct KeyDecoder: Sendable {
         self.paste = paste
     }
 
-    /// Pasted text as keys: lines split on CR, LF or CRLF; tabs become spaces; other control
-    /// characters (a pasted escape sequence included) are dropped.
+    /// Pasted text as keys: line ends (CR, LF or CRLF) become LF, and those at the end are
+    /// dropped; tabs become spaces; other control characters (a pasted escape sequence
+    /// included) are dropped. One line is text; several are one ``TerminalKey/paste(_:)``.
     private static func emitPaste(_ bytes: [UInt8], into keys: inout KeyList) {
         let text = String(decoding: bytes, as: UTF8.self)
-        var line = ""
+        var pasted = ""
         var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
             defer { previous = scalar }
@@ -250,18 +252,21 @@ struct KeyDecoder: Sendable {
             case 0x0A where previous == "\r":
                 continue
             case 0x0A, 0x0D:
-                keys.append(text: line)
-                keys.append(.enter)
-                line = ""
+                pasted.unicodeScalars.append("\n")
             case 0x09:
-                line.unicodeScalars.append(" ")
+                pasted.unicodeScalars.append(" ")
             case 0..<0x20, 0x7F..<0xA0:
                 continue
             default:
-                line.unicodeScalars.append(scalar)
+                pasted.unicodeScalars.append(scalar)
             }
         }
-        keys.append(text: line)
+        while pasted.unicodeScalars.last == "\n" { pasted.unicodeScalars.removeLast() }
+        if pasted.unicodeScalars.contains("\n") {
+            keys.append(.paste(pasted))
+        } else {
+            keys.append(text: pasted)
+        }
     }
 }
 

@@ -52,6 +52,7 @@ struct LineEditor: Sendable {
     mutating func apply(_ key: TerminalKey) -> EditorAction {
         switch key {
         case .text(let typed): return self.insert(typed)
+        case .paste(let pasted): return self.insert(pasted, keepingLineBreaks: true)
         case .enter: return self.submit()
         case .tab: return .none
         case .backspace: return self.deleteBackward(count: 1)
@@ -80,10 +81,15 @@ struct LineEditor: Sendable {
 
     // MARK: - Editing
 
-    private mutating func insert(_ typed: String) -> EditorAction {
+    /// The lines of the text: more than 1 after a paste of several lines.
+    var lineCount: Int { self.text.reduce(1) { $0 + ($1 == "\n" ? 1 : 0) } }
+
+    private mutating func insert(_ typed: String, keepingLineBreaks: Bool = false) -> EditorAction {
         var clean = ""
         clean.unicodeScalars.append(
-            contentsOf: typed.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }
+            contentsOf: typed.unicodeScalars.filter {
+                ($0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value)) || (keepingLineBreaks && $0 == "\n")
+            }
         )
         guard !clean.isEmpty else { return .none }
         let before = String(self.text.prefix(self.cursor)) + clean

@@ -5,6 +5,8 @@
 enum TerminalKey: Equatable, Sendable {
     /// Printable text: one or more grapheme clusters, never a control character.
     case text(String)
+    /// A bracketed paste of several lines, joined by LF; it never submits by itself.
+    case paste(String)
     /// Enter (CR or LF).
     case enter
     /// Tab; reserved for completion.

@@ -9,16 +9,25 @@ struct TerminalScreen: Sendable {
     /// The terminal's width in columns.
     var width: Int = 80
 
-    /// Draws the input line for the editor's text and cursor.
+    /// Draws the input line for the editor's text and cursor. Pasted text of several lines
+    /// stays one message: its line count follows the prompt (`#ops> [3 lines] `) and each
+    /// line break shows as `⏎`, until Enter sends it or Ctrl-C discards it.
     func inputLine(_ editor: LineEditor) -> [UInt8] {
-        InputLineRenderer.render(prompt: Self.printable(self.prompt), text: editor.text, cursor: editor.cursor, width: self.width)
+        let lines = editor.lineCount
+        guard lines > 1 else {
+            return InputLineRenderer.render(prompt: Self.printable(self.prompt), text: editor.text, cursor: editor.cursor, width: self.width)
+        }
+        let shown = String(editor.text.map { $0 == "\n" ? "⏎" : $0 })
+        return InputLineRenderer.render(
+            prompt: Self.printable(self.prompt) + "[\(lines) lines] ", text: shown, cursor: editor.cursor, width: self.width)
     }
 
     /// Shows `message` above the input line: clear the input line, write the message (each of
-    /// its lines; a long one wraps on its own), then draw the input line again as it was.
-    func show(_ message: String, editing editor: LineEditor) -> [UInt8] {
+    /// its lines, wrapped at word boundaries with the rows after the first `indent` columns
+    /// in, under the message text), then draw the input line again as it was.
+    func show(_ message: String, indent: Int = 0, editing editor: LineEditor) -> [UInt8] {
         var output = Array("\r\u{1B}[2K".utf8)
-        output += Self.conversationLines(message)
+        output += Self.conversationLines(message, width: self.width, indent: indent)
         output += self.inputLine(editor)
         return output
     }
@@ -38,14 +47,20 @@ struct TerminalScreen: Sendable {
         Array("\r\u{1B}[2K".utf8)
     }
 
-    /// A message as CR LF terminated lines, made safe to print.
-    static func conversationLines(_ message: String) -> [UInt8] {
+    /// A message as CR LF terminated lines, made safe to print; with a `width`, each line is
+    /// wrapped by ``ConversationWrapper``, and the message's later lines start `indent`
+    /// columns in too.
+    static func conversationLines(_ message: String, width: Int? = nil, indent: Int = 0) -> [UInt8] {
         var output: [UInt8] = []
         var lines = message.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         if lines.count > 1 && lines.last?.isEmpty == true { lines.removeLast() }
-        for line in lines {
-            output += Array(self.printable(String(line)).utf8)
-            output += [0x0D, 0x0A]
+        for (index, line) in lines.enumerated() {
+            let text = (index > 0 ? String(repeating: " ", count: indent) : "") + self.printable(String(line))
+            let rows = width.map { ConversationWrapper.rows(of: text, width: $0, indent: indent) } ?? [text]
+            for row in rows {
+                output += Array(row.utf8)
+                output += [0x0D, 0x0A]
+            }
         }
         return output
     }

@@ -87,12 +87,12 @@ public struct KnownServers: Sendable, Hashable {
     }
 
     /// The refusal when a known server presents another key: both keys and both fixes.
-    public func mismatch(_ entry: Entry, presented: Fingerprint) -> ChatClientError {
+    public func mismatch(_ entry: Entry, presented: Fingerprint, hints: ClientConfiguration = ClientConfiguration()) -> ChatClientError {
         ChatClientError(
             .knownServerMismatch,
             "the server at \(entry.address) presented key \(presented) but known_servers has \(entry.key); "
                 + "this can mean someone is intercepting the connection. If the server's key was really changed, "
-                + "remove the stale entry with: securechat forget \(entry.address) (or delete line \(entry.line) of \(self.path))"
+                + "remove the stale entry with: \(hints.command("forget", entry.address)) (or delete line \(entry.line) of \(self.path))"
         )
     }
 

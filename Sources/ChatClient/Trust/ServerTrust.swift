@@ -47,21 +47,22 @@ public enum ServerTrust {
         known: KnownServers.Entry?,
         knownServers: KnownServers?,
         presented: CertificateInfo,
-        interactive: Bool
+        interactive: Bool,
+        hints: ClientConfiguration = ClientConfiguration()
     ) -> Decision {
         let presentedKey = presented.publicKeyFingerprint
         if !pins.isEmpty {
             if pins.contains(where: { $0.matches(presented) }) { return .accept }
-            return .refuse(pinMismatch(address: address, pins: pins, presented: presented))
+            return .refuse(pinMismatch(address: address, pins: pins, presented: presented, hints: hints))
         }
         if let known {
             if known.key.matches(presented) { return .accept }
-            if let knownServers { return .refuse(knownServers.mismatch(known, presented: presentedKey)) }
+            if let knownServers { return .refuse(knownServers.mismatch(known, presented: presentedKey, hints: hints)) }
             return .refuse(
                 ChatClientError(
                     .knownServerMismatch,
                     "the server at \(address) presented key \(presentedKey) but known_servers has \(known.key); "
-                        + "if the server's key was really changed, remove the stale entry with: securechat forget \(address)"))
+                        + "if the server's key was really changed, remove the stale entry with: \(hints.command("forget", address))"))
         }
         let contact = FirstContact(
             address: address, publicKey: presentedKey, certificate: presented.fingerprint, commonName: presented.commonName)
@@ -70,16 +71,25 @@ public enum ServerTrust {
             ChatClientError(
                 .untrustedServer,
                 "the server at \(address) is not trusted yet (key \(presentedKey), certificate \(presented.fingerprint)); "
-                    + "after checking it with the administrator, pass --pin \(presentedKey) or add pin = \"\(presentedKey)\" "
-                    + "to the configuration file, or connect once interactively"))
+                    + "after checking it with the administrator, pass --pin \(presentedKey), or add pin = \"\(presentedKey)\" "
+                    + "to \(hints.file) with: \(hints.command("pin", address, presentedKey.description)), or connect once interactively"))
     }
 
-    /// The refusal naming the expected and the presented pins.
-    public static func pinMismatch(address: String, pins: [Fingerprint], presented: CertificateInfo) -> ChatClientError {
+    /// The refusal naming the expected and the presented pins, the file and the command
+    /// that changes only the pin.
+    public static func pinMismatch(
+        address: String, pins: [Fingerprint], presented: CertificateInfo, hints: ClientConfiguration = ClientConfiguration()
+    ) -> ChatClientError {
         let expected = pins.map(\.description).joined(separator: " or ")
         return ChatClientError(
             .pinMismatch,
             "the server at \(address) presented key \(presented.publicKeyFingerprint) but the configured pin is \(expected); "
-                + "if the server's key was really changed, update pin in the configuration file or --pin")
+                + pinAdvice(address: address, presented: presented.publicKeyFingerprint.description, hints: hints))
+    }
+
+    /// What to do after a pin mismatch: check, then change only the pin, naming the file.
+    static func pinAdvice(address: String, presented: String, hints: ClientConfiguration) -> String {
+        "if the server's key was really changed (check with its administrator), change only the pin in \(hints.file) with: "
+            + "\(hints.command("pin", address, presented)) (a --pin flag, if you gave one, wins over the file)"
     }
 }

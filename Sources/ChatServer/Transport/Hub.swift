@@ -168,7 +168,8 @@ final class Hub {
                 metadata: self.metadata(connection, id)
             )
         } else {
-            self.logger.info("connected", metadata: self.metadata(connection, id))
+            // One info line per connection: "registered" follows with the same details.
+            self.logger.debug("connected", metadata: self.metadata(connection, id))
         }
         self.apply(outputs)
     }
