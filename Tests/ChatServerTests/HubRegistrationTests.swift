@@ -21,13 +21,13 @@ import Testing
         #expect(lines.first == ":securechat.local 001 alice :Welcome to the SecureChat Network, alice!al@192.0.2.1")
         #expect(lines.contains(":securechat.local 002 alice :Your host is securechat.local, running version securechat-0.1"))
         #expect(lines.contains(":securechat.local 003 alice :This server was created 2023-11-14T22:13:20.000Z"))
-        #expect(lines.contains(":securechat.local 004 alice securechat.local securechat-0.1 io bnot bo"))
+        #expect(lines.contains(":securechat.local 004 alice securechat.local securechat-0.1 io beIiklmnostv beIklov"))
         #expect(lines.contains(":securechat.local 251 alice :There are 1 users and 0 invisible on 1 servers"))
         #expect(lines.contains(":securechat.local 254 alice 1 :channels formed"))
         #expect(lines.contains(":securechat.local 255 alice :I have 1 clients and 0 servers"))
         #expect(lines.contains(":securechat.local 422 alice :MOTD File is missing"))
         let commands = lines.compactMap { (try? IRCMessage(parsing: Array($0.utf8)))?.command }
-        #expect(commands == ["001", "002", "003", "004", "005", "251", "254", "255", "422", "JOIN", "353", "366"])
+        #expect(commands == ["001", "002", "003", "004", "005", "005", "251", "254", "255", "422", "JOIN", "353", "366"])
         #expect(lines.contains(":alice!al@192.0.2.1 JOIN #lobby"))
         #expect(lines.contains(":securechat.local 353 alice = #lobby alice"))
         #expect(lines.contains(":securechat.local 366 alice #lobby :End of /NAMES list"))
@@ -61,8 +61,8 @@ import Testing
         }
         let tokens = Set(isupport.flatMap { $0.split(separator: " ").dropFirst(3) }.map(String.init))
         for token in [
-            "CASEMAPPING=ascii", "CHANTYPES=#", "CHANNELLEN=50", "NICKLEN=30", "TOPICLEN=300", "PREFIX=(o)@",
-            "CHANMODES=b,,,nt", "CHANLIMIT=#:50", "TARGMAX=PRIVMSG:7,NOTICE:7", "UTF8ONLY",
+            "CASEMAPPING=ascii", "CHANTYPES=#", "CHANNELLEN=50", "NICKLEN=30", "TOPICLEN=300", "PREFIX=(ov)@+",
+            "CHANMODES=beI,k,l,imnst", "MODES=4", "MAXLIST=b:50,e:50,I:50", "EXCEPTS", "INVEX", "EXTBAN=~,a", "CHANLIMIT=#:50", "TARGMAX=PRIVMSG:7,NOTICE:7", "UTF8ONLY",
         ] {
             #expect(tokens.contains(token), "missing \(token)")
         }
@@ -273,7 +273,7 @@ import Testing
         harness.send("CAP LS 302", "NICK alice", "USER alice 0 * :Alice", "CAP REQ :server-time", from: alice)
         #expect(!harness.hub.isRegistered(alice))
         #expect(harness.take(alice) == [
-            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory",
+            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory invite-notify",
             ":securechat.local CAP alice ACK server-time",
         ])
         harness.send("CAP END", from: alice)

@@ -44,7 +44,7 @@ extension HubState {
         "PING": HubCommand(minimumParameters: 1, allowedBeforeRegistration: true) { $0.ping($1, into: &$2) },
         "PONG": HubCommand(allowedBeforeRegistration: true) { _, _, _ in },
         "QUIT": HubCommand(allowedBeforeRegistration: true) { $0.quit($1, into: &$2) },
-        // Channels (HubState+Channels.swift, HubState+Modes.swift)
+        // Channels (HubState+Channels.swift, HubState+ChannelModes.swift, HubState+Invite.swift)
         "JOIN": HubCommand(minimumParameters: 1) { $0.join($1, into: &$2) },
         "PART": HubCommand(minimumParameters: 1) { $0.part($1, into: &$2) },
         "TOPIC": HubCommand(minimumParameters: 1) { $0.topic($1, into: &$2) },
@@ -52,6 +52,7 @@ extension HubState {
         "LIST": HubCommand { $0.list($1, into: &$2) },
         "KICK": HubCommand(minimumParameters: 2) { $0.kick($1, into: &$2) },
         "MODE": HubCommand(minimumParameters: 1) { $0.mode($1, into: &$2) },
+        "INVITE": HubCommand(minimumParameters: 2) { $0.invite($1, into: &$2) },
         // Messages (HubState+Messaging.swift)
         "PRIVMSG": HubCommand { $0.relay(.privmsg, $1, into: &$2) },
         "NOTICE": HubCommand { $0.relay(.notice, $1, into: &$2) },

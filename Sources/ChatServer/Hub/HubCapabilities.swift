@@ -14,12 +14,14 @@ struct HubCapabilities: OptionSet, Hashable, Sendable {
     static let echoMessage = HubCapabilities(rawValue: 1 << 2)
     /// AUTHENTICATE is accepted (mechanism EXTERNAL only).
     static let sasl = HubCapabilities(rawValue: 1 << 3)
-    /// All prefixes in NAMES and WHO; `@` is the only one, so nothing changes.
+    /// All prefixes (`@+`) in NAMES, WHO and WHOIS, not only the highest.
     static let multiPrefix = HubCapabilities(rawValue: 1 << 4)
     /// Replies that belong together (CHATHISTORY results) come inside BATCH lines.
     static let batch = HubCapabilities(rawValue: 1 << 5)
     /// CHATHISTORY is offered (IRCv3 draft/chathistory).
     static let chathistory = HubCapabilities(rawValue: 1 << 6)
+    /// Channel members are told of INVITEs to their channel (IRCv3 invite-notify).
+    static let inviteNotify = HubCapabilities(rawValue: 1 << 7)
 
     /// Every capability with its name, in the order CAP LS and CAP LIST give them.
     static let named: [(name: String, capability: HubCapabilities)] = [
@@ -30,6 +32,7 @@ struct HubCapabilities: OptionSet, Hashable, Sendable {
         ("multi-prefix", .multiPrefix),
         ("batch", .batch),
         ("draft/chathistory", .chathistory),
+        ("invite-notify", .inviteNotify),
     ]
 
     /// The capability called `name` (case-sensitive, as IRCv3 names are), if offered.

@@ -6,9 +6,9 @@ extension HubState {
     /// JOIN <channel>{,<channel>} [<key>{,<key>}]
     /// JOIN 0
     ///
-    /// Keys are ignored (no channel has one). `0` parts every channel, the default one too.
-    /// Channels belong to the nick: every session of it joins and parts with the one that
-    /// asked.
+    /// The n-th key goes with the n-th channel (`+k`). `0` parts every channel, the
+    /// default one too. Channels belong to the nick: every session of it joins and parts
+    /// with the one that asked.
     mutating func join(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         if command.params[0] == "0" {
             guard let user = sessions.read(command.session, { $0.userID }) ?? nil else { return }
@@ -18,15 +18,20 @@ extension HubState {
             }
             return
         }
-        for name in Self.commaList(command.params[0]) {
-            join(name, session: command.session, now: command.now, into: &replies)
+        // Split keeping empty items, so that `JOIN #a,#b ,key` gives #b its key.
+        let keys = command.params.count > 1 ? command.params[1].split(separator: ",", omittingEmptySubsequences: false) : []
+        for (index, name) in Self.commaList(command.params[0]).enumerated() {
+            let key = index < keys.count && !keys[index].isEmpty ? String(keys[index]) : nil
+            join(name, password: key, session: command.session, now: command.now, into: &replies)
         }
     }
 
     /// Puts the session's nick on the channel, creating it (with the nick as operator) if
     /// needed; everyone on it sees the JOIN, the nick's other sessions included, then each
-    /// session of the nick gets the topic and NAMES.
-    mutating func join(_ name: String, session: SessionID, now: Date, into replies: inout HubResponseBuffer) {
+    /// session of the nick gets the topic and NAMES. `password` is the channel key it
+    /// gave; the channel's modes may refuse it
+    /// (``joinRefusal(of:to:key:)``).
+    mutating func join(_ name: String, password: String? = nil, session: SessionID, now: Date, into replies: inout HubResponseBuffer) {
         guard let (source, user) = sessions.read(session, { ($0.source, $0.userID) }), let user,
             let (joined, own) = users.read(user, { ($0.channels.count, $0.sessions) })
         else { return }
@@ -39,6 +44,10 @@ extension HubState {
         guard !channel.contains(user) else { return }
         guard joined < configuration.maxChannelsPerUser else {
             replies.numeric(.ERR_TOOMANYCHANNELS, name, "You have joined too many channels")
+            return
+        }
+        if let (numeric, text) = joinRefusal(of: user, to: channel, key: password) {
+            replies.numeric(numeric, channel.name, text)
             return
         }
         channel.add(user, asOperator: channel.isEmpty && !channel.isDefault)
@@ -114,14 +123,19 @@ extension HubState {
 
     /// TOPIC <channel> [<topic>]
     ///
-    /// Anyone may read a topic (every channel is public); setting it needs membership,
-    /// and operator status except on the default channel. An empty topic clears it.
+    /// Anyone may read a topic, except a secret channel's (`+s`: 442 for non-members);
+    /// setting it needs membership, and operator status while the channel is `+t`. An
+    /// empty topic clears it.
     mutating func topic(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         guard let (source, nick, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
             let user
         else { return }
         guard var channel = existingChannel(command.params[0], into: &replies) else { return }
         guard command.params.count > 1 else {
+            guard channelIsVisible(channel, to: user) else {
+                replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
+                return
+            }
             if let topic = channel.topic {
                 replies.numeric(.RPL_TOPIC, channel.name, topic.text)
                 replies.numeric(.RPL_TOPICWHOTIME, channel.name, topic.setBy, Self.unixSeconds(topic.setAt))
@@ -147,17 +161,19 @@ extension HubState {
 
     /// NAMES [<channel>{,<channel>}]
     ///
-    /// Without a parameter, lists every channel and ends with one `366 *`.
+    /// Without a parameter, lists every channel and ends with one `366 *`. A secret
+    /// channel (`+s`) is listed to its members only; others get just its 366.
     mutating func names(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
+        let asker = sessions.read(command.session) { $0.userID } ?? nil
         guard let list = command.params.first, !list.isEmpty else {
-            for channel in channels.values.sorted(by: { $0.key < $1.key }) {
+            for channel in channels.values.sorted(by: { $0.key < $1.key }) where channelIsVisible(channel, to: asker) {
                 sendNames(of: channel, ending: false, into: &replies)
             }
             replies.numeric(.RPL_ENDOFNAMES, "*", "End of /NAMES list")
             return
         }
         for name in Self.commaList(list) {
-            if let channel = channels[IRCCaseMapping.fold(name)] {
+            if let channel = channels[IRCCaseMapping.fold(name)], channelIsVisible(channel, to: asker) {
                 sendNames(of: channel, into: &replies)
             } else {
                 replies.numeric(.RPL_ENDOFNAMES, name, "End of /NAMES list")
@@ -166,46 +182,64 @@ extension HubState {
     }
 
     /// RPL_NAMREPLY lines in join order, each nick once however many sessions it has,
-    /// operators prefixed with `@`, each line at most 510 bytes before its CRLF; then
-    /// RPL_ENDOFNAMES unless `ending` is false. Sent to `recipients`, by default the
-    /// session that asked.
+    /// with its `@` or `+` (both for multi-prefix sessions), each line at most 510 bytes
+    /// before its CRLF; then RPL_ENDOFNAMES unless `ending` is false. Sent to
+    /// `recipients`, by default the session that asked. The symbol is `@` for a secret
+    /// channel, `=` otherwise; to a non-member, users with `+i` are left out.
     func sendNames(
         of channel: ChatChannel, to recipients: [SessionID]? = nil, ending: Bool = true, into replies: inout HubResponseBuffer
     ) {
         let recipients = recipients ?? [replies.session]
-        // ":server 353 target = #channel :" then the names
-        let fixed = 1 + server.rawValue.utf8.count + 5 + replies.target.utf8.count + 3 + 1 + channel.name.utf8.count + 2
-        let budget = IRCLimits.maxBodyBytesWithoutLineEnding - fixed
-        var line = ""
-        for member in channel.members {
-            guard let nick = users.read(member, { $0.nick }) else { continue }
-            let entry = channel.isOperator(member) ? "@" + nick : nick
-            if !line.isEmpty && line.utf8.count + 1 + entry.utf8.count > budget {
-                replies.numeric(.RPL_NAMREPLY, "=", channel.name, line, to: recipients)
-                line = ""
-            }
-            line += line.isEmpty ? entry : " " + entry
-        }
-        if !line.isEmpty {
-            replies.numeric(.RPL_NAMREPLY, "=", channel.name, line, to: recipients)
+        let multiPrefix = recipients.filter { sessions.read($0) { $0.capabilities.contains(.multiPrefix) } == true }
+        let highestPrefix = recipients.filter { !multiPrefix.contains($0) }
+        let asker = recipients.first.flatMap { sessions.read($0) { $0.userID } ?? nil }
+        let showsInvisible = asker.map(channel.contains) ?? false
+        for (group, allPrefixes) in [(highestPrefix, false), (multiPrefix, true)] where !group.isEmpty {
+            sendNameLines(of: channel, allPrefixes: allPrefixes, showsInvisible: showsInvisible, to: group, into: &replies)
         }
         if ending {
             replies.numeric(.RPL_ENDOFNAMES, channel.name, "End of /NAMES list", to: recipients)
         }
     }
 
+    private func sendNameLines(
+        of channel: ChatChannel, allPrefixes: Bool, showsInvisible: Bool, to recipients: [SessionID],
+        into replies: inout HubResponseBuffer
+    ) {
+        let symbol = channel.isSecret ? "@" : "="
+        // ":server 353 target = #channel :" then the names
+        let fixed = 1 + server.rawValue.utf8.count + 5 + replies.target.utf8.count + 3 + 1 + channel.name.utf8.count + 2
+        let budget = IRCLimits.maxBodyBytesWithoutLineEnding - fixed
+        var line = ""
+        for member in channel.members {
+            guard let (nick, isInvisible) = users.read(member, { ($0.nick, $0.isInvisible) }) else { continue }
+            if isInvisible && !showsInvisible { continue }
+            let entry = channel.prefixes(of: member, all: allPrefixes) + nick
+            if !line.isEmpty && line.utf8.count + 1 + entry.utf8.count > budget {
+                replies.numeric(.RPL_NAMREPLY, symbol, channel.name, line, to: recipients)
+                line = ""
+            }
+            line += line.isEmpty ? entry : " " + entry
+        }
+        if !line.isEmpty {
+            replies.numeric(.RPL_NAMREPLY, symbol, channel.name, line, to: recipients)
+        }
+    }
+
     /// LIST [<channel>{,<channel>}]
     ///
     /// RPL_LIST for each channel (all, by name, or the ones asked for), then RPL_LISTEND;
-    /// no RPL_LISTSTART, which modern.ircdocs.horse leaves optional.
+    /// no RPL_LISTSTART, which modern.ircdocs.horse leaves optional. Secret channels
+    /// (`+s`) are listed to their members only.
     mutating func list(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
+        let asker = sessions.read(command.session) { $0.userID } ?? nil
         let listed: [ChatChannel]
         if let names = command.params.first, !names.isEmpty {
             listed = Self.commaList(names).compactMap { channels[IRCCaseMapping.fold($0)] }
         } else {
             listed = channels.values.sorted { $0.key < $1.key }
         }
-        for channel in listed {
+        for channel in listed where channelIsVisible(channel, to: asker) {
             replies.numeric(.RPL_LIST, channel.name, String(channel.memberCount), channel.topic?.text ?? "")
         }
         replies.numeric(.RPL_LISTEND, "End of /LIST")

@@ -20,8 +20,8 @@ extension HubState {
     /// NOTICE <target>{,<target>} <text to be sent>
     /// TAGMSG <target>{,<target>}
     ///
-    /// A channel target reaches every session of every member but the sender and needs
-    /// membership (404); a nick reaches every session of that nick. The sender's sibling
+    /// A channel target reaches every session of every member but the sender; its modes
+    /// say who may send (``maySend(_:to:)``, else 404); a nick reaches every session of that nick. The sender's sibling
     /// sessions (the other sessions of its nick) get what it sent either way, so each of
     /// its devices shows the whole conversation; with echo-message the sender gets its
     /// copy too.
@@ -127,7 +127,7 @@ extension HubState {
                 if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
                 return
             }
-            guard channel.contains(relayed.client.user) else {
+            guard maySend(relayed.client.user, to: channel) else {
                 if relayed.reportsErrors { replies.numeric(.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel") }
                 return
             }

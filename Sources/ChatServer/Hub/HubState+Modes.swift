@@ -3,90 +3,18 @@ import IRC
 extension HubState {
     /// MODE <target> [<modestring> [<mode arguments>...]]
     ///
-    /// Channels have fixed modes `n` and `t` (the default channel only `n`), operator
-    /// status `o`, and an always-empty ban list `b` (identity is the certificate, so a
-    /// ban is done in the allowlist). Users have `i`, which only hides them from the
-    /// visible count in LUSERS, and `o` (server operator), which only OPER grants and
-    /// `MODE <nick> -o` drops. Channel operator status and `i` belong to the nick: they
-    /// hold for every session of it, and each session sees its nick's mode change; `o`
-    /// belongs to the session that gave OPER.
+    /// Channel modes are in HubState+ChannelModes.swift. Users have `i`, which hides them
+    /// from the visible count in LUSERS and from WHO masks of those sharing no channel
+    /// with them, and `o` (server operator), which only OPER grants and
+    /// `MODE <nick> -o` drops. Channel status and `i` belong to the nick: they hold for
+    /// every session of it, and each session sees its nick's mode change; `o` belongs to
+    /// the session that gave OPER.
     mutating func mode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         if command.params[0].hasPrefix("#") {
             channelMode(command, into: &replies)
         } else {
             userMode(command, into: &replies)
         }
-    }
-
-    private mutating func channelMode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard let (source, user) = sessions.read(command.session, { ($0.source, $0.userID) }), let user else { return }
-        guard var channel = existingChannel(command.params[0], into: &replies) else { return }
-        guard command.params.count > 1 else {
-            replies.numeric(.RPL_CHANNELMODEIS, channel.name, channel.modes)
-            replies.numeric(.RPL_CREATIONTIME, channel.name, Self.unixSeconds(channel.createdAt))
-            return
-        }
-        var arguments = command.params.dropFirst(2).makeIterator()
-        var adding = true
-        var sentBanList = false
-        var deniedPrivileges = false
-        var applied: (modes: String, arguments: [String], sign: Character?) = ("", [], nil)
-        for letter in command.params[1] {
-            switch letter {
-            case "+": adding = true
-            case "-": adding = false
-            case "b":
-                if let mask = arguments.next() {
-                    replies.numeric(.ERR_UNKNOWNMODE, "b", "is unknown mode char to me; bans are made in the allowlist, not \(mask)")
-                } else if !sentBanList {
-                    sentBanList = true
-                    replies.numeric(.RPL_ENDOFBANLIST, channel.name, "End of channel ban list")
-                }
-            case "n", "t":
-                // Fixed modes: asking for what already holds is a no-op, anything else unknown.
-                let holds = channel.modes.contains(letter)
-                if holds != adding {
-                    replies.numeric(.ERR_UNKNOWNMODE, String(letter), "is unknown mode char to me")
-                }
-            case "o":
-                guard let nick = arguments.next() else {
-                    replies.numeric(.ERR_NEEDMOREPARAMS, "MODE", "Not enough parameters")
-                    continue
-                }
-                guard !deniedPrivileges else { continue }
-                guard channel.isOperator(user) else {
-                    deniedPrivileges = true
-                    let numeric: IRCNumeric = channel.contains(user) ? .ERR_CHANOPRIVSNEEDED : .ERR_NOTONCHANNEL
-                    let text = channel.contains(user) ? "You're not channel operator" : "You're not on that channel"
-                    replies.numeric(numeric, channel.name, text)
-                    continue
-                }
-                guard let target = self.user(named: nick), let targetNick = users.read(target, { $0.nick }) else {
-                    replies.numeric(.ERR_NOSUCHNICK, nick, "No such nick/channel")
-                    continue
-                }
-                guard channel.contains(target) else {
-                    replies.numeric(.ERR_USERNOTINCHANNEL, targetNick, channel.name, "They aren't on that channel")
-                    continue
-                }
-                guard channel.setOperator(target, adding) else { continue }
-                let sign: Character = adding ? "+" : "-"
-                if applied.sign != sign {
-                    applied.modes.append(sign)
-                    applied.sign = sign
-                }
-                applied.modes.append("o")
-                applied.arguments.append(targetNick)
-            default:
-                replies.numeric(.ERR_UNKNOWNMODE, String(letter), "is unknown mode char to me")
-            }
-        }
-        guard !applied.modes.isEmpty else { return }
-        channels[channel.key] = channel
-        let announcement = IRCMessage(
-            source: source, command: "MODE", params: [channel.name, applied.modes] + applied.arguments
-        )
-        deliver(announcement, to: deliveryGroups(ofChannel: channel.key), now: command.now, into: &replies)
     }
 
     private mutating func userMode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {

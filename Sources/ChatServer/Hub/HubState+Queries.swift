@@ -3,39 +3,10 @@ import IRC
 import TLS
 
 extension HubState {
-    /// WHO <mask>
-    ///
-    /// The mask is a channel or a nick, matched exactly (no wildcards). A nick is listed
-    /// once, with the `user@host` of its oldest session.
-    mutating func who(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        let mask = command.params[0]
-        if mask.hasPrefix("#") {
-            if let channel = channels[IRCCaseMapping.fold(mask)] {
-                for member in channel.members {
-                    guard let (user, session) = describe(member) else { continue }
-                    sendWhoReply(for: user, session, channel: channel.name, isOperator: channel.isOperator(member), into: &replies)
-                }
-            }
-        } else if let id = user(named: mask), let (user, session) = describe(id) {
-            sendWhoReply(for: user, session, channel: "*", isOperator: false, into: &replies)
-        }
-        replies.numeric(.RPL_ENDOFWHO, mask, "End of WHO list")
-    }
-
     /// The user and its oldest session, which stands for it in WHO, WHOIS and USERHOST.
-    private func describe(_ id: UserID) -> (HubUser, HubSession)? {
+    func describe(_ id: UserID) -> (HubUser, HubSession)? {
         guard let user = users[id], let oldest = user.sessions.first, let session = sessions[oldest] else { return nil }
         return (user, session)
-    }
-
-    private func sendWhoReply(
-        for user: HubUser, _ session: HubSession, channel: String, isOperator: Bool, into replies: inout HubResponseBuffer
-    ) {
-        let flags = (user.awayMessage == nil ? "H" : "G") + (isOperator ? "@" : "")
-        replies.numeric(
-            .RPL_WHOREPLY, channel, session.user ?? "*", session.host, server.rawValue, user.nick, flags,
-            "0 \(session.realname)"
-        )
     }
 
     /// WHOIS [<target>] <nick>{,<nick>}
@@ -43,11 +14,14 @@ extension HubState {
     /// One answer per nick, however many sessions hold it: `user@host`, real name and
     /// account of its oldest session; channels, away, idle time (since the last PRIVMSG
     /// or NOTICE from any session) and signon time (when the nick came online) of the
-    /// nick. The certificate fingerprint (276) is shown to the nick's own sessions only,
-    /// each being shown its own certificate's.
+    /// nick; secret channels (`+s`) only to their members and the nick itself. The
+    /// certificate fingerprint (276) is shown to the nick's own sessions only, each being
+    /// shown its own certificate's.
     mutating func whois(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let nicksAsked = command.params[command.params.count - 1]
-        let asker = sessions.read(command.session) { ($0.userID, $0.identity.certificateFingerprint) }
+        let asker = sessions.read(command.session) {
+            ($0.userID, $0.identity.certificateFingerprint, multiPrefix: $0.capabilities.contains(.multiPrefix))
+        }
         for asked in Self.commaList(nicksAsked) {
             guard let id = user(named: asked), let (user, session) = describe(id) else {
                 replies.numeric(.ERR_NOSUCHNICK, asked, "No such nick/channel")
@@ -61,8 +35,8 @@ extension HubState {
                 replies.numeric(.RPL_WHOISOPERATOR, nick, "is an IRC operator (\(operatorClass.rawValue))")
             }
             let channelList = user.channels.compactMap { key -> String? in
-                guard let channel = channels[key] else { return nil }
-                return (channel.isOperator(id) ? "@" : "") + channel.name
+                guard let channel = channels[key], asker?.0 == id || channelIsVisible(channel, to: asker?.0) else { return nil }
+                return channel.prefixes(of: id, all: asker?.multiPrefix ?? false) + channel.name
             }
             if !channelList.isEmpty {
                 replies.numeric(.RPL_WHOISCHANNELS, nick, channelList.joined(separator: " "))

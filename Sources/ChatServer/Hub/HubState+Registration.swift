@@ -183,7 +183,10 @@ extension HubState {
         replies.numeric(.RPL_WELCOME, "Welcome to the \(configuration.networkName) Network, \(prefix)")
         replies.numeric(.RPL_YOURHOST, "Your host is \(server), running version \(configuration.version)")
         replies.numeric(.RPL_CREATED, "This server was created \(Self.serverTime(configuration.created))")
-        replies.numeric(.RPL_MYINFO, server.rawValue, configuration.version, "io", "bnot", "bo")
+        replies.numeric(
+            .RPL_MYINFO, server.rawValue, configuration.version, "io",
+            ChannelModeTable.myInfoLetters, ChannelModeTable.myInfoParameterLetters
+        )
         for tokens in ISupport.lines(ISupport.tokens(for: configuration), server: server.rawValue, target: nick) {
             replies.reply(
                 IRCMessage(source: server, numeric: .RPL_ISUPPORT, params: [nick] + tokens + [ISupport.trailing])
