@@ -118,9 +118,11 @@ extension HistoryStore {
             guard !found.isEmpty else { return deleted }
             for start in stride(from: 0, to: found.count, by: chunk) {
                 let slice = Array(found[start..<min(start + chunk, found.count)])
-                let marks = Array(repeating: "?", count: slice.count).joined(separator: ", ")
                 deleted += try await self.maintenanceWrite { db in
-                    try db.execute(sql: "DELETE FROM event WHERE seq IN (\(marks))", arguments: StatementArguments(slice))
+                    try db.execute(
+                        sql: "DELETE FROM event WHERE seq IN (\(databaseQuestionMarks(count: slice.count)))",
+                        arguments: StatementArguments(slice)
+                    )
                     return db.changesCount
                 }
             }

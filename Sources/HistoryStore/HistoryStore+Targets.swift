@@ -59,7 +59,7 @@ extension HistoryStore {
             // `event_by_conversation` (a channel's conversation is its folded name).
             var arguments: StatementArguments = [userKey, low, high, userKey, low, high]
             if !channels.isEmpty {
-                let marks = Array(repeating: "?", count: channels.count).joined(separator: ", ")
+                let marks = databaseQuestionMarks(count: channels.count)
                 branches.append("""
                     SELECT 0, conversation, target, time FROM event
                     WHERE conversation IN (\(marks)) AND isDirect = 0 AND time > ? AND time < ?

@@ -49,7 +49,9 @@ enum LoopbackCheck {
             serverIdentity.fail(error)
         }
         defer { timeout.cancel() }
-        try await connection.writeAndFlush(ByteBuffer(string: Self.line))
+        // Not awaited: a refusal can close the connection before the write, and its reason
+        // (the alert, or the server's own error) reaches `echoed`; a failed write says less.
+        connection.writeAndFlush(ByteBuffer(string: Self.line), promise: nil)
         // A server-side refusal (TLS 1.3) reaches the client as an alert, so wait on both.
         do {
             try await echoed.futureResult.get()

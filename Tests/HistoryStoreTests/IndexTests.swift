@@ -66,7 +66,10 @@ struct IndexTests {
     }
 
     /// TARGETS finds channels through the conversation index and private peers through
-    /// the partial indexes: no full scan of the event table.
+    /// the partial indexes: no full scan of the event table. The statements have the
+    /// predicates of the three branches of `targets(for:channels:between:and:limit:)`
+    /// (whose results TargetsTests checks); a branch whose predicates change must
+    /// change here too.
     @Test func targetsAndPrivateReadsUseAnIndex() async throws {
         try await withStore { store, _, _ async throws in
             let plans: [String] = try await store.read { db in
