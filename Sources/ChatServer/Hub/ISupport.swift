@@ -19,6 +19,7 @@ enum ISupport {
             "NICKLEN=\(IRCLimits.nickLength)",
             "TOPICLEN=\(configuration.topicLength)",
             "PREFIX=(o)@",
+            "STATUSMSG=@",
             "CHANMODES=b,,,nt",
             "CHANLIMIT=#:\(configuration.maxChannelsPerUser)",
             "TARGMAX=PRIVMSG:\(configuration.maxTargets),NOTICE:\(configuration.maxTargets)",
