@@ -55,7 +55,7 @@ public struct IRCLineDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
             if let dropped = self.discarded {
                 let newline = buffer.withUnsafeReadableBytes { $0.offset(of: UInt8(ascii: "\n")) }
                 let total = dropped + (newline ?? buffer.readableBytes)
-                guard total <= Self.maxUnterminatedBytes else { throw Self.unterminated(total) }
+                guard total <= Self.maxUnterminatedBytes else { throw Self.unterminated() }
                 guard let newline else {
                     buffer.moveReaderIndex(to: buffer.writerIndex)
                     self.discarded = total
@@ -72,7 +72,7 @@ public struct IRCLineDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
             case .overlongSoFar:
                 // A full line's worth without a line end: one 417, then drop to its end.
                 guard buffer.readableBytes <= Self.maxUnterminatedBytes else {
-                    throw Self.unterminated(buffer.readableBytes)
+                    throw Self.unterminated()
                 }
                 self.discarded = buffer.readableBytes
                 buffer.moveReaderIndex(to: buffer.writerIndex)
@@ -81,8 +81,8 @@ public struct IRCLineDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
         }
     }
 
-    /// The error for a line still without its line end after `bytes` bytes.
-    private static func unterminated(_ bytes: Int) -> IRCFramingError {
+    /// The error for a line still without its line end after ``maxUnterminatedBytes``.
+    private static func unterminated() -> IRCFramingError {
         IRCFramingError(
             .receiveQueueExceeded,
             reason: "more than \(Self.maxUnterminatedBytes) bytes received without a line end; "
@@ -123,7 +123,7 @@ public struct IRCLineDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
             return (newline, LineShape(of: UnsafeRawBufferPointer(rebasing: bytes[..<length])))
         }
         if let (newline, _) = found, newline > maxUnterminatedBytes {
-            throw unterminated(newline)
+            throw unterminated()
         }
         guard let (newline, shape) = found else {
             return buffer.readableBytes < IRCLimits.maxLineBytes ? .needMoreData : .overlongSoFar
