@@ -24,6 +24,8 @@ public struct IRCFailCode: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let invalidParameters = IRCFailCode(rawValue: "INVALID_PARAMS")
     public static let invalidTarget = IRCFailCode(rawValue: "INVALID_TARGET")
     public static let messageError = IRCFailCode(rawValue: "MESSAGE_ERROR")
+    /// A line that is not UTF-8, to a server that advertises UTF8ONLY (IRCv3 utf8-only).
+    public static let invalidUTF8 = IRCFailCode(rawValue: "INVALID_UTF8")
 
     /// Whether reconnecting with the same certificate and nick would be refused the same way.
     public var isFinal: Bool {

@@ -12,6 +12,6 @@ public typealias IRCFramingError = IRCError<IRCFramingErrorCode>
 public enum IRCFramingErrorCode: String, IRCErrorCode {
     public static let errorName = "IRCFramingError"
 
-    /// More than ``IRCLimits/maxLineBytes`` bytes arrived without a line end.
+    /// More than ``IRCLineDecoder/maxUnterminatedBytes`` bytes arrived without a line end.
     case receiveQueueExceeded
 }

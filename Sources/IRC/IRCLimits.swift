@@ -18,8 +18,9 @@ public enum IRCLimits {
     /// The most tag data (the section without `@` and the final space) a client may
     /// send, and the most a server may add to a message it relays (4094, IRCv3).
     ///
-    /// Not enforced by the line decoder, which accepts the full 8191-byte section;
-    /// a server that relays client-only tags uses this budget for what it adds.
+    /// Not enforced by the line decoder, which accepts the full 8191-byte section; the
+    /// server answers a client's line with more with 417 and relays none of it, and
+    /// uses the same budget for what it adds.
     public static let maxTagDataBytesPerSide = 4094
 
     /// The longest legal line on the wire: a full tag section plus a full body with

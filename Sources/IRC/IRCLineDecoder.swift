@@ -19,29 +19,75 @@ public enum IRCLineEvent: Hashable, Sendable {
 /// Limits, counted without the line ending: the tag section (from `@` through the
 /// space that ends it) may have ``IRCLimits/maxTagSectionBytes`` bytes; the body
 /// (everything after the tag section, so the tags do not count against it) may have
-/// ``IRCLimits/maxBodyBytesWithoutLineEnding``. A complete line over either limit
-/// becomes ``IRCLineEvent/tooLong``.
+/// ``IRCLimits/maxBodyBytesWithoutLineEnding``.
 ///
-/// When ``IRCLimits/maxLineBytes`` bytes are buffered with no `\n` among them, no
-/// legal line can be in progress, and `decode` throws ``IRCFramingError`` so the
-/// server disconnects; the buffer never holds more than that plus one read.
+/// An over-long line is one event, ``IRCLineEvent/tooLong``, however it arrives: whole
+/// with its line end, or in pieces. Once ``IRCLimits/maxLineBytes`` bytes are buffered
+/// with no `\n` among them, no legal line can be in progress: the decoder reports
+/// `.tooLong` at once, drops what it holds and then every byte up to the next `\n`, and
+/// carries on with the line after it. A line that reaches
+/// ``maxUnterminatedBytes`` without its `\n` makes `decode` throw ``IRCFramingError``,
+/// so the server disconnects a peer that never ends a line; the buffer never holds more
+/// than ``IRCLimits/maxLineBytes`` plus one read.
 public struct IRCLineDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     public typealias InboundOut = IRCLineEvent
 
+    /// The most bytes one line may run to before its `\n` without closing the connection
+    /// (64 KiB): beyond, the peer is not sending IRC.
+    public static let maxUnterminatedBytes = 65_536
+
+    /// Bytes of the current over-long line dropped so far, while its `\n` is awaited;
+    /// nil when no over-long line is in progress.
+    private var discarded: Int?
+
     /// A decoder; one per connection, wrapped in `ByteToMessageHandler` or driven by an
-    /// `NIOSingleStepByteToMessageProcessor`.
+    /// `NIOSingleStepByteToMessageProcessor` (which must be kept while ``isDiscarding``).
     public init() {}
+
+    /// Whether the decoder is dropping the rest of an over-long line: its state then
+    /// matters even with nothing buffered.
+    public var isDiscarding: Bool { self.discarded != nil }
 
     /// The next event, skipping empty lines; nil until a line end arrives. Throws
     /// ``IRCFramingError`` as described on the type.
     public mutating func decode(buffer: inout ByteBuffer) throws -> IRCLineEvent? {
         while true {
+            if let dropped = self.discarded {
+                let newline = buffer.withUnsafeReadableBytes { $0.offset(of: UInt8(ascii: "\n")) }
+                let total = dropped + (newline ?? buffer.readableBytes)
+                guard total <= Self.maxUnterminatedBytes else { throw Self.unterminated() }
+                guard let newline else {
+                    buffer.moveReaderIndex(to: buffer.writerIndex)
+                    self.discarded = total
+                    return nil
+                }
+                buffer.moveReaderIndex(forwardBy: newline + 1)
+                self.discarded = nil
+                continue
+            }
             switch try Self.nextStep(from: &buffer) {
             case .event(let event): return event
             case .skippedEmptyLine: continue
             case .needMoreData: return nil
+            case .overlongSoFar:
+                // A full line's worth without a line end: one 417, then drop to its end.
+                guard buffer.readableBytes <= Self.maxUnterminatedBytes else {
+                    throw Self.unterminated()
+                }
+                self.discarded = buffer.readableBytes
+                buffer.moveReaderIndex(to: buffer.writerIndex)
+                return .tooLong
             }
         }
+    }
+
+    /// The error for a line still without its line end after ``maxUnterminatedBytes``.
+    private static func unterminated() -> IRCFramingError {
+        IRCFramingError(
+            .receiveQueueExceeded,
+            reason: "more than \(Self.maxUnterminatedBytes) bytes received without a line end; "
+                + "no IRC line is longer than \(IRCLimits.maxLineBytes) bytes"
+        )
     }
 
     /// At end of stream, emits the remaining complete lines and drops a final line
@@ -58,12 +104,15 @@ public struct IRCLineDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
         case event(IRCLineEvent)
         case skippedEmptyLine
         case needMoreData
+        /// ``IRCLimits/maxLineBytes`` bytes are buffered without a line end: the line
+        /// being received is already too long.
+        case overlongSoFar
     }
 
     /// Takes the next line out of `buffer`.
     ///
-    /// - Throws: ``IRCFramingError`` when the buffer holds a full line's worth of bytes
-    ///   without a line end.
+    /// - Throws: ``IRCFramingError`` when the next line is longer than
+    ///   ``maxUnterminatedBytes`` before its line end.
     static func nextStep(from buffer: inout ByteBuffer) throws(IRCFramingError) -> Step {
         let found = buffer.withUnsafeReadableBytes { bytes -> (newline: Int, shape: LineShape)? in
             guard let newline = bytes.offset(of: UInt8(ascii: "\n")) else { return nil }
@@ -73,15 +122,11 @@ public struct IRCLineDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
             }
             return (newline, LineShape(of: UnsafeRawBufferPointer(rebasing: bytes[..<length])))
         }
+        if let (newline, _) = found, newline > maxUnterminatedBytes {
+            throw unterminated()
+        }
         guard let (newline, shape) = found else {
-            guard buffer.readableBytes < IRCLimits.maxLineBytes else {
-                throw IRCFramingError(
-                    .receiveQueueExceeded,
-                    reason: "\(buffer.readableBytes) bytes received without a line end; "
-                        + "no IRC line is longer than \(IRCLimits.maxLineBytes) bytes"
-                )
-            }
-            return .needMoreData
+            return buffer.readableBytes < IRCLimits.maxLineBytes ? .needMoreData : .overlongSoFar
         }
         switch shape {
         case .empty:

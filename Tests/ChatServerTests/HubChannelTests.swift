@@ -226,6 +226,8 @@ import Testing
             ":securechat.local 251 alice :There are 0 users and 1 invisible on 1 servers",
             ":securechat.local 254 alice 1 :channels formed",
             ":securechat.local 255 alice :I have 1 clients and 0 servers",
+            ":securechat.local 265 alice 1 1 :Current local users 1, max 1",
+            ":securechat.local 266 alice 1 1 :Current global users 1, max 1",
             ":alice!alice@192.0.2.1 MODE alice -i",
         ])
     }

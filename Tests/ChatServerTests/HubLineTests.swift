@@ -25,7 +25,7 @@ import Testing
         var harness = HubHarness()
         let (alice, bob) = harness.register("alice", "bob")
         harness.receive(line: Array("PRIVMSG #lobby :caf".utf8) + [0xE9], from: alice)
-        #expect(harness.take(alice) == [":securechat.local NOTICE alice :Your line was refused, not relayed: it is not valid UTF-8"])
+        #expect(harness.take(alice) == [":securechat.local FAIL * INVALID_UTF8 :Your line was refused, not relayed: it is not valid UTF-8"])
         #expect(harness.take(bob).isEmpty)
     }
 

@@ -166,6 +166,6 @@ import Testing
         var harness = HubHarness()
         let session = harness.connect(bound: ["alice"])
         harness.send("NICK alice", "USER alice 0 * :Alice", from: session)
-        #expect(harness.take(session).contains(":securechat.local 004 alice securechat.local securechat-0.1 io bnot bo"))
+        #expect(harness.take(session).contains(":securechat.local 004 alice securechat.local securechat-0.1 io beIiklmnostv beIklov"))
     }
 }

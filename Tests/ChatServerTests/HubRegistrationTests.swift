@@ -27,7 +27,7 @@ import Testing
         #expect(lines.contains(":securechat.local 255 alice :I have 1 clients and 0 servers"))
         #expect(lines.contains(":securechat.local 422 alice :MOTD File is missing"))
         let commands = lines.compactMap { (try? IRCMessage(parsing: Array($0.utf8)))?.command }
-        #expect(commands == ["001", "002", "003", "004", "005", "005", "251", "254", "255", "422", "JOIN", "353", "366"])
+        #expect(commands == ["001", "002", "003", "004", "005", "005", "251", "254", "255", "265", "266", "422", "JOIN", "353", "366"])
         #expect(lines.contains(":alice!al@192.0.2.1 JOIN #lobby"))
         #expect(lines.contains(":securechat.local 353 alice = #lobby alice"))
         #expect(lines.contains(":securechat.local 366 alice #lobby :End of /NAMES list"))
@@ -63,6 +63,7 @@ import Testing
         for token in [
             "CASEMAPPING=ascii", "CHANTYPES=#", "CHANNELLEN=50", "NICKLEN=30", "TOPICLEN=300", "PREFIX=(ov)@+",
             "CHANMODES=beI,k,l,imnst", "MODES=4", "MAXLIST=b:50,e:50,I:50", "EXCEPTS", "INVEX", "EXTBAN=~,a", "CHANLIMIT=#:50", "TARGMAX=PRIVMSG:7,NOTICE:7", "UTF8ONLY",
+            "STATUSMSG=@+",
         ] {
             #expect(tokens.contains(token), "missing \(token)")
         }

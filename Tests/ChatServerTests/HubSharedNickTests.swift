@@ -107,6 +107,8 @@ import Testing
             ":securechat.local 251 bob :There are 1 users and 1 invisible on 1 servers",
             ":securechat.local 254 bob 1 :channels formed",
             ":securechat.local 255 bob :I have 3 clients and 0 servers",
+            ":securechat.local 265 bob 2 2 :Current local users 2, max 2",
+            ":securechat.local 266 bob 2 2 :Current global users 2, max 2",
         ])
 
         harness.now = HubHarness.epoch.addingTimeInterval(400)

@@ -99,8 +99,8 @@ struct ServerChatTests {
         try await withTestServer { server in
             let (alice, bob) = try await server.login("alice", "bob")
             try await alice.sendRaw(Array("PRIVMSG #lobby :bad ".utf8) + [0xff, 0xfe] + Array("\r\n".utf8))
-            let notice = try await alice.waitFor("NOTICE")
-            #expect(notice.contains("not valid UTF-8"))
+            let fail = try await alice.waitFor("FAIL")
+            #expect(fail.contains("FAIL * INVALID_UTF8 :") && fail.contains("not valid UTF-8"))
             try await bob.roundTrip("b1")
             #expect(!bob.lines.contains { $0.contains("PRIVMSG #lobby :bad") })
         }

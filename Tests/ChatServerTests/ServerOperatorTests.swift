@@ -50,4 +50,20 @@ struct ServerOperatorTests {
             try await alice.waitFor("481")
         }
     }
+
+    @Test func operatorsHearOfSessionsAnAllowlistReloadCloses() async throws {
+        try await withTestServer(configure: { $0.operators = OperatorList([.nick("alice"): .moderator]) }) { server in
+            let (alice, bob, carol) = try await server.login("alice", "bob", "carol")
+            try await alice.send("OPER alice")
+            try await alice.waitFor("381")
+            try server.allowlist.write(["alice", "carol"])
+            server.server.reload()
+            try await bob.waitForClose()
+            try await alice.waitForLine {
+                $0.hasSuffix("NOTICE alice :*** Allowlist reloaded: closed 1 session no longer allowed: bob")
+            }
+            try await carol.roundTrip("c1")
+            #expect(!carol.lines.contains { $0.contains("Allowlist reloaded") })
+        }
+    }
 }

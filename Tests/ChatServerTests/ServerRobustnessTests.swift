@@ -54,7 +54,7 @@ struct ServerRobustnessTests {
     @Test func floodOfInvalidLinesIsChargedLikeCommands() async throws {
         try await withTestServer(configure: Self.flood(burst: 5, rate: 1, disconnectAfter: .seconds(1))) { server in
             let alice = try await server.login("alice")
-            // 5000 lines that are not UTF-8, in one send: each would earn a NOTICE.
+            // 5000 lines that are not UTF-8, in one send: each would earn a FAIL.
             try await alice.sendRaw(Array([[UInt8]](repeating: [0xFF, 0x0A], count: 5000).joined()))
             let error = try await alice.waitFor("ERROR", timeout: .seconds(5))
             #expect(error.hasPrefix("ERROR :Excess Flood"))
@@ -164,12 +164,35 @@ struct ServerRobustnessTests {
         }
     }
 
-    @Test func endlessLineWithoutLineEndDisconnects() async throws {
+    /// 16 KiB of one line gets one 417 and the connection stays, whether the line arrives
+    /// whole or its line end comes in a later read.
+    @Test(arguments: [false, true])
+    func anOverLongLineGetsOne417HoweverItArrives(lineEndLater: Bool) async throws {
         try await withTestServer { server in
             let alice = try await server.login("alice")
-            try await alice.sendRaw(Array(repeating: UInt8(ascii: "a"), count: 9000))
+            let line = Array("PRIVMSG #lobby :".utf8) + Array(repeating: UInt8(ascii: "a"), count: 16_384)
+            if lineEndLater {
+                try await alice.sendRaw(line)
+                try await alice.waitFor("417")
+                try await alice.sendRaw(Array(repeating: UInt8(ascii: "a"), count: 4096) + Array("\r\n".utf8))
+            } else {
+                try await alice.sendRaw(line + Array("\r\n".utf8))
+                try await alice.waitFor("417")
+            }
+            try await alice.roundTrip("still-here")
+            #expect(alice.lines.filter { IRCTestClient.command(of: $0) == "417" }.count == 1)
+        }
+    }
+
+    @Test func aLineThatNeverEndsWithin64KiBDisconnects() async throws {
+        try await withTestServer { server in
+            let alice = try await server.login("alice")
+            for _ in 0..<20 {
+                try? await alice.sendRaw(Array(repeating: UInt8(ascii: "a"), count: 4096))
+            }
             let error = try await alice.waitFor("ERROR")
-            #expect(error.contains("Closing link"))
+            #expect(error.contains("Closing link: more than 65536 bytes received without a line end"))
+            #expect(alice.lines.filter { IRCTestClient.command(of: $0) == "417" }.count == 1)
             try await alice.waitForClose()
         }
     }

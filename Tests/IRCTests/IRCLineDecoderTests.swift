@@ -121,21 +121,43 @@ struct IRCLineDecoderTests {
         #expect(try decode([String(wire.dropLast(1)), "\n"]) == [.line(tags + body)])
     }
 
-    @Test func nineThousandBytesWithoutANewlineCloseTheConnection() throws {
-        let channel = EmbeddedChannel(handler: ByteToMessageHandler(IRCLineDecoder()))
-        #expect(throws: IRCFramingError(.receiveQueueExceeded, reason: "")) {
-            try channel.writeInbound(ByteBuffer(string: String(repeating: "z", count: 9000)))
+    /// 16 KiB of one line, however it arrives: one 417, the rest dropped up to its line
+    /// end, and the next line is read as usual.
+    @Test(arguments: [1, 2, 4096, 16_384])
+    func anOverLongLineIsOneTooLongWhateverItsChunks(chunkSize: Int) throws {
+        let wire = "PRIVMSG #c :" + String(repeating: "z", count: 16_384) + "\r\nPING after\r\n"
+        let bytes = Array(wire.utf8)
+        let chunks = stride(from: 0, to: bytes.count, by: chunkSize).map {
+            String(decoding: bytes[$0..<min($0 + chunkSize, bytes.count)], as: UTF8.self)
         }
-        _ = try? channel.finish()
+        #expect(try decode(chunks) == [.tooLong, .line("PING after")])
+        #expect(try decode([wire]) == [.tooLong, .line("PING after")])
     }
 
-    @Test func theQueueMayHoldOneByteLessThanTheLongestLineButNotMore() throws {
+    @Test func theQueueMayHoldOneByteLessThanTheLongestLineThenReportsTooLong() throws {
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(IRCLineDecoder()))
         try channel.writeInbound(ByteBuffer(string: "PING a\r\n" + String(repeating: "z", count: IRCLimits.maxLineBytes - 1)))
         #expect(try readAll(channel) == [.line("PING a")])
+        try channel.writeInbound(ByteBuffer(string: "z"))
+        #expect(try readAll(channel) == [.tooLong])
+        try channel.writeInbound(ByteBuffer(string: String(repeating: "z", count: 30_000) + "\nPING b\n"))
+        #expect(try readAll(channel) == [.line("PING b")])
+        _ = try? channel.finish()
+    }
+
+    @Test(arguments: [4096, 65_537 + 10])
+    func aLineThatNeverEndsWithin64KiBClosesTheConnection(chunkSize: Int) throws {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(IRCLineDecoder()))
+        var sent = 0
+        var events: [Decoded] = []
         #expect(throws: IRCFramingError(.receiveQueueExceeded, reason: "")) {
-            try channel.writeInbound(ByteBuffer(string: "z"))
+            while sent <= IRCLineDecoder.maxUnterminatedBytes {
+                try channel.writeInbound(ByteBuffer(string: String(repeating: "z", count: chunkSize)))
+                sent += chunkSize
+                events += try readAll(channel)
+            }
         }
+        #expect(events.count <= 1)
         _ = try? channel.finish()
     }
 

@@ -7,7 +7,10 @@ extension HubState {
     /// here, refusals included, so the transport only carries bytes.
     ///
     /// - A line over the length limits was dropped by the decoder: 417, the connection stays.
-    /// - A line that is not UTF-8 is refused with a NOTICE and not relayed (UTF8ONLY).
+    /// - A line that is not UTF-8 is refused with `FAIL * INVALID_UTF8` and not relayed
+    ///   (UTF8ONLY); the session stays, registered or not.
+    /// - A line with more than 4094 bytes of tag data, counted as sent (IRCv3
+    ///   message-tags), gets 417 and nothing of it is relayed.
     /// - A line that does not parse gets a NOTICE naming why.
     /// - An HTTP request before registration closes the connection with a hint.
     /// - More than `maxLinesBeforeRegistration` lines before registration close it.
@@ -34,7 +37,12 @@ extension HubState {
             replies.numeric(.ERR_INPUTTOOLONG, "Input line was too long")
         case .line(let line):
             guard IRCMessage.isValidUTF8(line) else {
-                replies.notice("Your line was refused, not relayed: it is not valid UTF-8")
+                // Before registration too: a client whose USER was refused may send it again.
+                replies.fail("*", .invalidUTF8, "Your line was refused, not relayed: it is not valid UTF-8")
+                break
+            }
+            guard Self.tagDataBytes(of: line) <= IRCLimits.maxTagDataBytesPerSide else {
+                replies.numeric(.ERR_INPUTTOOLONG, "Input line was too long: more than \(IRCLimits.maxTagDataBytesPerSide) bytes of tags")
                 break
             }
             let message: IRCMessage
@@ -70,6 +78,15 @@ extension HubState {
     public func ping(_ session: SessionID) -> [HubOutput] {
         guard sessions.contains(session) else { return [] }
         return [.send(IRCMessage(source: server, command: "PING", params: [configuration.serverName]), to: [session])]
+    }
+
+    /// The bytes of the line's tag data as the client sent them: between the `@` and the
+    /// space that ends the tags; 0 for a line without tags.
+    static func tagDataBytes(of line: ByteBuffer) -> Int {
+        line.withUnsafeReadableBytes { bytes in
+            guard bytes.first == UInt8(ascii: "@") else { return 0 }
+            return (bytes.firstIndex(of: UInt8(ascii: " ")) ?? bytes.count) - 1
+        }
     }
 
     /// True for an HTTP request line (`GET / HTTP/1.1`), which a browser or a proxy sends.

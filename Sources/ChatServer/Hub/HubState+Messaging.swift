@@ -79,7 +79,7 @@ extension HubState {
     }
 
     /// What one PRIVMSG, NOTICE or TAGMSG sends to each of its targets.
-    private struct RelayedMessage {
+    struct RelayedMessage {
         /// What is needed of the sender: copying its whole session retains every field.
         struct Sender {
             let source: IRCSource
@@ -119,6 +119,10 @@ extension HubState {
         _ command: HubCommandContext,
         into replies: inout HubResponseBuffer
     ) {
+        if let prefix = target.first, prefix == "@" || prefix == "+", target.dropFirst().hasPrefix("#") {
+            relayToStatus(prefix, relayed, of: String(target.dropFirst()), command, into: &replies)
+            return
+        }
         let key = IRCCaseMapping.fold(target)
         let echo = relayed.client.capabilities.contains(.echoMessage)
         let onlyWithMessageTags = relayed.kind == .tagmsg
@@ -209,7 +213,7 @@ extension HubState {
     }
 
     /// The tags message-tags recipients get: the sender's client-only tags and the msgid.
-    private static func withMessageID(_ clientTags: IRCTags, _ id: MessageID) -> IRCTags {
+    static func withMessageID(_ clientTags: IRCTags, _ id: MessageID) -> IRCTags {
         var tags = clientTags
         tags.set("msgid", to: id.description)
         return tags
@@ -243,16 +247,17 @@ extension HubState {
     }
 
     /// The sender's own copy (echo-message) is its acknowledgement: it goes out once the
-    /// message is stored, never before.
-    private func echoWhenStored(
+    /// message is stored, never before; `stored: false` (a message the log does not keep)
+    /// sends it at once.
+    func echoWhenStored(
         _ message: IRCMessage, tags: IRCTags, id: MessageID, _ relayed: RelayedMessage, _ command: HubCommandContext,
-        into replies: inout HubResponseBuffer
+        stored: Bool = true, into replies: inout HubResponseBuffer
     ) {
         let rendering = Rendering(relayed.client.capabilities)
         if relayed.kind == .tagmsg && !rendering.contains(.messageTags) { return }
         var time: String?
         let echo = Self.rendered(message, as: rendering, clientTags: tags, now: command.now, time: &time)
-        replies.append(.sendWhenStored(echo, to: [command.session], id: id))
+        replies.append(stored ? .sendWhenStored(echo, to: [command.session], id: id) : .send(echo, to: [command.session]))
     }
 
     /// Client-only tags as they stand on the wire, without the leading `@`.
@@ -269,12 +274,10 @@ extension HubState {
         client.capabilities.contains(.messageTags) ? clientOnlyTags(of: message) : [:]
     }
 
-    /// The message's client-only (`+`) tags, or none when together they exceed what a
-    /// client may send (IRCv3 gives each side 4094 bytes), so the relayed line stays legal.
+    /// The message's client-only (`+`) tags. A line whose tags exceed what a client may send
+    /// (4094 bytes) was refused with 417 before it got here (``receive(_:from:now:)``).
     static func clientOnlyTags(of message: IRCMessage) -> IRCTags {
-        let tags = IRCTags(message.tags.filter(\.isClientOnly))
-        let size = tags.reduce(0) { $0 + $1.key.utf8.count + ($1.value?.utf8.count ?? 0) * 2 + 2 }
-        return size <= IRCLimits.maxTagDataBytesPerSide ? tags : [:]
+        IRCTags(message.tags.filter(\.isClientOnly))
     }
 
     /// AWAY [<text>]

@@ -89,9 +89,10 @@ extension HubState {
         sendMOTD(into: &replies)
     }
 
-    /// RPL_LUSERCLIENT, RPL_LUSERCHANNELS and RPL_LUSERME.
+    /// RPL_LUSERCLIENT, RPL_LUSERCHANNELS, RPL_LUSERME, RPL_LOCALUSERS and RPL_GLOBALUSERS.
     ///
-    /// Users are nicks online (251, split by user mode `i`); clients are registered
+    /// Users are nicks online (251, split by user mode `i`; 265 and 266 with the most
+    /// there were at once, the same on a network of one server); clients are registered
     /// sessions (255), so one nick with a laptop and a phone is one user and two clients.
     func sendLusers(into replies: inout HubResponseBuffer) {
         var visible = 0
@@ -106,6 +107,10 @@ extension HubState {
         replies.numeric(.RPL_LUSERCLIENT, "There are \(visible) users and \(invisible) invisible on 1 servers")
         replies.numeric(.RPL_LUSERCHANNELS, String(channels.count), "channels formed")
         replies.numeric(.RPL_LUSERME, "I have \(clients) clients and 0 servers")
+        let current = visible + invisible
+        let most = max(maxUserCount, current)
+        replies.numeric(.RPL_LOCALUSERS, String(current), String(most), "Current local users \(current), max \(most)")
+        replies.numeric(.RPL_GLOBALUSERS, String(current), String(most), "Current global users \(current), max \(most)")
     }
 
     /// The message of the day (375, 372 per line, 376), or 422 when there is none.

@@ -113,10 +113,16 @@ extension HubState {
     }
 
     /// USER <username> 0 * <realname>
+    ///
+    /// An empty realname is a missing parameter (461), as modern.ircdocs.horse says.
     mutating func user(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         guard var client = sessions[command.session] else { return }
         guard !client.isRegistered else {
             replies.numeric(.ERR_ALREADYREGISTERED, "You may not reregister")
+            return
+        }
+        guard !command.params[0].isEmpty, !command.params[3].isEmpty else {
+            replies.numeric(.ERR_NEEDMOREPARAMS, "USER", "Not enough parameters")
             return
         }
         client.user = HubSession.sanitizedUsername(command.params[0])

@@ -10,6 +10,7 @@ extension HubState {
         let user = users.add { HubUser(id: $0, nick: nick, session: session, signedOnAt: connectedAt, now: now) }
         nicks[IRCCaseMapping.fold(nick)] = user
         sessions.update(session) { $0.userID = user }
+        maxUserCount = max(maxUserCount, users.count)
         return user
     }
 

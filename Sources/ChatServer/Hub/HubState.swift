@@ -32,6 +32,8 @@ public struct HubState: Sendable {
     var operatorList = OperatorList()
     /// The sessions that are operators, with the name each gave OPER and its class.
     var operators: [SessionID: OperatorStatus] = [:]
+    /// The most nicks online at once since start, for RPL_LOCALUSERS and RPL_GLOBALUSERS.
+    var maxUserCount = 0
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration

@@ -25,6 +25,7 @@ enum ISupport {
             "EXCEPTS",
             "INVEX",
             "EXTBAN=~,a",
+            "STATUSMSG=@+",
             "CHANLIMIT=#:\(configuration.maxChannelsPerUser)",
             "TARGMAX=PRIVMSG:\(configuration.maxTargets),NOTICE:\(configuration.maxTargets)",
             "NETWORK=\(network)",

@@ -43,6 +43,9 @@ final class SessionHandler: ChannelInboundHandler {
     /// Holds a line whose end has not arrived yet; nil otherwise, so that an idle session
     /// keeps no buffer.
     private var lineProcessor: NIOSingleStepByteToMessageProcessor<IRCLineDecoder>?
+    /// Whether the last line event was `.tooLong`: the processor is then kept even when
+    /// empty, for its decoder may be dropping the rest of that line.
+    private var keepsLineProcessor = false
     private var drainTimer: Scheduled<Void>?
     /// The hub waits for the disk on this session's messages (``holdByHub(_:)``).
     private var isHeldByHub = false
@@ -107,7 +110,12 @@ final class SessionHandler: ChannelInboundHandler {
         self.timers?.activity(now: now)
         let processor = self.lineProcessor ?? NIOSingleStepByteToMessageProcessor(IRCLineDecoder())
         do {
-            try processor.process(buffer: Self.unwrapInboundIn(data)) { self.admit($0, now: now) }
+            try processor.process(buffer: Self.unwrapInboundIn(data)) { event in
+                // After .tooLong the decoder may be dropping the rest of a line with nothing
+                // buffered: that state must outlive this read.
+                self.keepsLineProcessor = event == .tooLong
+                self.admit(event, now: now)
+            }
         } catch let error as IRCFramingError {
             self.post { .close($0, reason: "Closing link: \(error.reason)") }
             return
@@ -115,7 +123,7 @@ final class SessionHandler: ChannelInboundHandler {
             self.post { .close($0, reason: "Closing link: \(error)") }
             return
         }
-        self.lineProcessor = processor.unprocessedBytes == 0 ? nil : processor
+        self.lineProcessor = processor.unprocessedBytes == 0 && !self.keepsLineProcessor ? nil : processor
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
