@@ -24,6 +24,13 @@ public struct IRCFailCode: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let invalidParameters = IRCFailCode(rawValue: "INVALID_PARAMS")
     public static let invalidTarget = IRCFailCode(rawValue: "INVALID_TARGET")
     public static let messageError = IRCFailCode(rawValue: "MESSAGE_ERROR")
+    /// SETNAME: the real name is empty or too long.
+    public static let invalidRealname = IRCFailCode(rawValue: "INVALID_REALNAME")
+    /// draft/multiline batches (`FAIL BATCH <code>`).
+    public static let multilineMaxBytes = IRCFailCode(rawValue: "MULTILINE_MAX_BYTES")
+    public static let multilineMaxLines = IRCFailCode(rawValue: "MULTILINE_MAX_LINES")
+    public static let multilineInvalidTarget = IRCFailCode(rawValue: "MULTILINE_INVALID_TARGET")
+    public static let multilineInvalid = IRCFailCode(rawValue: "MULTILINE_INVALID")
 
     /// Whether reconnecting with the same certificate and nick would be refused the same way.
     public var isFinal: Bool {

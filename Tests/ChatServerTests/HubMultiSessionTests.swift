@@ -26,7 +26,7 @@ import Testing
         let lines = harness.take(phone)
         let commands = lines.compactMap { (try? IRCMessage(parsing: Array($0.utf8)))?.command }
         #expect(commands == [
-            "001", "002", "003", "004", "005", "251", "254", "255", "422",
+            "001", "002", "003", "004", "005", "005", "251", "254", "255", "422",
             "JOIN", "353", "366", "JOIN", "332", "333", "353", "366",
         ])
         #expect(lines.contains(":securechat.local 251 alice :There are 2 users and 0 invisible on 1 servers"))

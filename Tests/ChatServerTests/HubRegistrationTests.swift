@@ -21,13 +21,13 @@ import Testing
         #expect(lines.first == ":securechat.local 001 alice :Welcome to the SecureChat Network, alice!al@192.0.2.1")
         #expect(lines.contains(":securechat.local 002 alice :Your host is securechat.local, running version securechat-0.1"))
         #expect(lines.contains(":securechat.local 003 alice :This server was created 2023-11-14T22:13:20.000Z"))
-        #expect(lines.contains(":securechat.local 004 alice securechat.local securechat-0.1 i bnot bo"))
+        #expect(lines.contains(":securechat.local 004 alice securechat.local securechat-0.1 Bi bnot bo"))
         #expect(lines.contains(":securechat.local 251 alice :There are 1 users and 0 invisible on 1 servers"))
         #expect(lines.contains(":securechat.local 254 alice 1 :channels formed"))
         #expect(lines.contains(":securechat.local 255 alice :I have 1 clients and 0 servers"))
         #expect(lines.contains(":securechat.local 422 alice :MOTD File is missing"))
         let commands = lines.compactMap { (try? IRCMessage(parsing: Array($0.utf8)))?.command }
-        #expect(commands == ["001", "002", "003", "004", "005", "251", "254", "255", "422", "JOIN", "353", "366"])
+        #expect(commands == ["001", "002", "003", "004", "005", "005", "251", "254", "255", "422", "JOIN", "353", "366"])
         #expect(lines.contains(":alice!al@192.0.2.1 JOIN #lobby"))
         #expect(lines.contains(":securechat.local 353 alice = #lobby alice"))
         #expect(lines.contains(":securechat.local 366 alice #lobby :End of /NAMES list"))
@@ -273,7 +273,7 @@ import Testing
         harness.send("CAP LS 302", "NICK alice", "USER alice 0 * :Alice", "CAP REQ :server-time", from: alice)
         #expect(!harness.hub.isRegistered(alice))
         #expect(harness.take(alice) == [
-            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory",
+            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory labeled-response account-tag account-notify away-notify extended-join userhost-in-names standard-replies extended-monitor setname draft/multiline=max-bytes=4096,max-lines=100",
             ":securechat.local CAP alice ACK server-time",
         ])
         harness.send("CAP END", from: alice)

@@ -45,8 +45,7 @@ extension HubState {
         channels[key] = channel
         users.update(user) { $0.channels.append(key) }
 
-        let announcement = IRCMessage(source: source, command: "JOIN", params: [channel.name])
-        deliver(announcement, to: deliveryGroups(ofChannel: key), now: now, into: &replies)
+        announceJoin(of: user, source: source, to: channel, now: now, into: &replies)
         sendTopicAndNames(of: channel, to: own, now: now, into: &replies)
     }
 
@@ -168,18 +167,35 @@ extension HubState {
     /// RPL_NAMREPLY lines in join order, each nick once however many sessions it has,
     /// operators prefixed with `@`, each line at most 510 bytes before its CRLF; then
     /// RPL_ENDOFNAMES unless `ending` is false. Sent to `recipients`, by default the
-    /// session that asked.
+    /// session that asked; those with userhost-in-names get `nick!user@host` (of the
+    /// nick's oldest session).
     func sendNames(
         of channel: ChatChannel, to recipients: [SessionID]? = nil, ending: Bool = true, into replies: inout HubResponseBuffer
     ) {
         let recipients = recipients ?? [replies.session]
+        let long = recipients.filter { sessions.read($0, { $0.capabilities.contains(.userhostInNames) }) == true }
+        let short = recipients.filter { !long.contains($0) }
+        if !short.isEmpty { sendNameLines(of: channel, withHosts: false, to: short, into: &replies) }
+        if !long.isEmpty { sendNameLines(of: channel, withHosts: true, to: long, into: &replies) }
+        if ending {
+            replies.numeric(.RPL_ENDOFNAMES, channel.name, "End of /NAMES list", to: recipients)
+        }
+    }
+
+    private func sendNameLines(
+        of channel: ChatChannel, withHosts: Bool, to recipients: [SessionID], into replies: inout HubResponseBuffer
+    ) {
         // ":server 353 target = #channel :" then the names
         let fixed = 1 + server.rawValue.utf8.count + 5 + replies.target.utf8.count + 3 + 1 + channel.name.utf8.count + 2
         let budget = IRCLimits.maxBodyBytesWithoutLineEnding - fixed
         var line = ""
         for member in channel.members {
-            guard let nick = users.read(member, { $0.nick }) else { continue }
-            let entry = channel.isOperator(member) ? "@" + nick : nick
+            guard let (nick, oldest) = users.read(member, { ($0.nick, $0.sessions.first) }) else { continue }
+            var name = nick
+            if withHosts, let oldest, let source = sessions.read(oldest, { $0.source.rawValue }) {
+                name = source
+            }
+            let entry = channel.isOperator(member) ? "@" + name : name
             if !line.isEmpty && line.utf8.count + 1 + entry.utf8.count > budget {
                 replies.numeric(.RPL_NAMREPLY, "=", channel.name, line, to: recipients)
                 line = ""
@@ -188,9 +204,6 @@ extension HubState {
         }
         if !line.isEmpty {
             replies.numeric(.RPL_NAMREPLY, "=", channel.name, line, to: recipients)
-        }
-        if ending {
-            replies.numeric(.RPL_ENDOFNAMES, channel.name, "End of /NAMES list", to: recipients)
         }
     }
 

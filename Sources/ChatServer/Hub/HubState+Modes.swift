@@ -89,7 +89,7 @@ extension HubState {
 
     private mutating func userMode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         guard let (source, nick, user) = sessions.read(command.session, { ($0.source, $0.nick, $0.userID) }),
-            let nick, let user, var isInvisible = users.read(user, { $0.isInvisible })
+            let nick, let user, var (isInvisible, isBot) = users.read(user, { ($0.isInvisible, $0.isBot) })
         else { return }
         let target = command.params[0]
         guard IRCCaseMapping.equals(target, nick) else {
@@ -101,12 +101,13 @@ extension HubState {
             return
         }
         guard command.params.count > 1 else {
-            replies.numeric(.RPL_UMODEIS, isInvisible ? "+i" : "+")
+            replies.numeric(.RPL_UMODEIS, "+" + (isInvisible ? "i" : "") + (isBot ? "B" : ""))
             return
         }
         var adding = true
         var unknown = false
         var changed: String?
+        var botChanged: String?
         for letter in command.params[1] {
             switch letter {
             case "+": adding = true
@@ -116,16 +117,45 @@ extension HubState {
                     isInvisible = adding
                     changed = adding ? "+i" : "-i"
                 }
+            case "B":
+                if isBot != adding {
+                    isBot = adding
+                    botChanged = adding ? "+B" : "-B"
+                }
             default:
                 unknown = true
             }
         }
-        users.update(user) { $0.isInvisible = isInvisible }
+        users.update(user) { user in
+            user.isInvisible = isInvisible
+            user.isBot = isBot
+        }
         if unknown {
             replies.numeric(.ERR_UMODEUNKNOWNFLAG, "Unknown MODE flag")
         }
-        if let changed, let own = users.read(user, { $0.sessions }) {
-            replies.send(IRCMessage(source: source, command: "MODE", params: [nick, changed]), to: own)
+        let applied = Self.joinedModeChanges([changed, botChanged].compactMap { $0 })
+        if !applied.isEmpty, let own = users.read(user, { $0.sessions }) {
+            replies.send(IRCMessage(source: source, command: "MODE", params: [nick, applied]), to: own)
         }
+    }
+
+    /// Single mode changes (`+i`, `-B`) as one mode string: `+iB`, `+i-B`.
+    static func joinedModeChanges(_ changes: [String]) -> String {
+        var result = ""
+        var sign: Character?
+        for change in changes {
+            guard let first = change.first else { continue }
+            if first != sign {
+                result.append(first)
+                sign = first
+            }
+            result += change.dropFirst()
+        }
+        return result
+    }
+
+    /// Whether the nick has user mode `B`.
+    func isBot(_ user: UserID) -> Bool {
+        users.read(user) { $0.isBot } ?? false
     }
 }

@@ -31,7 +31,7 @@ extension HubState {
     private func sendWhoReply(
         for user: HubUser, _ session: HubSession, channel: String, isOperator: Bool, into replies: inout HubResponseBuffer
     ) {
-        let flags = (user.awayMessage == nil ? "H" : "G") + (isOperator ? "@" : "")
+        let flags = (user.awayMessage == nil ? "H" : "G") + (user.isBot ? "B" : "") + (isOperator ? "@" : "")
         replies.numeric(
             .RPL_WHOREPLY, channel, session.user ?? "*", session.host, server.rawValue, user.nick, flags,
             "0 \(session.realname)"
@@ -66,6 +66,9 @@ extension HubState {
             }
             if let away = user.awayMessage {
                 replies.numeric(.RPL_AWAY, nick, away)
+            }
+            if user.isBot {
+                replies.numeric(.RPL_WHOISBOT, nick, "is a bot")
             }
             replies.numeric(.RPL_WHOISACCOUNT, nick, session.account, "is logged in as")
             replies.numeric(.RPL_WHOISSECURE, nick, "is using a secure connection")

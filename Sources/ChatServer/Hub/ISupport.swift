@@ -26,6 +26,8 @@ enum ISupport {
             "UTF8ONLY",
             "CHATHISTORY=\(HistoryLimit.maximum)",
             "MSGREFTYPES=msgid,timestamp",
+            "MONITOR=\(HubState.monitorLimit)",
+            "BOT=B",
         ]
     }
 
