@@ -101,3 +101,16 @@ import Testing
         ])
     }
 }
+
+extension HubLabeledResponseTests {
+    @Test func aLabelOnTheCommandThatCompletesRegistrationLeavesTheBurstAlone() {
+        var harness = HubHarness()
+        let alice = harness.connect(bound: ["alice"])
+        harness.send("CAP LS 302", "@label=r1 CAP REQ :labeled-response batch", "NICK alice", "USER alice 0 * :A", from: alice)
+        #expect(harness.take(alice).first { $0.contains("ACK") } == "@label=r1 :securechat.local CAP * ACK :labeled-response batch")
+        harness.send("@label=r2 CAP END", from: alice)
+        let burst = harness.take(alice)
+        #expect(burst.first == ":securechat.local 001 alice :Welcome to the SecureChat Network, alice!alice@192.0.2.1")
+        #expect(!burst.contains { $0.contains("label=") })
+    }
+}

@@ -103,3 +103,18 @@ import Testing
         ])
     }
 }
+
+extension HubPresenceTests {
+    @Test func replayedHistoryCarriesTheStoredAccount() throws {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        let bob = harness.register("bob", caps: "account-tag draft/chathistory batch")
+        harness.send("PRIVMSG #lobby :kept", from: alice)
+        let record = try #require(harness.records.last)
+        harness.send("CHATHISTORY LATEST #lobby * 10", from: bob)
+        harness.clear()
+        let request = try #require(harness.historyRequests.last)
+        harness.answer(request, with: .messages([record]))
+        #expect(harness.take(bob).contains("@account=alice;batch=h1 :alice!alice@192.0.2.1 PRIVMSG #lobby kept"))
+    }
+}

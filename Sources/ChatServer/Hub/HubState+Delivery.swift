@@ -102,7 +102,11 @@ extension HubState {
             if let excluded, let position = recipients.firstIndex(of: excluded) {
                 recipients.remove(at: position)
             }
-            merged[Int(effective.rawValue)] += recipients
+            if merged[Int(effective.rawValue)].isEmpty {
+                merged[Int(effective.rawValue)] = recipients  // shares the group's storage
+            } else {
+                merged[Int(effective.rawValue)] += recipients
+            }
         }
         for rendering in Rendering.all {
             let recipients = merged[Int(rendering.rawValue)]

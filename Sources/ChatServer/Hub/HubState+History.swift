@@ -181,6 +181,9 @@ extension HubState {
             }
             message.tags.set("msgid", to: record.id.description)
         }
+        if capabilities.contains(.accountTag), let account = event.account, !account.isEmpty, account != "*" {
+            message.tags.set("account", to: account)
+        }
         return message
     }
 }

@@ -74,9 +74,13 @@ public struct HubState: Sendable {
         if message.command != "BATCH", message.tags.contains("batch") {
             return collectBatched(message, from: session, now: now)
         }
+        let wasRegistered = isRegistered(session)
         let outputs = dispatch(message, from: session, now: now)
-        // BATCH labels its own response: that of the whole batch, when it ends.
-        guard message.command != "BATCH", let label = label(of: message, from: session) else { return outputs }
+        // BATCH labels its own response: that of the whole batch, when it ends. The
+        // welcome burst of a command that completed registration is no response.
+        guard message.command != "BATCH", wasRegistered || !isRegistered(session),
+            let label = label(of: message, from: session)
+        else { return outputs }
         return labeled(outputs, label: label, session: session)
     }
 
