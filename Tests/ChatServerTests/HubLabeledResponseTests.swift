@@ -114,3 +114,19 @@ extension HubLabeledResponseTests {
         #expect(!burst.contains { $0.contains("label=") })
     }
 }
+
+extension HubLabeledResponseTests {
+    /// The JOIN's own lines are its response; the replay that follows is not labeled again.
+    @Test func aLabeledJoinLabelsItsLinesAndNotItsReplay() throws {
+        var configuration = HubConfiguration(created: HubHarness.epoch)
+        configuration.replayOnJoin = 20
+        var harness = HubHarness(configuration)
+        let alice = harness.register("alice", caps: "labeled-response batch")
+        harness.send("@label=j1 JOIN #ops", from: alice)
+        let lines = harness.take(alice)
+        #expect(lines.first == "@label=j1 :securechat.local BATCH +l1 labeled-response")
+        #expect(lines.last == ":securechat.local BATCH -l1")
+        let replay = try #require(harness.historyRequests.last)
+        #expect(replay.subcommand == HistoryRequest.replay && replay.label == nil)
+    }
+}

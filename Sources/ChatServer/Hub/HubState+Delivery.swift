@@ -128,8 +128,7 @@ extension HubState {
 
     /// The nick's account as others see it: its oldest session's (as WHOIS shows it).
     func account(of user: UserID) -> String? {
-        guard let oldest = users.read(user, { $0.sessions.first }) ?? nil else { return nil }
-        return sessions.read(oldest) { $0.account }
+        oldestSession(of: user, \.account)
     }
 
     /// `message` as recipients of `rendering` get it. `time` keeps the tag value once

@@ -23,13 +23,14 @@ extension HubState {
     /// is split. The response goes out where the first close of the session stands, or
     /// at the end. When part of it waits for the history log (an echo), all of it waits,
     /// for every record involved. A history read (CHATHISTORY) takes the label along and
-    /// its answer is labeled when it comes, unless lines went out at once.
+    /// its answer is labeled when it comes, unless lines went out at once (a JOIN and
+    /// its replay).
     mutating func labeled(_ outputs: [HubOutput], label: String, session: SessionID) -> [HubOutput] {
         var result: [HubOutput] = []
         var lines: [IRCMessage] = []
         var ids: [MessageID] = []
         var closeAt: Int?
-        var defersToQuery = false
+        var queryAt: Int?
         for output in outputs {
             switch output {
             case .send(let message, let recipients) where recipients.contains(session):
@@ -46,9 +47,8 @@ extension HubState {
                 if !others.isEmpty { result.append(.sendAllWhenStored(messages, to: others, ids: held)) }
                 lines += messages
                 ids += held
-            case .queryHistory(var request) where request.session == session && !defersToQuery:
-                request.label = label
-                defersToQuery = true
+            case .queryHistory(let request) where request.session == session && queryAt == nil:
+                queryAt = result.count
                 result.append(.queryHistory(request))
             case .close(let closed, _, _) where closed == session && closeAt == nil:
                 closeAt = result.count
@@ -57,7 +57,12 @@ extension HubState {
                 result.append(output)
             }
         }
-        if defersToQuery && lines.isEmpty { return result }
+        if let queryAt, lines.isEmpty, case .queryHistory(var request) = result[queryAt] {
+            // The answer is the response (CHATHISTORY); a JOIN's replay is not.
+            request.label = label
+            result[queryAt] = .queryHistory(request)
+            return result
+        }
         let capabilities = sessions.read(session) { $0.capabilities } ?? []
         let response = labeledLines(lines, label: label, batch: capabilities.contains(.batch))
         let sends: [HubOutput] =

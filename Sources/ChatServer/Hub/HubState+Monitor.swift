@@ -88,8 +88,7 @@ extension HubState {
 
     /// `nick!user@host` of the nick's oldest session.
     private func onlineSource(of user: UserID) -> String? {
-        guard let oldest = users.read(user, { $0.sessions.first }) ?? nil else { return nil }
-        return sessions.read(oldest) { $0.source.rawValue }
+        oldestSession(of: user, \.source.rawValue)
     }
 
     /// `items` joined with commas into lines that fit a numeric after `fixed` bytes of

@@ -42,17 +42,16 @@ extension HubState {
     /// The nick's away state as others see it changed (``refreshAway(of:)``): `AWAY
     /// :<text>` or `AWAY` to its peers with away-notify.
     func announceAway(of user: UserID, now: Date, into replies: inout HubResponseBuffer) {
-        guard let (source, away) = awaySource(of: user) else { return }
+        guard let source = oldestSession(of: user, \.source), let away = users.read(user, { $0.awayMessage }) else { return }
         let message = IRCMessage(source: source, command: "AWAY", params: away.map { [$0] } ?? [])
         tellPeers(of: user, message, with: .awayNotify, now: now, into: &replies)
     }
 
-    /// The prefix of the nick's oldest session and its away text.
-    private func awaySource(of user: UserID) -> (IRCSource, String?)? {
-        guard let (oldest, away) = users.read(user, { ($0.sessions.first, $0.awayMessage) }), let oldest,
-            let source = sessions.read(oldest, { $0.source })
-        else { return nil }
-        return (source, away)
+    /// `property` of the nick's oldest session, which stands for the nick (prefix, real
+    /// name) as in WHO and WHOIS.
+    func oldestSession<Value>(of user: UserID, _ property: KeyPath<HubSession, Value>) -> Value? {
+        guard let oldest = users.read(user, { $0.sessions.first }) ?? nil else { return nil }
+        return sessions.read(oldest) { $0[keyPath: property] }
     }
 
     /// Tells the nick's peers with account-notify `ACCOUNT <account>` when the account
@@ -62,7 +61,7 @@ extension HubState {
     /// session's certificate to another first nick, or when the oldest session leaves and
     /// the next one's certificate names another account.
     func announceAccount(of user: UserID, ifNot before: String?, now: Date, into replies: inout HubResponseBuffer) {
-        guard let after = account(of: user), after != before, let (source, _) = awaySource(of: user) else { return }
+        guard let after = account(of: user), after != before, let source = oldestSession(of: user, \.source) else { return }
         let message = IRCMessage(source: source, command: "ACCOUNT", params: [after])
         tellPeers(of: user, message, with: .accountNotify, now: now, into: &replies)
     }
@@ -74,7 +73,7 @@ extension HubState {
         let (extended, plain) = partition(deliveryGroups(ofChannel: channel.key), by: .extendedJoin)
         deliver(IRCMessage(source: source, command: "JOIN", params: [channel.name]), to: plain, now: now, into: &replies)
         if !extended.all.isEmpty {
-            let realname = users.read(user, { $0.sessions.first }).flatMap { $0.flatMap { sessions.read($0) { $0.realname } } } ?? ""
+            let realname = oldestSession(of: user, \.realname) ?? ""
             let account = account(of: user) ?? "*"
             let message = IRCMessage(source: source, command: "JOIN", params: [channel.name, account, realname])
             deliver(message, to: extended, now: now, into: &replies)
