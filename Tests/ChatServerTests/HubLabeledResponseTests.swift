@@ -130,3 +130,17 @@ extension HubLabeledResponseTests {
         #expect(replay.subcommand == HistoryRequest.replay && replay.label == nil)
     }
 }
+
+extension HubLabeledResponseTests {
+    /// A TAGMSG without client tags is not stored: its echo, the response, must not wait
+    /// for a record that never comes.
+    @Test func anEchoOfWhatIsNotStoredGoesAtOnce() {
+        var harness = HubHarness()
+        let alice = harness.register("alice", caps: "labeled-response batch echo-message message-tags")
+        harness.send("@label=t1 TAGMSG #lobby", from: alice)
+        #expect(harness.records.isEmpty)
+        let immediate = harness.lastSends.contains { $0.recipients == [alice] && $0.message.tags.value(for: "label") == "t1" }
+        #expect(immediate)
+        #expect(harness.take(alice).count == 1)
+    }
+}

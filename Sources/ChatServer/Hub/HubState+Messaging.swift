@@ -247,7 +247,7 @@ extension HubState {
     }
 
     /// The sender's own copy (echo-message) is its acknowledgement: it goes out once the
-    /// message is stored, never before.
+    /// message is stored, never before; at once for what is not stored.
     private func echoWhenStored(
         _ message: IRCMessage, tags: IRCTags, id: MessageID, _ relayed: RelayedMessage, _ command: HubCommandContext,
         into replies: inout HubResponseBuffer
@@ -258,6 +258,11 @@ extension HubState {
         let echo = Self.rendered(
             message, as: rendering, clientTags: tags, account: account(ofSource: message.source), now: command.now, time: &time
         )
+        guard relayed.kind != .tagmsg || !relayed.clientTags.isEmpty else {
+            // A TAGMSG without client tags is not stored (``record``): nothing to wait for.
+            replies.reply(echo)
+            return
+        }
         replies.append(.sendWhenStored(echo, to: [command.session], id: id))
     }
 
