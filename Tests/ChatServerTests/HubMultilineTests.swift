@@ -168,3 +168,22 @@ import Testing
         #expect(lines.first?.contains(" draft/multiline=max-bytes=4096,max-lines=100") == true)
     }
 }
+
+extension HubMultilineTests {
+    @Test func aBlankLineStaysInTheBatchButIsNoMessageOfItsOwn() {
+        var harness = HubHarness()
+        let alice = harness.register("alice", caps: Self.caps)
+        let bob = harness.register("bob", caps: Self.caps)
+        let carol = harness.register("carol")
+        harness.send(
+            "BATCH +x draft/multiline #lobby", "@batch=x PRIVMSG #lobby :one", "@batch=x PRIVMSG #lobby :",
+            "@batch=x PRIVMSG #lobby :two", "BATCH -x", from: alice
+        )
+        #expect(harness.records.map(\.event.text) == ["one", "two"])
+        #expect(harness.take(bob).contains("@batch=m1 :alice!alice@192.0.2.1 PRIVMSG #lobby :"))
+        #expect(harness.take(carol) == [
+            ":alice!alice@192.0.2.1 PRIVMSG #lobby one",
+            ":alice!alice@192.0.2.1 PRIVMSG #lobby two",
+        ])
+    }
+}

@@ -10,8 +10,9 @@ extension HubState {
     /// (``collectBatched(_:from:now:)``) are one message. At its end the batch goes to the
     /// target as one batch to recipients with `draft/multiline` and as separate lines to
     /// the others. Each line is its own record in the history log with its own msgid, in
-    /// order; the batch's msgid is its first line's. The sender's echo (echo-message) is
-    /// the whole batch, once every line is stored; a `label` on `BATCH +` labels it.
+    /// order; the batch's msgid is its first line's. A blank line reaches only clients
+    /// with the capability, inside the batch. The sender's echo (echo-message) is the
+    /// whole batch, once every line is stored; a `label` on `BATCH +` labels it.
     /// Errors are `FAIL BATCH MULTILINE_MAX_BYTES | MULTILINE_MAX_LINES |
     /// MULTILINE_INVALID_TARGET | MULTILINE_INVALID`, and nothing of the batch is sent.
     mutating func batch(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
@@ -113,13 +114,17 @@ extension HubState {
         }
         groups = groups.removing([command.session])
         users.update(sender.user) { $0.lastMessageAt = command.now }
-        let ids = batch.lines.map { _ in configuration.messageIDs.next() }
-        var delivery = MultilineDelivery(batch: batch, kind: kind, source: sender.source, target: target.display, ids: ids)
+        // A blank line has a place in the batch but is no message on its own: no msgid,
+        // not stored, not sent to clients without the capability.
+        let lineIDs = batch.lines.map { $0.text.isEmpty ? nil : configuration.messageIDs.next() }
+        let ids = lineIDs.compactMap { $0 }
+        var delivery = MultilineDelivery(batch: batch, kind: kind, source: sender.source, target: target.display, ids: lineIDs)
         delivery.isBot = isBot(sender.user)
         let (with, without) = partition(groups, by: .multiline)
         deliver(delivery, to: with, asBatch: true, now: command.now, into: &replies)
         deliver(delivery, to: without, asBatch: false, now: command.now, into: &replies)
-        for (line, id) in zip(batch.lines, ids) {
+        for (line, id) in zip(batch.lines, lineIDs) {
+            guard let id else { continue }
             let relayed = RelayedMessage(kind: kind, client: sender, text: line.text, clientTags: [:])
             record(relayed, id: id, target: target, holdForRecipient: holdForRecipient, now: command.now, into: &replies)
         }
@@ -135,13 +140,13 @@ extension HubState {
         }
     }
 
-    /// A batch's lines ready to send, and the msgids they were given.
+    /// A batch's lines ready to send, and the msgids they were given (none for a blank line).
     private struct MultilineDelivery {
         let batch: MultilineBatch
         let kind: RelayKind
         let source: IRCSource
         let target: String
-        let ids: [MessageID]
+        let ids: [MessageID?]
         var isBot = false
 
         /// The server tags for message-tags recipients of the line (or batch) with `id`.
@@ -157,9 +162,10 @@ extension HubState {
     private mutating func deliver(
         _ delivery: MultilineDelivery, to groups: DeliveryGroups, asBatch: Bool, now: Date, into replies: inout HubResponseBuffer
     ) {
-        guard !groups.all.isEmpty, let first = delivery.ids.first else { return }
+        guard !groups.all.isEmpty, let first = delivery.ids.lazy.compactMap({ $0 }).first else { return }
         guard asBatch else {
             for (line, id) in zip(delivery.batch.lines, delivery.ids) {
+                guard let id else { continue }
                 let message = IRCMessage(source: delivery.source, command: delivery.kind.command, params: [delivery.target, line.text])
                 deliver(message, clientTags: delivery.tags(id), to: groups, now: now, into: &replies)
             }
