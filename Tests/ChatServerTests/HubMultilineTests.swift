@@ -187,3 +187,21 @@ extension HubMultilineTests {
         ])
     }
 }
+
+extension HubMultilineTests {
+    @Test func aBatchToAnAwayOrOfflineNickIsAnsweredWith301() {
+        var harness = HubHarness()
+        harness.hub.setKnownNicks(["alice", "bob", "dave"])
+        let alice = harness.register("alice", caps: Self.caps)
+        let bob = harness.register("bob")
+        harness.send("AWAY :lunch", from: bob)
+        harness.clear()
+        harness.send("BATCH +x draft/multiline bob", "@batch=x PRIVMSG bob :hi", "BATCH -x", from: alice)
+        #expect(harness.take(alice) == [":securechat.local 301 alice bob lunch"])
+        harness.send("BATCH +y draft/multiline dave", "@batch=y PRIVMSG dave :hi", "BATCH -y", from: alice)
+        #expect(harness.take(alice) == [
+            ":securechat.local 301 alice dave :dave is offline; your message will be delivered when they log in"
+        ])
+        #expect(harness.records.last?.event.text == "hi")
+    }
+}

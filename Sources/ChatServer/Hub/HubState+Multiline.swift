@@ -90,6 +90,8 @@ extension HubState {
         var groups = DeliveryGroups()
         let target: HistoryTarget
         var holdForRecipient = false
+        /// The 301 a PRIVMSG to this nick gets: away, or offline and kept.
+        var awayReply: String?
         if batch.target.hasPrefix("#") {
             guard let channel = channels[key] else {
                 replies.numeric(.ERR_NOSUCHNICK, batch.target, "No such nick/channel")
@@ -101,13 +103,15 @@ extension HubState {
             }
             groups = deliveryGroups(ofChannel: key)
             target = .channel(key: key, display: channel.name)
-        } else if let recipient = nicks[key], let nick = users.read(recipient, { $0.nick }) {
+        } else if let recipient = nicks[key], let (nick, away) = users.read(recipient, { ($0.nick, $0.awayMessage) }) {
             groups = deliveryGroups(ofUsers: recipient == sender.user ? [recipient] : [recipient, sender.user])
             target = .user(key: key, display: nick)
+            awayReply = away
         } else if knownNicks.contains(key), IRCName.isValidNickname(batch.target) {
             groups = deliveryGroups(ofUsers: [sender.user])
             target = .user(key: key, display: batch.target)
             holdForRecipient = true
+            awayReply = "\(batch.target) is offline; your message will be delivered when they log in"
         } else {
             replies.numeric(.ERR_NOSUCHNICK, batch.target, "No such nick/channel")
             return
@@ -137,6 +141,9 @@ extension HubState {
                 return nil
             }
             replies.append(.sendAllWhenStored(lines, to: [command.session], ids: ids))
+        }
+        if kind == .privmsg, let awayReply {
+            replies.numeric(.RPL_AWAY, target.display, awayReply)
         }
     }
 
