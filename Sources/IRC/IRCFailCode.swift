@@ -26,6 +26,13 @@ public struct IRCFailCode: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let messageError = IRCFailCode(rawValue: "MESSAGE_ERROR")
     /// A line that is not UTF-8, to a server that advertises UTF8ONLY (IRCv3 utf8-only).
     public static let invalidUTF8 = IRCFailCode(rawValue: "INVALID_UTF8")
+    /// SETNAME: the real name is empty or too long.
+    public static let invalidRealname = IRCFailCode(rawValue: "INVALID_REALNAME")
+    /// draft/multiline batches (`FAIL BATCH <code>`).
+    public static let multilineMaxBytes = IRCFailCode(rawValue: "MULTILINE_MAX_BYTES")
+    public static let multilineMaxLines = IRCFailCode(rawValue: "MULTILINE_MAX_LINES")
+    public static let multilineInvalidTarget = IRCFailCode(rawValue: "MULTILINE_INVALID_TARGET")
+    public static let multilineInvalid = IRCFailCode(rawValue: "MULTILINE_INVALID")
 
     /// Whether reconnecting with the same certificate and nick would be refused the same way.
     public var isFinal: Bool {

@@ -210,4 +210,41 @@ extension IRCNumeric {
     public static let ERR_TOOMANYTARGETS = IRCNumeric("407")
     /// 410 `<client> <command> :Invalid CAP command`
     public static let ERR_INVALIDCAPCMD = IRCNumeric("410")
+
+    // MARK: Server queries, WHOWAS, MONITOR, HELP, bots
+
+    /// 314 `<client> <nick> <username> <host> * :<realname>`
+    public static let RPL_WHOWASUSER = IRCNumeric("314")
+    /// 369 `<client> <nick> :End of WHOWAS`
+    public static let RPL_ENDOFWHOWAS = IRCNumeric("369")
+    /// 406 `<client> <nick> :There was no such nickname`
+    public static let ERR_WASNOSUCHNICK = IRCNumeric("406")
+    /// 335 `<client> <nick> :is a bot`
+    public static let RPL_WHOISBOT = IRCNumeric("335")
+    /// 351 `<client> <version> <server> :<comments>`
+    public static let RPL_VERSION = IRCNumeric("351")
+    /// 371 `<client> :<string>`
+    public static let RPL_INFO = IRCNumeric("371")
+    /// 374 `<client> :End of INFO list`
+    public static let RPL_ENDOFINFO = IRCNumeric("374")
+    /// 391 `<client> <server> [<timestamp> [<TS offset>]] :<human-readable time>`
+    public static let RPL_TIME = IRCNumeric("391")
+    /// 704 `<client> <subject> :<first line of help section>`
+    public static let RPL_HELPSTART = IRCNumeric("704")
+    /// 705 `<client> <subject> :<line of help text>`
+    public static let RPL_HELPTXT = IRCNumeric("705")
+    /// 706 `<client> <subject> :<last line of help text>`
+    public static let RPL_ENDOFHELP = IRCNumeric("706")
+    /// 524 `<client> <subject> :<error message>`
+    public static let ERR_HELPNOTFOUND = IRCNumeric("524")
+    /// 730 `<client> :target[!user@host][,target[!user@host]]*`
+    public static let RPL_MONONLINE = IRCNumeric("730")
+    /// 731 `<client> :target[,target2]*`
+    public static let RPL_MONOFFLINE = IRCNumeric("731")
+    /// 732 `<client> :target[,target2]*`
+    public static let RPL_MONLIST = IRCNumeric("732")
+    /// 733 `<client> :End of MONITOR list`
+    public static let RPL_ENDOFMONLIST = IRCNumeric("733")
+    /// 734 `<client> <limit> <targets> :Monitor list is full.`
+    public static let ERR_MONLISTFULL = IRCNumeric("734")
 }

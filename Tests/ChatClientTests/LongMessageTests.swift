@@ -3,22 +3,43 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Text longer than one IRC line, end to end: cut between words, every character arrives.
+/// Text longer than one IRC line, end to end, to a server that offers draft/multiline
+/// (max-bytes 4096): one batch when it fits, several batches cut between words when it does
+/// not; every character arrives. Cutting into plain PRIVMSGs, for servers without the
+/// capability, is OutgoingPlannerTests' (`multiline: nil`).
 @Suite struct LongMessageTests {
+    /// About 3.6 KB: more than one IRC line, less than one batch.
     static let long = (1...400).map { "wörd\($0)" }.joined(separator: " ") + " 日本語👩‍💻"
+    /// About 11 KB: more than one batch.
+    static let veryLong = (1...1200).map { "wörd\($0)" }.joined(separator: " ") + " 日本語👩‍💻"
 
-    @Test func aLongMessageArrivesWholeInSeveralMessagesAndSaysSo() async throws {
+    @Test func aLongMessageArrivesWholeAsOneMultilineBatch() async throws {
         try await withTestServer { server in
             let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
             let events = EventCollector(bob.events)
             let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
             let report = try await alice.deliver(Self.long, to: "bob")
-            #expect(report.messages > 3)
+            #expect(report.messages == 1 && report.batches == 1)
+            #expect(report.notice == nil)
+            try await events.waitFor("the message") { _ in events.messages.contains { $0.from == "alice" } }
+            #expect(events.messages.filter { $0.from == "alice" }.map(\.text) == [Self.long])
+            await alice.quit()
+            await bob.quit()
+        }
+    }
+
+    @Test func aMessageLongerThanABatchArrivesWholeInSeveralAndSaysSo() async throws {
+        try await withTestServer { server in
+            let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
+            let events = EventCollector(bob.events)
+            let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
+            let report = try await alice.deliver(Self.veryLong, to: "bob")
+            #expect(report.messages > 2 && report.batches == report.messages)
             #expect(report.notice?.contains("sent as \(report.messages) messages") == true)
             try await events.waitFor("every piece") { _ in
                 events.messages.filter { $0.from == "alice" }.count == report.messages
             }
-            #expect(events.messages.filter { $0.from == "alice" }.map(\.text).joined() == Self.long)
+            #expect(events.messages.filter { $0.from == "alice" }.map(\.text).joined() == Self.veryLong)
             #expect(!events.events.contains { if case .serverError = $0 { return true }; return false })
             await alice.quit()
             await bob.quit()
@@ -27,19 +48,19 @@ import Testing
 }
 
 extension SecureChatCommandTests {
-    @Test func sendCutsALongLineAndExitsZeroOnceEveryPieceWasAccepted() async throws {
+    @Test func sendCutsAVeryLongLineAndExitsZeroOnceEveryPieceWasAccepted() async throws {
         try await withTestServer { server in
             let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
             let events = EventCollector(bob.events)
             let result = try await Self.securechat(
-                ["send", "--to", "bob"] + Self.flags(server, "alice") + [LongMessageTests.long], home: home)
+                ["send", "--to", "bob"] + Self.flags(server, "alice") + [LongMessageTests.veryLong], home: home)
             #expect(result.status == 0, "stderr: \(result.stderr)")
-            #expect(result.stderr.contains("cut between words"))
+            #expect(result.stderr.contains("too long for one message"))
             try await events.waitFor("the last piece") { event in
                 if case .message(let message) = event { return message.text.hasSuffix("日本語👩‍💻") }
                 return false
             }
-            #expect(events.messages.map(\.text).joined() == LongMessageTests.long)
+            #expect(events.messages.map(\.text).joined() == LongMessageTests.veryLong)
             await bob.quit()
         }
     }

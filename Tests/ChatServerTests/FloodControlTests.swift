@@ -86,4 +86,28 @@ import Testing
             return
         }
     }
+
+    @Test func aMultilineBatchOfAHundredLinesGoesAtOnce() {
+        var flood = FloodControl(burst: 20, rate: 5, disconnectAfter: .seconds(10), now: self.start)
+        let line = ByteBuffer(string: "@batch=b1 PRIVMSG #lobby :x")
+        let cost = FloodControl.cost(ofLine: line.readableBytesView)
+        #expect(cost == FloodControl.batchLineCost)
+        for _ in 0..<100 {
+            #expect(flood.admit(now: self.start, alreadyDelayed: 0, cost: cost) == .allow)
+        }
+        // What is left serves ordinary lines as usual.
+        #expect(flood.admit(now: self.start, alreadyDelayed: 0) == .allow)
+    }
+
+    @Test(arguments: [
+        ("@batch=x PRIVMSG #a :b", FloodControl.batchLineCost),
+        ("@label=1;batch=x PRIVMSG #a :b", FloodControl.batchLineCost),
+        ("@mybatch=x PRIVMSG #a :b", 1.0),
+        ("@label=batch=x PRIVMSG #a :b", 1.0),
+        ("PRIVMSG #a :@batch=x", 1.0),
+        ("BATCH +x draft/multiline #a", 1.0),
+    ])
+    func onlyLinesTaggedBatchAreCheap(line: String, cost: Double) {
+        #expect(FloodControl.cost(ofLine: ByteBuffer(string: line).readableBytesView) == cost)
+    }
 }

@@ -177,6 +177,10 @@ struct HubHarness {
                 for recipient in recipients {
                     received[recipient, default: []].append(message.serialized)
                 }
+            case .sendAllWhenStored(let messages, let recipients, _):
+                for recipient in recipients {
+                    received[recipient, default: []] += messages.map(\.serialized)
+                }
             }
         }
     }

@@ -166,6 +166,21 @@ import Testing
         var harness = HubHarness()
         let session = harness.connect(bound: ["alice"])
         harness.send("NICK alice", "USER alice 0 * :Alice", from: session)
-        #expect(harness.take(session).contains(":securechat.local 004 alice securechat.local securechat-0.1 io beIiklmnostv beIklov"))
+        #expect(harness.take(session).contains(":securechat.local 004 alice securechat.local securechat-0.1 Bio beIiklmnostv beIklov"))
+    }
+
+    @Test func whoAndUserhostMarkAServerOperatorWithAStar() {
+        var harness = Self.harness()
+        let alice = harness.register("alice")
+        let bob = harness.register("bob")
+        harness.send("OPER alice", from: alice)
+        harness.clear()
+        harness.send("USERHOST alice bob", from: bob)
+        #expect(harness.take(bob) == [":securechat.local 302 bob :alice*=+alice@192.0.2.1 bob=+bob@192.0.2.1"])
+        harness.send("WHO alice", from: bob)
+        #expect(harness.take(bob).first == ":securechat.local 352 bob * alice 192.0.2.1 securechat.local alice H* :0 alice Example")
+        harness.send("MODE bob +B", from: bob)
+        harness.send("MODE bob", from: bob)
+        #expect(harness.take(bob).last == ":securechat.local 221 bob +B")
     }
 }

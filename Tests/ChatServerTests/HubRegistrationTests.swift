@@ -21,7 +21,7 @@ import Testing
         #expect(lines.first == ":securechat.local 001 alice :Welcome to the SecureChat Network, alice!al@192.0.2.1")
         #expect(lines.contains(":securechat.local 002 alice :Your host is securechat.local, running version securechat-0.1"))
         #expect(lines.contains(":securechat.local 003 alice :This server was created 2023-11-14T22:13:20.000Z"))
-        #expect(lines.contains(":securechat.local 004 alice securechat.local securechat-0.1 io beIiklmnostv beIklov"))
+        #expect(lines.contains(":securechat.local 004 alice securechat.local securechat-0.1 Bio beIiklmnostv beIklov"))
         #expect(lines.contains(":securechat.local 251 alice :There are 1 users and 0 invisible on 1 servers"))
         #expect(lines.contains(":securechat.local 254 alice 1 :channels formed"))
         #expect(lines.contains(":securechat.local 255 alice :I have 1 clients and 0 servers"))
@@ -274,7 +274,7 @@ import Testing
         harness.send("CAP LS 302", "NICK alice", "USER alice 0 * :Alice", "CAP REQ :server-time", from: alice)
         #expect(!harness.hub.isRegistered(alice))
         #expect(harness.take(alice) == [
-            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory invite-notify",
+            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory labeled-response account-tag account-notify away-notify extended-join userhost-in-names standard-replies extended-monitor setname draft/multiline=max-bytes=4096,max-lines=100 invite-notify",
             ":securechat.local CAP alice ACK server-time",
         ])
         harness.send("CAP END", from: alice)

@@ -70,5 +70,16 @@ extension HubState {
         // Operators (HubState+Operators.swift)
         "OPER": HubCommand(minimumParameters: 1) { $0.oper($1, into: &$2) },
         "KILL": HubCommand(minimumParameters: 2) { $0.kill($1, into: &$2) },
+        // Server information and WHOWAS (HubState+ServerInfo.swift, HubState+Whowas.swift)
+        "TIME": HubCommand { $0.time($1, into: &$2) },
+        "VERSION": HubCommand { $0.version($1, into: &$2) },
+        "INFO": HubCommand { $0.info($1, into: &$2) },
+        "HELP": HubCommand { $0.help($1, into: &$2) },
+        "HELPOP": HubCommand { $0.help($1, into: &$2) },
+        "WHOWAS": HubCommand(minimumParameters: 1) { $0.whowasQuery($1, into: &$2) },
+        // IRCv3 (HubState+Monitor.swift, HubState+Setname.swift, HubState+Multiline.swift)
+        "MONITOR": HubCommand(minimumParameters: 1) { $0.monitor($1, into: &$2) },
+        "SETNAME": HubCommand(minimumParameters: 1) { $0.setname($1, into: &$2) },
+        "BATCH": HubCommand(minimumParameters: 1) { $0.batch($1, into: &$2) },
     ]
 }

@@ -1,19 +1,25 @@
 /// Which rendering of a relayed message a recipient gets: with a `time` tag
-/// (server-time), with the sender's client-only tags (message-tags), both or neither.
+/// (server-time), with the sender's client-only tags (message-tags), with the sender's
+/// `account` tag (account-tag), in any combination.
 struct Rendering: OptionSet, Hashable, Sendable {
     let rawValue: UInt8
 
     static let serverTime = Rendering(rawValue: 1 << 0)
     static let messageTags = Rendering(rawValue: 1 << 1)
+    static let accountTag = Rendering(rawValue: 1 << 2)
 
-    /// The four renderings, in the order their groups are delivered.
-    static let all: [Rendering] = [[], .serverTime, .messageTags, [.serverTime, .messageTags]]
+    /// How many renderings there are: every combination of the three.
+    static let count = 8
+
+    /// The renderings, in the order their groups are delivered.
+    static let all: [Rendering] = (0..<UInt8(count)).map(Rendering.init(rawValue:))
 
     /// What a recipient with `capabilities` is sent.
     init(_ capabilities: HubCapabilities) {
         var rendering: Rendering = []
         if capabilities.contains(.serverTime) { rendering.insert(.serverTime) }
         if capabilities.contains(.messageTags) { rendering.insert(.messageTags) }
+        if capabilities.contains(.accountTag) { rendering.insert(.accountTag) }
         self = rendering
     }
 
@@ -23,45 +29,35 @@ struct Rendering: OptionSet, Hashable, Sendable {
 }
 
 /// Recipients grouped by the ``Rendering`` they get, so that a message to any number of
-/// them is rendered at most four times. An empty group costs no allocation.
+/// them is rendered at most once per rendering. An empty set of groups costs no allocation.
 struct DeliveryGroups: Sendable {
-    private var plain: [SessionID] = []
-    private var timed: [SessionID] = []
-    private var tagged: [SessionID] = []
-    private var timedAndTagged: [SessionID] = []
+    /// Indexed by ``Rendering/rawValue``; empty until the first recipient.
+    private var groups: [[SessionID]] = []
 
     init() {}
 
     /// One recipient (a private message): one group of one.
     init(_ recipient: SessionID, _ rendering: Rendering) {
-        self[rendering] = [recipient]
+        append(recipient, rendering)
     }
 
     subscript(rendering: Rendering) -> [SessionID] {
         get {
-            switch rendering {
-            case []: plain
-            case .serverTime: timed
-            case .messageTags: tagged
-            default: timedAndTagged
-            }
+            let index = Int(rendering.rawValue)
+            return index < groups.count ? groups[index] : []
         }
         set {
-            switch rendering {
-            case []: plain = newValue
-            case .serverTime: timed = newValue
-            case .messageTags: tagged = newValue
-            default: timedAndTagged = newValue
-            }
+            let index = Int(rendering.rawValue)
+            if groups.isEmpty { groups = Array(repeating: [], count: Rendering.count) }
+            groups[index] = newValue
         }
     }
 
     mutating func append(_ recipient: SessionID, _ rendering: Rendering) {
-        switch rendering {
-        case []: plain.append(recipient)
-        case .serverTime: timed.append(recipient)
-        case .messageTags: tagged.append(recipient)
-        default: timedAndTagged.append(recipient)
-        }
+        if groups.isEmpty { groups = Array(repeating: [], count: Rendering.count) }
+        groups[Int(rendering.rawValue)].append(recipient)
     }
+
+    /// Every recipient, each group in ``Rendering/all`` order.
+    var all: [SessionID] { groups.flatMap { $0 } }
 }

@@ -24,6 +24,8 @@ public struct HistoryRequest: Sendable, Equatable {
     public let read: Read
     /// At most this many results (at most ``HistoryLimit/maximum``).
     public let limit: Int
+    /// The IRCv3 `label` of the command that asked, for its labeled response.
+    public var label: String? = nil
 
     /// The `subcommand` of a replay on JOIN, which no client sent.
     public static let replay = "REPLAY"

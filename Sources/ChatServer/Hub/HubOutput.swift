@@ -17,6 +17,11 @@ public enum HubOutput: Sendable, Equatable {
     /// acknowledgement, means durable. If it cannot be stored they get
     /// `FAIL <command> MESSAGE_ERROR` instead.
     case sendWhenStored(IRCMessage, to: [SessionID], id: MessageID)
+    /// Send `messages`, in order, to `recipients` once every record of `ids` is stored (a
+    /// labeled response or a multiline batch acknowledging several messages). If one of
+    /// them cannot be stored they get one `FAIL <command> MESSAGE_ERROR <last id>` instead,
+    /// with the `label` of the messages, if any.
+    case sendAllWhenStored([IRCMessage], to: [SessionID], ids: [MessageID])
     /// Read the history log for a session (off the hub's loop) and hand the result back
     /// to ``HubState/answer(_:with:now:)``.
     case queryHistory(HistoryRequest)

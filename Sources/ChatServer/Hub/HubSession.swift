@@ -36,6 +36,10 @@ struct HubSession: Sendable {
     /// This session's AWAY text and when it was set; the nick shows as away only while
     /// all its sessions are.
     var away: (message: String, since: Date)?
+    /// The `draft/multiline` batch the client has opened and not yet closed.
+    var openBatch: MultilineBatch?
+    /// Folded nicks this session watches with MONITOR.
+    var monitored: Set<String> = []
     /// `nick!user@host`, built once per nick change and shared by every message it sends.
     private(set) var source: IRCSource
 

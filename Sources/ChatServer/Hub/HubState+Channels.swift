@@ -54,8 +54,7 @@ extension HubState {
         channels[key] = channel
         users.update(user) { $0.channels.append(key) }
 
-        let announcement = IRCMessage(source: source, command: "JOIN", params: [channel.name])
-        deliver(announcement, to: deliveryGroups(ofChannel: key), now: now, into: &replies)
+        announceJoin(of: user, source: source, to: channel, now: now, into: &replies)
         sendTopicAndNames(of: channel, to: own, now: now, into: &replies)
     }
 
@@ -184,26 +183,44 @@ extension HubState {
     /// RPL_NAMREPLY lines in join order, each nick once however many sessions it has,
     /// with its `@` or `+` (both for multi-prefix sessions), each line at most 510 bytes
     /// before its CRLF; then RPL_ENDOFNAMES unless `ending` is false. Sent to
-    /// `recipients`, by default the session that asked. The symbol is `@` for a secret
+    /// `recipients`, by default the session that asked; those with userhost-in-names get
+    /// `nick!user@host` (of the nick's oldest session). The symbol is `@` for a secret
     /// channel, `=` otherwise; to a non-member, users with `+i` are left out.
     func sendNames(
         of channel: ChatChannel, to recipients: [SessionID]? = nil, ending: Bool = true, into replies: inout HubResponseBuffer
     ) {
         let recipients = recipients ?? [replies.session]
-        let multiPrefix = recipients.filter { sessions.read($0) { $0.capabilities.contains(.multiPrefix) } == true }
-        let highestPrefix = recipients.filter { !multiPrefix.contains($0) }
         let asker = recipients.first.flatMap { sessions.read($0) { $0.userID } ?? nil }
         let showsInvisible = asker.map(channel.contains) ?? false
-        for (group, allPrefixes) in [(highestPrefix, false), (multiPrefix, true)] where !group.isEmpty {
-            sendNameLines(of: channel, allPrefixes: allPrefixes, showsInvisible: showsInvisible, to: group, into: &replies)
+        // Recipients grouped by how they want names: all prefixes or the highest, nicks or
+        // full sources; each group gets its own lines.
+        var groups: [NameStyle: [SessionID]] = [:]
+        for recipient in recipients {
+            guard let capabilities = sessions.read(recipient, { $0.capabilities }) else { continue }
+            let style = NameStyle(
+                allPrefixes: capabilities.contains(.multiPrefix), withHosts: capabilities.contains(.userhostInNames)
+            )
+            groups[style, default: []].append(recipient)
+        }
+        for style in NameStyle.all {
+            guard let group = groups[style] else { continue }
+            sendNameLines(of: channel, style: style, showsInvisible: showsInvisible, to: group, into: &replies)
         }
         if ending {
             replies.numeric(.RPL_ENDOFNAMES, channel.name, "End of /NAMES list", to: recipients)
         }
     }
 
+    /// How a session wants NAMES entries: multi-prefix, userhost-in-names.
+    struct NameStyle: Hashable {
+        let allPrefixes: Bool
+        let withHosts: Bool
+
+        static let all = [false, true].flatMap { prefixes in [false, true].map { NameStyle(allPrefixes: prefixes, withHosts: $0) } }
+    }
+
     private func sendNameLines(
-        of channel: ChatChannel, allPrefixes: Bool, showsInvisible: Bool, to recipients: [SessionID],
+        of channel: ChatChannel, style: NameStyle, showsInvisible: Bool, to recipients: [SessionID],
         into replies: inout HubResponseBuffer
     ) {
         let symbol = channel.isSecret ? "@" : "="
@@ -212,9 +229,14 @@ extension HubState {
         let budget = IRCLimits.maxBodyBytesWithoutLineEnding - fixed
         var line = ""
         for member in channel.members {
-            guard let (nick, isInvisible) = users.read(member, { ($0.nick, $0.isInvisible) }) else { continue }
+            guard let (nick, isInvisible, oldest) = users.read(member, { ($0.nick, $0.isInvisible, $0.sessions.first) })
+            else { continue }
             if isInvisible && !showsInvisible { continue }
-            let entry = channel.prefixes(of: member, all: allPrefixes) + nick
+            var name = nick
+            if style.withHosts, let oldest, let source = sessions.read(oldest, { $0.source.rawValue }) {
+                name = source
+            }
+            let entry = channel.prefixes(of: member, all: style.allPrefixes) + name
             if !line.isEmpty && line.utf8.count + 1 + entry.utf8.count > budget {
                 replies.numeric(.RPL_NAMREPLY, symbol, channel.name, line, to: recipients)
                 line = ""

@@ -62,14 +62,17 @@ extension HubState {
     }
 
     /// Sends `message` to `groups` in as few renderings as their capabilities need: one
-    /// `.send` per ``Rendering`` that has recipients, so a channel of any size costs at
-    /// most four messages.
+    /// `.send` per ``Rendering`` that has recipients and makes a difference, so a channel
+    /// of any size costs at most eight messages.
     ///
     /// - Parameters:
     ///   - clientTags: the sender's `+` tags, for recipients with message-tags. Without
     ///     them message-tags changes nothing, and those recipients join the group without it.
     ///   - excluded: a recipient to skip (the sender, unless it has echo-message).
     ///   - onlyWithMessageTags: skip recipients without message-tags (TAGMSG).
+    ///
+    /// Recipients with account-tag get the `account` of the nick the message comes from
+    /// (``account(ofSource:)``); for a message from the server it changes nothing.
     func deliver(
         _ message: IRCMessage,
         clientTags: IRCTags = [:],
@@ -81,24 +84,51 @@ extension HubState {
     ) {
         var time: String?
         let relaysTags = !clientTags.isEmpty
+        var account: String??
+        var merged: [[SessionID]] = Array(repeating: [], count: Rendering.count)
         for rendering in Rendering.all {
-            let hasMessageTags = rendering.contains(.messageTags)
-            if onlyWithMessageTags && !hasMessageTags { continue }
             var recipients = groups[rendering]
-            if !relaysTags && !onlyWithMessageTags {
-                if hasMessageTags { continue }
-                let tagged = groups[rendering.union(.messageTags)]
-                if !tagged.isEmpty { recipients += tagged }
+            guard !recipients.isEmpty else { continue }
+            var effective = rendering
+            if rendering.contains(.messageTags) {
+                if !relaysTags && !onlyWithMessageTags { effective.remove(.messageTags) }
+            } else if onlyWithMessageTags {
+                continue
+            }
+            if rendering.contains(.accountTag) {
+                if account == nil { account = .some(self.account(ofSource: message.source)) }
+                if account == .some(nil) { effective.remove(.accountTag) }
             }
             if let excluded, let position = recipients.firstIndex(of: excluded) {
                 recipients.remove(at: position)
             }
+            if merged[Int(effective.rawValue)].isEmpty {
+                merged[Int(effective.rawValue)] = recipients  // shares the group's storage
+            } else {
+                merged[Int(effective.rawValue)] += recipients
+            }
+        }
+        for rendering in Rendering.all {
+            let recipients = merged[Int(rendering.rawValue)]
             guard !recipients.isEmpty else { continue }
             replies.send(
-                Self.rendered(message, as: rendering, clientTags: clientTags, now: now, time: &time),
+                Self.rendered(
+                    message, as: rendering, clientTags: clientTags, account: account ?? nil, now: now, time: &time
+                ),
                 to: recipients
             )
         }
+    }
+
+    /// The account of the nick `source` names, for account-tag; nil for the server.
+    func account(ofSource source: IRCSource?) -> String? {
+        guard let source, source.rawValue.contains("!"), let user = user(named: String(source.nick)) else { return nil }
+        return account(of: user)
+    }
+
+    /// The nick's account as others see it: its oldest session's (as WHOIS shows it).
+    func account(of user: UserID) -> String? {
+        oldestSession(of: user, \.account)
     }
 
     /// `message` as recipients of `rendering` get it. `time` keeps the tag value once
@@ -107,10 +137,14 @@ extension HubState {
         _ message: IRCMessage,
         as rendering: Rendering,
         clientTags: IRCTags,
+        account: String? = nil,
         now: Date,
         time: inout String?
     ) -> IRCMessage {
         var rendered = message
+        if rendering.contains(.accountTag), let account {
+            rendered.tags.set("account", to: account)
+        }
         if rendering.contains(.serverTime) {
             let value = time ?? Self.serverTime(now).tagValue
             time = value

@@ -116,7 +116,8 @@ extension HubState {
             // A replay or delivery nobody asked for fails quietly (the transport logs it).
             guard request.subcommand != HistoryRequest.replay, request.subcommand != HistoryRequest.offline else { return [] }
             replies.fail("CHATHISTORY", .messageError, [request.subcommand, request.target], "The history could not be read")
-            return replies.outputs
+            guard let label = request.label else { return replies.outputs }
+            return labeled(replies.outputs, label: label, session: request.session)
         case .failed:
             (lines, batchType) = ([], "chathistory")
         case .messages(let records) where request.subcommand == HistoryRequest.offline:
@@ -144,7 +145,8 @@ extension HubState {
             "h\(batchCounter)", type: batchType, parameters: request.target == "*" ? [] : [request.target],
             lines, capabilities: capabilities, into: &replies
         )
-        return replies.outputs
+        guard let label = request.label else { return replies.outputs }
+        return labeled(replies.outputs, label: label, session: request.session)
     }
 
     /// `lines` for the session, inside `BATCH +reference type parameters … BATCH -reference`
@@ -178,6 +180,9 @@ extension HubState {
                 for tag in carrier.tags { message.tags.set(tag.key, to: tag.value) }
             }
             message.tags.set("msgid", to: record.id.description)
+        }
+        if capabilities.contains(.accountTag), let account = event.account, !account.isEmpty, account != "*" {
+            message.tags.set("account", to: account)
         }
         return message
     }

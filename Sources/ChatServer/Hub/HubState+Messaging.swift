@@ -44,10 +44,10 @@ extension HubState {
             }
             text = command.params[1]
         }
-        client.hasSiblings = users.update(client.user) { user -> Bool in
+        (client.hasSiblings, client.isBot) = users.update(client.user) { user -> (Bool, Bool) in
             if text != nil { user.lastMessageAt = command.now }
-            return user.sessions.count > 1
-        } ?? false
+            return (user.sessions.count > 1, user.isBot)
+        } ?? (false, false)
         if configuration.maxTargets >= 1, !targetList.utf8.contains(UInt8(ascii: ",")) {
             // The usual case: one target, nothing to de-duplicate.
             let relayed = RelayedMessage(
@@ -89,6 +89,8 @@ extension HubState {
             let account: String
             /// Whether the nick has other sessions, which get a copy of what this one sends.
             var hasSiblings = false
+            /// User mode `B`: message-tags recipients get a `bot` tag.
+            var isBot = false
 
             /// Nil for a session that is not registered.
             init?(_ session: borrowing HubSession) {
@@ -137,7 +139,7 @@ extension HubState {
             }
             let id = configuration.messageIDs.next()
             let message = relayed.message(to: channel.name)
-            let tags = Self.withMessageID(relayed.clientTags, id)
+            let tags = Self.withMessageID(relayed, id)
             deliver(
                 message, clientTags: tags, to: deliveryGroups(ofChannel: key), excluding: command.session,
                 onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
@@ -171,7 +173,7 @@ extension HubState {
             }
             let id = configuration.messageIDs.next()
             let message = relayed.message(to: nick)
-            let tags = Self.withMessageID(relayed.clientTags, id)
+            let tags = Self.withMessageID(relayed, id)
             deliver(
                 message, clientTags: tags, to: groups,
                 onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
@@ -201,7 +203,7 @@ extension HubState {
         }
         let id = configuration.messageIDs.next()
         let message = relayed.message(to: target)
-        let tags = Self.withMessageID(relayed.clientTags, id)
+        let tags = Self.withMessageID(relayed, id)
         deliver(message, clientTags: tags, to: groups, now: command.now, into: &replies)
         record(relayed, id: id, target: .user(key: key, display: target), holdForRecipient: true, now: command.now, into: &replies)
         if relayed.client.capabilities.contains(.echoMessage) {
@@ -212,16 +214,18 @@ extension HubState {
         }
     }
 
-    /// The tags message-tags recipients get: the sender's client-only tags and the msgid.
-    static func withMessageID(_ clientTags: IRCTags, _ id: MessageID) -> IRCTags {
-        var tags = clientTags
+    /// The tags message-tags recipients get: the sender's client-only tags, the msgid and,
+    /// from a bot (user mode `B`), `bot`.
+    static func withMessageID(_ relayed: RelayedMessage, _ id: MessageID) -> IRCTags {
+        var tags = relayed.clientTags
         tags.set("msgid", to: id.description)
+        if relayed.client.isBot { tags.set("bot", to: nil) }
         return tags
     }
 
     /// Asks the transport to store the message in the history log. A TAGMSG is stored
     /// only when it carries client tags (a reaction, a typing notice is not kept).
-    private func record(
+    func record(
         _ relayed: RelayedMessage, id: MessageID, target: HistoryTarget, holdForRecipient: Bool = false, now: Date,
         into replies: inout HubResponseBuffer
     ) {
@@ -256,8 +260,15 @@ extension HubState {
         let rendering = Rendering(relayed.client.capabilities)
         if relayed.kind == .tagmsg && !rendering.contains(.messageTags) { return }
         var time: String?
-        let echo = Self.rendered(message, as: rendering, clientTags: tags, now: command.now, time: &time)
-        replies.append(stored ? .sendWhenStored(echo, to: [command.session], id: id) : .send(echo, to: [command.session]))
+        let echo = Self.rendered(
+            message, as: rendering, clientTags: tags, account: account(ofSource: message.source), now: command.now, time: &time
+        )
+        guard stored && (relayed.kind != .tagmsg || !relayed.clientTags.isEmpty) else {
+            // A TAGMSG without client tags is not stored (``record``): nothing to wait for.
+            replies.reply(echo)
+            return
+        }
+        replies.append(.sendWhenStored(echo, to: [command.session], id: id))
     }
 
     /// Client-only tags as they stand on the wire, without the leading `@`.
@@ -291,7 +302,7 @@ extension HubState {
             session.away = text.map { ($0, command.now) }
             return session.userID
         }) ?? nil else { return }
-        refreshAway(of: user)
+        if refreshAway(of: user) { announceAway(of: user, now: command.now, into: &replies) }
         guard text != nil else {
             replies.numeric(.RPL_UNAWAY, "You are no longer marked as being away")
             return

@@ -44,6 +44,9 @@ extension HubState {
             if let away = user.awayMessage {
                 replies.numeric(.RPL_AWAY, nick, away)
             }
+            if user.isBot {
+                replies.numeric(.RPL_WHOISBOT, nick, "is a bot")
+            }
             replies.numeric(.RPL_WHOISACCOUNT, nick, session.account, "is logged in as")
             replies.numeric(.RPL_WHOISSECURE, nick, "is using a secure connection")
             if let asker, asker.0 == id {
@@ -68,13 +71,14 @@ extension HubState {
     /// USERHOST <nickname>{ <nickname>}
     ///
     /// At most five nicks are answered, as RFC 2812 says; each with its oldest session's
-    /// `user@host`.
+    /// `user@host`, `*` after a server operator's nick and `-` when away (`+` otherwise).
     mutating func userhost(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let asked = command.params.flatMap { $0.split(separator: " ") }.prefix(5)
         let answers = asked.compactMap { nick -> String? in
             guard let id = user(named: String(nick)), let (user, session) = describe(id) else { return nil }
             let away = user.awayMessage == nil ? "+" : "-"
-            return "\(user.nick)=\(away)\(session.user ?? "*")@\(session.host)"
+            let serverOperator = operatorClass(ofUser: user.id) == nil ? "" : "*"
+            return "\(user.nick)\(serverOperator)=\(away)\(session.user ?? "*")@\(session.host)"
         }
         replies.numeric(.RPL_USERHOST, answers.joined(separator: " "))
     }

@@ -84,6 +84,9 @@ extension HubState {
         }
         replies.target = requested
         deliver(announcement, to: deliveryGroups(of: audience), now: command.now, into: &replies)
+        rememberDeparture(nick: old, source: client.source, realname: client.realname, now: command.now)
+        announceOffline(old, now: command.now, into: &replies)
+        announceOnline(user, now: command.now, into: &replies)
     }
 
     /// The text of the 432 refusing `requested`: the nicks the certificate may use, then
@@ -179,7 +182,8 @@ extension HubState {
         if let joinedUser {
             addSession(session, to: joinedUser, now: now, into: &replies)
         } else {
-            addUser(for: session, nick: requested, now: now)
+            let user = addUser(for: session, nick: requested, now: now)
+            announceOnline(user, now: now, into: &replies)
         }
         guard let client = sessions[session], let nick = client.nick else { return }
         replies.target = nick
@@ -190,20 +194,18 @@ extension HubState {
         replies.numeric(.RPL_YOURHOST, "Your host is \(server), running version \(configuration.version)")
         replies.numeric(.RPL_CREATED, "This server was created \(Self.serverTime(configuration.created))")
         replies.numeric(
-            .RPL_MYINFO, server.rawValue, configuration.version, "io",
+            .RPL_MYINFO, server.rawValue, configuration.version, "Bio",
             ChannelModeTable.myInfoLetters, ChannelModeTable.myInfoParameterLetters
         )
-        for tokens in ISupport.lines(ISupport.tokens(for: configuration), server: server.rawValue, target: nick) {
-            replies.reply(
-                IRCMessage(source: server, numeric: .RPL_ISUPPORT, params: [nick] + tokens + [ISupport.trailing])
-            )
-        }
+        sendISupport(into: &replies)
         sendLusers(into: &replies)
         sendMOTD(into: &replies)
         if let joinedUser {
             for key in users.read(joinedUser, { $0.channels }) ?? [] {
                 guard let channel = channels[key] else { continue }
-                let announcement = IRCMessage(source: client.source, command: "JOIN", params: [channel.name])
+                let params = client.capabilities.contains(.extendedJoin)
+                    ? [channel.name, account(of: joinedUser) ?? "*", client.realname] : [channel.name]
+                let announcement = IRCMessage(source: client.source, command: "JOIN", params: params)
                 deliver(announcement, to: deliveryGroups(of: [session]), now: now, into: &replies)
                 sendTopicAndNames(of: channel, to: [session], now: now, into: &replies)
             }

@@ -31,7 +31,7 @@ extension HubState {
             client.userID = user
         }
         invalidateDeliveryGroups(of: user)
-        refreshAway(of: user)
+        if refreshAway(of: user) { announceAway(of: user, now: now, into: &replies) }
         let limit = max(1, configuration.maxSessionsPerNick)
         let reason = "Closing link: more than \(limit) \(limit == 1 ? "session" : "sessions") for \(nick); this was the oldest"
         for oldest in all.dropLast(limit) {
@@ -52,9 +52,11 @@ extension HubState {
     /// its channel peers see `QUIT :<quitReason>` once each and it leaves its channels.
     /// Otherwise nobody is told: the nick is still there.
     mutating func removeSession(_ session: SessionID, quitReason: String, now: Date, into replies: inout HubResponseBuffer) {
-        guard let (user, source) = sessions.read(session, { ($0.userID, $0.source) }) else { return }
+        guard let (user, source, realname) = sessions.read(session, { ($0.userID, $0.source, $0.realname) }) else { return }
+        let accountBefore = user.flatMap { self.account(of: $0) }
         sessions[session] = nil
         operators[session] = nil
+        unmonitorAll(session)
         guard let user else { return }
         let remaining = users.update(user) { user -> Int in
             user.sessions.removeAll { $0 == session }
@@ -62,12 +64,15 @@ extension HubState {
         }
         guard remaining == 0 else {
             invalidateDeliveryGroups(of: user)
-            refreshAway(of: user)
+            if refreshAway(of: user) { announceAway(of: user, now: now, into: &replies) }
+            announceAccount(of: user, ifNot: accountBefore, now: now, into: &replies)
             return
         }
         let quit = IRCMessage(source: source, command: "QUIT", params: [quitReason])
         deliver(quit, to: deliveryGroups(of: peers(of: user)), now: now, into: &replies)
         guard let gone = users.removeValue(forKey: user) else { return }
+        rememberDeparture(nick: gone.nick, source: source, realname: realname, now: now)
+        announceOffline(gone.nick, now: now, into: &replies)
         for key in gone.channels {
             leave(user, channel: key)
         }
@@ -90,8 +95,11 @@ extension HubState {
     /// Sets what others see as `user`'s away text: while every session of the nick is
     /// away, the text set last (among equal times, by the newest session); otherwise none,
     /// so a phone that goes away does not mark the laptop's user away.
-    mutating func refreshAway(of user: UserID) {
-        guard let ids = users.read(user, { $0.sessions }) else { return }
+    ///
+    /// Returns whether what others see changed.
+    @discardableResult
+    mutating func refreshAway(of user: UserID) -> Bool {
+        guard let ids = users.read(user, { $0.sessions }) else { return false }
         var shown: (message: String, since: Date)?
         for id in ids {
             guard let away = sessions.read(id, { $0.away }) else { continue }
@@ -102,6 +110,9 @@ extension HubState {
             if let current = shown, away.since < current.since { continue }
             shown = away
         }
-        users.update(user) { $0.awayMessage = shown?.message }
+        return users.update(user) { user -> Bool in
+            defer { user.awayMessage = shown?.message }
+            return user.awayMessage != shown?.message
+        } ?? false
     }
 }

@@ -21,7 +21,7 @@ extension HubState {
         }
         let id = configuration.messageIDs.next()
         let message = relayed.message(to: String(prefix) + channel.name)
-        let tags = Self.withMessageID(relayed.clientTags, id)
+        let tags = Self.withMessageID(relayed, id)
         let recipients = channel.members.filter { channel.isOperator($0) || (prefix == "+" && channel.isVoiced($0)) }
         deliver(
             message, clientTags: tags, to: deliveryGroups(ofUsers: recipients), excluding: command.session,

@@ -56,11 +56,13 @@ extension HubState {
         return found.sorted { $0.key < $1.key }.map(\.id)
     }
 
-    /// One RPL_WHOREPLY: flags `H` (here) or `G` (gone, away), then the channel prefixes.
+    /// One RPL_WHOREPLY: flags `H` (here) or `G` (gone, away), `*` for a server operator,
+    /// `B` for a bot, then the channel prefixes.
     private func sendWhoReply(
         for user: HubUser, _ session: HubSession, channel: String, prefixes: String, into replies: inout HubResponseBuffer
     ) {
-        let flags = (user.awayMessage == nil ? "H" : "G") + prefixes
+        let serverOperator = operatorClass(ofUser: user.id) == nil ? "" : "*"
+        let flags = (user.awayMessage == nil ? "H" : "G") + serverOperator + (user.isBot ? "B" : "") + prefixes
         replies.numeric(
             .RPL_WHOREPLY, channel, session.user ?? "*", session.host, server.rawValue, user.nick, flags,
             "0 \(session.realname)"

@@ -34,6 +34,10 @@ public struct HubState: Sendable {
     var operators: [SessionID: OperatorStatus] = [:]
     /// The most nicks online at once since start, for RPL_LOCALUSERS and RPL_GLOBALUSERS.
     var maxUserCount = 0
+    /// Folded nick → the sessions watching it with MONITOR (HubState+Monitor.swift).
+    var monitors: [String: Set<SessionID>] = [:]
+    /// The nicks that went offline or were renamed, newest last, for WHOWAS.
+    var whowas = WhowasLog()
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration
@@ -69,7 +73,25 @@ public struct HubState: Sendable {
 
     /// One command from a session: checks the command table (421, 451, 461) and runs
     /// the handler. Messages from unknown sessions are ignored.
+    ///
+    /// A line inside a batch the client opened (`draft/multiline`) is collected for it;
+    /// a command with a `label` gets its response labeled (labeled-response).
     public mutating func handle(_ message: IRCMessage, from session: SessionID, now: Date) -> [HubOutput] {
+        if message.command != "BATCH", message.tags.contains("batch") {
+            return collectBatched(message, from: session, now: now)
+        }
+        let wasRegistered = isRegistered(session)
+        let outputs = dispatch(message, from: session, now: now)
+        // BATCH labels its own response: that of the whole batch, when it ends. The
+        // welcome burst of a command that completed registration is no response.
+        guard message.command != "BATCH", wasRegistered || !isRegistered(session),
+            let label = label(of: message, from: session)
+        else { return outputs }
+        return labeled(outputs, label: label, session: session)
+    }
+
+    /// The command table's checks, then the handler.
+    private mutating func dispatch(_ message: IRCMessage, from session: SessionID, now: Date) -> [HubOutput] {
         guard let (target, isRegistered) = sessions.read(session, { ($0.replyTarget, $0.isRegistered) }) else { return [] }
         var replies = HubResponseBuffer(server: server, session: session, target: target)
         guard let command = Self.commands[message.command] else {
@@ -104,11 +126,14 @@ public struct HubState: Sendable {
     /// The account follows the new list's first nick. A session that has not chosen a
     /// nick yet just gets the new list for its next NICK.
     public mutating func updateBindings(_ session: SessionID, boundNicks: [String], now: Date) -> [HubOutput] {
+        let owner = sessions.read(session) { $0.userID } ?? nil
+        let accountBefore = owner.flatMap { self.account(of: $0) }
         guard let (target, nick, stillBound) = sessions.update(session, { client in
             client.identity.boundNicks = boundNicks
             return (client.replyTarget, client.nick, client.nick.map(client.isBound) ?? true)
         }) else { return [] }
         var replies = HubResponseBuffer(server: server, session: session, target: target)
+        if let owner, stillBound { announceAccount(of: owner, ifNot: accountBefore, now: now, into: &replies) }
         if let nick, !stillBound {
             replies.fail("*", .nickNotBound, "Nick \(nick) is no longer bound to your certificate")
             closeSession(session, reason: "Closing link: nick \(nick) is no longer bound to your certificate", now: now, into: &replies)

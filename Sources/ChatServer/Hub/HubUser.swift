@@ -22,6 +22,8 @@ struct HubUser: Sendable {
     var awayMessage: String?
     /// User mode `i`: counted apart in LUSERS.
     var isInvisible = false
+    /// User mode `B` (IRCv3 bot mode): WHO flag `B`, WHOIS 335, a `bot` tag on its messages.
+    var isBot = false
     /// The last PRIVMSG or NOTICE from any session, for the idle time in WHOIS.
     var lastMessageAt: Date
     /// When the session that brought the nick online connected, the signon time in WHOIS.

@@ -32,6 +32,8 @@ enum ISupport {
             "UTF8ONLY",
             "CHATHISTORY=\(HistoryLimit.maximum)",
             "MSGREFTYPES=msgid,timestamp",
+            "MONITOR=\(HubState.monitorLimit)",
+            "BOT=B",
         ]
     }
 

@@ -53,10 +53,15 @@ struct FloodControl {
 
     /// Decides about one line of `bytes` bytes, given how many lines (and bytes) already
     /// wait.
-    mutating func admit(now: NIODeadline, alreadyDelayed: Int, delayedBytes: Int = 0, bytes: Int = 0) -> Verdict {
+    ///
+    /// `cost` is what the line takes from the bucket when it can go at once: a line of a
+    /// multiline batch costs ``batchLineCost``. A line that waits costs a whole token.
+    mutating func admit(
+        now: NIODeadline, alreadyDelayed: Int, delayedBytes: Int = 0, bytes: Int = 0, cost: Double = 1
+    ) -> Verdict {
         self.refill(now: now)
-        if alreadyDelayed == 0, self.tokens >= 1 {
-            self.tokens -= 1
+        if alreadyDelayed == 0, self.tokens >= cost {
+            self.tokens -= cost
             self.checkpoint = nil
             return .allow
         }
@@ -79,6 +84,25 @@ struct FloodControl {
             self.checkpoint = (now, waiting, true)
         }
         return .delay(until: self.nextToken(now: now, waiting: waiting))
+    }
+
+    /// What a line tagged `batch=` takes from the bucket: a `draft/multiline` batch is one
+    /// message cut into lines, so its 100 lines at most cost 10 and a paste sent as one
+    /// batch goes at once. The hub bounds each batch; lines that wait cost 1 as any other.
+    static let batchLineCost = 0.1
+
+    /// ``batchLineCost`` for a line whose tags include `batch`, else 1.
+    static func cost(ofLine line: ByteBufferView) -> Double {
+        guard line.first == UInt8(ascii: "@") else { return 1 }
+        let tags = line.dropFirst().prefix { $0 != UInt8(ascii: " ") }
+        let key = Array("batch=".utf8)
+        var start = tags.startIndex
+        while start < tags.endIndex {
+            let end = tags[start...].firstIndex(of: UInt8(ascii: ";")) ?? tags.endIndex
+            if tags[start..<end].starts(with: key) { return batchLineCost }
+            start = end < tags.endIndex ? tags.index(after: end) : end
+        }
+        return 1
     }
 
     /// Takes a token for a delayed line whose time has come; false if none is there yet.

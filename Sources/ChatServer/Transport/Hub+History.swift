@@ -7,8 +7,10 @@ import NIOCore
 extension Hub {
     /// What waits for a record of the history log to be stored.
     struct HeldSend {
-        let message: IRCMessage
+        let messages: [IRCMessage]
         let recipients: [SessionID]
+        /// A record it also waited for could not be stored.
+        var failed = false
     }
 
     /// Reads what `request` asks on the log's readers, off the hub's loop, and hands the
@@ -61,16 +63,20 @@ extension Hub {
             )
         }
         for id in outcome.ids {
-            guard let held = self.takeHeld(id) else { continue }
+            guard let held = self.takeHeld(id, failed: failure != nil) else { continue }
             defer { self.release(held) }
-            guard failure != nil else {
-                self.routeReleased(held.message, to: held.recipients)
+            guard failure != nil || held.failed else {
+                for message in held.messages { self.routeReleased(message, to: held.recipients) }
                 continue
             }
-            let fail = IRCMessage(
+            let command = held.messages.first { $0.command != "BATCH" }?.command ?? "PRIVMSG"
+            var fail = IRCMessage(
                 source: self.serverSource, command: "FAIL",
-                params: [held.message.command, "MESSAGE_ERROR", id.description, "Your message could not be stored; it was not acknowledged"]
+                params: [command, "MESSAGE_ERROR", id.description, "Your message could not be stored; it was not acknowledged"]
             )
+            if let label = held.messages.lazy.compactMap({ $0.tags.value(for: "label") }).first {
+                fail.tags.set("label", to: label)
+            }
             self.routeReleased(fail, to: held.recipients)
         }
         self.scheduleFlush()

@@ -40,6 +40,8 @@ final class Hub {
     let history: HistoryStore?
     /// Sends held until their record is stored (``HubOutput/sendWhenStored(_:to:id:)``).
     private var held: [MessageID: HeldSend] = [:]
+    /// Records whose held sends wait under a later record (``HubOutput/sendAllWhenStored(_:to:ids:)``).
+    private var coveredBy: [MessageID: MessageID] = [:]
     /// How many held sends wait for each session.
     private var heldCount: [SessionID: Int] = [:]
     /// Sessions whose reading is held back because too many of their messages wait for
@@ -209,21 +211,9 @@ final class Hub {
             case .record(let record, let holdForRecipient):
                 self.history?.append(record, holdForRecipient: holdForRecipient)
             case .sendWhenStored(let message, let recipients, let id):
-                guard self.history != nil else {
-                    // Nothing is stored: nothing to wait for.
-                    self.apply([.send(message, to: recipients)])
-                    continue
-                }
-                self.held[id] = HeldSend(message: message, recipients: recipients)
-                for recipient in recipients {
-                    let count = self.heldCount[recipient, default: 0] + 1
-                    self.heldCount[recipient] = count
-                    if count > Self.holdReadingAbove, let connection = self.connections[recipient],
-                        self.readingHeld.insert(recipient).inserted
-                    {
-                        self.enqueue(.holdReading(connection.handle, true), on: connection.handle.loop)
-                    }
-                }
+                self.hold([message], for: recipients, until: [id])
+            case .sendAllWhenStored(let messages, let recipients, let ids):
+                self.hold(messages, for: recipients, until: ids)
             case .queryHistory(let request):
                 self.readHistory(request)
             case .serverNotice(let text):
@@ -234,6 +224,27 @@ final class Hub {
                 var metadata = self.metadata(connection, id)
                 metadata["account"] = "\(account)"
                 self.logger.info("registered", metadata: metadata)
+            }
+        }
+    }
+
+    /// Holds `messages` for `recipients` until every record of `ids` is stored; they are
+    /// kept under the last of them, which the log stores last.
+    private func hold(_ messages: [IRCMessage], for recipients: [SessionID], until ids: [MessageID]) {
+        guard self.history != nil, let last = ids.last else {
+            // Nothing is stored: nothing to wait for.
+            for message in messages { self.apply([.send(message, to: recipients)]) }
+            return
+        }
+        self.held[last] = HeldSend(messages: messages, recipients: recipients)
+        for id in ids.dropLast() { self.coveredBy[id] = last }
+        for recipient in recipients {
+            let count = self.heldCount[recipient, default: 0] + 1
+            self.heldCount[recipient] = count
+            if count > Self.holdReadingAbove, let connection = self.connections[recipient],
+                self.readingHeld.insert(recipient).inserted
+            {
+                self.enqueue(.holdReading(connection.handle, true), on: connection.handle.loop)
             }
         }
     }
@@ -250,9 +261,14 @@ final class Hub {
         }
     }
 
-    /// Takes what was held for record `id`.
-    func takeHeld(_ id: MessageID) -> HeldSend? {
-        self.held.removeValue(forKey: id)
+    /// Takes what was held for record `id`; nil when nothing was, or when what waits for
+    /// `id` is held under a later record (a failure of `id` is noted there).
+    func takeHeld(_ id: MessageID, failed: Bool) -> HeldSend? {
+        if let last = self.coveredBy.removeValue(forKey: id) {
+            if failed { self.held[last]?.failed = true }
+            return nil
+        }
+        return self.held.removeValue(forKey: id)
     }
 
     /// `held` went out (or its failure did): a recipient that asked to close while it

@@ -187,7 +187,10 @@ final class SessionHandler: ChannelInboundHandler {
             return
         }
         let bytes = Self.size(of: event)
-        switch self.flood.admit(now: now, alreadyDelayed: self.delayed.count, delayedBytes: self.delayedBytes, bytes: bytes) {
+        let cost = if case .line(let line) = event { FloodControl.cost(ofLine: line.readableBytesView) } else { 1.0 }
+        switch self.flood.admit(
+            now: now, alreadyDelayed: self.delayed.count, delayedBytes: self.delayedBytes, bytes: bytes, cost: cost
+        ) {
         case .allow:
             self.post { .line($0, event) }
         case .delay(let until):
