@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import ServerMetrics
 import TLS
 
 #if canImport(Glibc)
@@ -58,6 +59,8 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory: String?
     /// What the server remembers (`[history]`).
     public var history = History()
+    /// The metrics and health endpoints (`[metrics]`, `[health]`, `drain_seconds`).
+    public var metrics = Metrics()
 
     /// A configuration with every default; set the required paths before ``validate()``.
     public init() {}

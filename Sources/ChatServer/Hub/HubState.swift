@@ -28,6 +28,8 @@ public struct HubState: Sendable {
     /// Folded nicks the allowlist binds to some certificate: a private message to one of
     /// them that is offline is kept for it rather than refused with 401.
     var knownNicks: Set<String> = []
+    /// Lines received and refused, for the metrics.
+    public internal(set) var statistics = HubStatistics()
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration
