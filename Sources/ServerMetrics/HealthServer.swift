@@ -24,8 +24,11 @@ public final class HealthServer: Sendable {
     /// Listens on `address` with `routes`, on `group`.
     ///
     /// - Throws: NIO's error when the address cannot be bound (in use, not this machine's).
+    /// `secure`, when given, adds the handlers that come before HTTP on each connection
+    /// (mutual TLS and a check of the peer).
     public static func start(
-        on address: ListenAddress, routes: HealthRoutes, group: any EventLoopGroup
+        on address: ListenAddress, routes: HealthRoutes, group: any EventLoopGroup,
+        secure: (@Sendable (any Channel) throws -> Void)? = nil
     ) async throws -> HealthServer {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
@@ -33,6 +36,7 @@ public final class HealthServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
+                    try secure?(channel)
                     try sync.configureHTTPServerPipeline(withErrorHandling: true)
                     try sync.addHandler(IdleStateHandler(allTimeout: Self.idleTimeout))
                     try sync.addHandler(HealthRequestHandler(routes: routes))

@@ -25,8 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
             win. Relative paths in the file are relative to the file's folder.
 
             Metrics: GET http://127.0.0.1:9697/metrics (Prometheus), /livez and /readyz;
-            [metrics] listen in the file or --metrics-listen moves it (loopback only)
-            or turns it off (""). On SIGTERM /readyz answers 503 at once and the chat
+            [metrics] listen in the file or --metrics-listen moves it or turns it off
+            (""); elsewhere than loopback it is mutual TLS for the scrapers in
+            [metrics] allow. On SIGTERM /readyz answers 503 at once and the chat
             goes on for drain_seconds (--drain-seconds) before shutting down.
 
             Allowlist: one "NICK FINGERPRINT" per line (# comments); FINGERPRINT is
@@ -68,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat: String?
     @Flag(help: "Also accept TLS 1.2 (ECDHE with AEAD ciphers only).")
     var allowTLS12 = false
-    @Option(help: "Serve /metrics, /livez and /readyz on this loopback host:port (default 127.0.0.1:9697; \"\" for off).")
+    @Option(help: "Serve /metrics, /livez and /readyz on host:port (default 127.0.0.1:9697; \"\" for off; elsewhere than loopback needs [metrics] allow).")
     var metricsListen: String?
     @Option(help: "Serve /livez and /readyz alone on this host:port, for a load balancer (default off).")
     var healthListen: String?

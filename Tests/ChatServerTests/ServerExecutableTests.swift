@@ -63,11 +63,11 @@ struct ServerExecutableTests {
             case .metricsNotLoopback:
                 return (
                     files.arguments(["--metrics-listen": "0.0.0.0:9697"]),
-                    ["[metrics] listen = \"0.0.0.0:9697\" is not a loopback address", "127.0.0.1"]
+                    ["[metrics] listen = \"0.0.0.0:9697\" is not a loopback address", "[metrics] allow"]
                 )
             case .metricsInFileNotLoopback:
                 let path = try files.write("metrics.toml", "[metrics]\nlisten = \"192.0.2.7:9697\"\n")
-                return (files.arguments(["--metrics-listen": nil], ["--config", path]), ["\(path):2:", "not a loopback address"])
+                return (files.arguments(["--metrics-listen": nil], ["--config", path]), ["192.0.2.7:9697", "not a loopback address"])
             case .metricsListenMalformed:
                 return (files.arguments(["--metrics-listen": "9697"]), ["--metrics-listen 9697", "host:port"])
             }

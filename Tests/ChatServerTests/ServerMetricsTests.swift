@@ -158,12 +158,46 @@ struct ServerMetricsTests {
         #expect(metrics.problem() == nil)
     }
 
-    @Test func nonLoopbackMetricsInTheFileIsRefusedWithItsLine() throws {
+    @Test func nonLoopbackMetricsNeedsAScraperAllowlist() throws {
         var configuration = ServerConfiguration()
-        let error = #expect(throws: ConfigurationError.self) {
-            try configuration.apply(toml: "port = 6697\n[metrics]\nlisten = \"10.0.0.5:9697\"\n", path: "server.toml")
+        configuration.certificatePath = "cert.pem"
+        configuration.privateKeyPath = "key.pem"
+        configuration.clientCAPath = "ca.pem"
+        configuration.allowlistPath = "allowlist"
+        try configuration.apply(toml: "[metrics]\nlisten = \"10.0.0.5:9697\"\n", path: "server.toml")
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.reason.contains("needs mutual TLS and a scraper allowlist: add [metrics] allow") == true)
+        let spki = "spki:" + String(repeating: "ab", count: 32)
+        try configuration.apply(toml: "[metrics]\nallow = [\"\(spki)\"]\n", path: "server.toml")
+        #expect(configuration.metrics.allow == [try Fingerprint(parsing: spki)])
+        try configuration.validate()
+        let bad = #expect(throws: ConfigurationError.self) {
+            try configuration.apply(toml: "[metrics]\nallow = [\"md5:00\"]\n", path: "server.toml")
         }
-        #expect(error?.reason.hasPrefix("server.toml:3: metrics.listen is refused: [metrics] listen = \"10.0.0.5:9697\"") == true)
+        #expect(bad?.reason.hasPrefix("server.toml:2: metrics.allow [0] is not a fingerprint") == true)
+    }
+
+    @Test func nonLoopbackMetricsAreServedOverMutualTLSToAllowedScrapersOnly() async throws {
+        let pki = try TestPKI()
+        let scraper = try pki.client("alice").info().publicKeyFingerprint
+        // Any address is "not loopback" here; the test only connects through 127.0.0.1.
+        try await withTestServer(pki: pki, configure: { configuration in
+            configuration.metrics.listen = ListenAddress(host: "0.0.0.0", port: 0)
+            configuration.metrics.allow = [scraper]
+        }) { server in
+            let port = try #require(try await server.server.healthAddresses.first?.port)
+            let allowed = try await httpRequest(port: port, path: "/metrics", tls: try pki.clientContext("alice"))
+            #expect(allowed.status == 200)
+            #expect(allowed.body.contains("securechat_connections_accepted_total"))
+            // Closed right after its handshake: no response, whichever way the client notices.
+            let refused = try? await httpRequest(port: port, path: "/metrics", tls: try pki.clientContext("bob"))
+            #expect(refused == nil)
+            let plain = try? await httpRequest(port: port, path: "/metrics")
+            #expect(plain?.status != 200)
+            try await waitUntil("the refusal to be logged") {
+                server.log.contains("metrics: refused a scraper")
+            }
+        }
     }
 
     @Test func metricsSettingsAreReadFromTheFile() throws {

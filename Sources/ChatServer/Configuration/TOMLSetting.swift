@@ -36,12 +36,8 @@ struct TOMLSetting: Sendable {
 
     /// Keys of the `[metrics]` table.
     static let metrics: [TOMLSetting] = [
-        TOMLSetting("listen") { configuration, field throws(ConfigurationError) in
-            var metrics = configuration.metrics
-            metrics.listen = try field.listenAddress()
-            if let problem = metrics.problem() { throw field.invalid("is refused: \(problem)") }
-            configuration.metrics = metrics
-        }
+        TOMLSetting("listen", \.metrics.listen) { field throws(ConfigurationError) in try field.listenAddress() },
+        TOMLSetting("allow", \.metrics.allow) { field throws(ConfigurationError) in try field.fingerprints() },
     ]
 
     /// Keys of the `[health]` table.

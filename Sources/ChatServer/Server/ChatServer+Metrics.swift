@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServerMetrics
+import TLS
 
 extension ChatServer {
     /// How long `/livez` waits for the hub's loop to run a task.
@@ -71,7 +72,8 @@ extension ChatServer {
         ] {
             guard let address else { continue }
             do {
-                let server = try await HealthServer.start(on: address, routes: serving, group: self.healthGroup)
+                let secure = key == "[metrics] listen" && settings.needsTLS ? self.scraperTLS(allow: settings.allow) : nil
+                let server = try await HealthServer.start(on: address, routes: serving, group: self.healthGroup, secure: secure)
                 servers.append(server)
             } catch {
                 for server in servers { await server.close() }
@@ -84,10 +86,23 @@ extension ChatServer {
         return servers
     }
 
+    /// Mutual TLS with the chat's certificate, client CA and CRL (as last reloaded), then
+    /// the scraper allowlist, for each `/metrics` connection on a non-loopback address.
+    private func scraperTLS(allow: [Fingerprint]) -> @Sendable (any Channel) throws -> Void {
+        let context = self.tlsContext
+        let logger = self.logger
+        return { channel in
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(TLSHandler(context: context.withLockedValue { $0 }))
+            try sync.addHandler(ScraperGate(allow: allow, logger: logger))
+        }
+    }
+
     func logHealthEndpoints(_ servers: [HealthServer]) {
         for server in servers {
             let serves = server.servesMetrics ? "/metrics, /livez and /readyz" : "/livez and /readyz"
-            self.logger.notice("serving \(serves) on http://\(server.localAddress.ipAddress ?? "?"):\(server.localAddress.port ?? 0)")
+            let scheme = server.servesMetrics && self.configuration.metrics.needsTLS ? "https" : "http"
+            self.logger.notice("serving \(serves) on \(scheme)://\(server.localAddress.ipAddress ?? "?"):\(server.localAddress.port ?? 0)")
         }
     }
 

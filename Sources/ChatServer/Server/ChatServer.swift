@@ -30,7 +30,7 @@ public final class ChatServer: Service, Sendable {
     let healthGroup: MultiThreadedEventLoopGroup
     let hub: NIOLoopBoundBox<Hub>
     let ioLoops: [IOLoop]
-    private let tlsContext: NIOLockedValueBox<TLSContext>
+    let tlsContext: NIOLockedValueBox<TLSContext>
     let gate: ConnectionGate
     let instruments = ServerInstruments()
     /// Listening, draining: what `/readyz` answers.
