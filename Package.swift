@@ -24,6 +24,9 @@ extension Target.Dependency {
     static let tomlKit: Self = .product(name: "TOMLKit", package: "TOMLKit")
     static let histogram: Self = .product(name: "Histogram", package: "hdrhistogram-swift")
     static let grdb: Self = .product(name: "GRDB", package: "GRDB.swift")
+    static let nioHTTP1: Self = .product(name: "NIOHTTP1", package: "swift-nio")
+    static let coreMetrics: Self = .product(name: "CoreMetrics", package: "swift-metrics")
+    static let prometheus: Self = .product(name: "Prometheus", package: "swift-prometheus")
 }
 
 /// SwiftNIO as the targets that run their own event loops use it.
@@ -45,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The only place OpenSSL headers appear.
@@ -63,9 +68,15 @@ let package = Package(
         .target(name: "HistoryStore", dependencies: ["CodedError", "ServerTime", .grdb]),
         // A TOML document parsed with its syntax error said as path:line, for both configurations.
         .target(name: "TOMLSyntax", dependencies: [.tomlKit]),
+        // The Prometheus exposition and the plain-HTTP /metrics, /livez and /readyz endpoints;
+        // it knows nothing of chat: the server hands it numbers.
+        .target(name: "ServerMetrics", dependencies: [.coreMetrics, .prometheus, .nioHTTP1] + nio),
         .target(
             name: "ChatServer",
-            dependencies: ["CodedError", "TLS", "IRC", "HistoryStore", "TOMLSyntax", .logging, .serviceLifecycle, .tomlKit] + nio
+            dependencies: [
+                "CodedError", "TLS", "IRC", "HistoryStore", "TOMLSyntax", "ServerMetrics",
+                .logging, .serviceLifecycle, .tomlKit, .coreMetrics,
+            ] + nio
         ),
         .target(name: "ChatClient", dependencies: ["CodedError", "TLS", "IRC", "TOMLSyntax", .logging, .tomlKit] + nio),
         .executableTarget(
@@ -75,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "securechat-server",
             dependencies: [
-                "TLS", "ChatServer", "HistoryStore", "IRC", "ServerTime",
+                "TLS", "ChatServer", "HistoryStore", "IRC", "ServerTime", "ServerMetrics",
                 .serviceLifecycle, .unixSignals, .nioCore, .nioPosix, .argumentParser, .logging,
             ]
         ),
@@ -95,7 +106,7 @@ let package = Package(
         .testTarget(name: "IRCTests", dependencies: ["IRC", "TestSupport", .nioCore, .nioEmbedded]),
         .testTarget(
             name: "ChatServerTests",
-            dependencies: ["ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", .grdb, .nioEmbedded] + nio
+            dependencies: ["ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", "ServerMetrics", .grdb, .nioEmbedded] + nio
         ),
         .testTarget(
             name: "ChatClientTests",

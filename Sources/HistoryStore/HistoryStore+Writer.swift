@@ -20,6 +20,7 @@ extension HistoryStore {
         guard !batch.isEmpty else { return }
         self.gate.pass()
         let result: Result<Void, HistoryStoreError>
+        let started = ContinuousClock.now
         do {
             try self.commit(batch, db)
             result = .success(())
@@ -27,7 +28,8 @@ extension HistoryStore {
             result = .failure(HistoryStoreError.writing(error, path: self.path))
         }
         let action = self.state.withLock { $0.finishBatch(succeeded: (try? result.get()) != nil) }
-        self.onBatch(HistoryBatchOutcome(ids: batch.map(\.record.id), result: result))
+        self.onBatch(
+            HistoryBatchOutcome(ids: batch.map(\.record.id), result: result, commitDuration: ContinuousClock.now - started))
         if action.caughtUp {
             self.onBacklogChange(false)
         }

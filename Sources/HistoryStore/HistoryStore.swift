@@ -249,10 +249,13 @@ public struct HistoryBatchOutcome: Sendable {
     public let ids: [MessageID]
     /// Success once the transaction committed; the reason when it did not.
     public let result: Result<Void, HistoryStoreError>
+    /// How long the batch's transaction took, commit included; nil when not measured.
+    public let commitDuration: Duration?
 
-    public init(ids: [MessageID], result: Result<Void, HistoryStoreError>) {
+    public init(ids: [MessageID], result: Result<Void, HistoryStoreError>, commitDuration: Duration? = nil) {
         self.ids = ids
         self.result = result
+        self.commitDuration = commitDuration
     }
 
     /// Whether the batch is durably stored.

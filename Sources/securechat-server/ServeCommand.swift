@@ -2,6 +2,7 @@ import ArgumentParser
 import ChatServer
 import Foundation
 import Logging
+import ServerMetrics
 import ServiceLifecycle
 import TLS
 import UnixSignals
@@ -22,6 +23,12 @@ struct ServeCommand: AsyncParsableCommand {
             Settings come from --config (a TOML file whose keys are named like the
             flags: cert, client_ca, … and a [limits] table), then from flags, which
             win. Relative paths in the file are relative to the file's folder.
+
+            Metrics: GET http://127.0.0.1:9697/metrics (Prometheus), /livez and /readyz;
+            [metrics] listen in the file or --metrics-listen moves it or turns it off
+            (""); elsewhere than loopback it is mutual TLS for the scrapers in
+            [metrics] allow. On SIGTERM /readyz answers 503 at once and the chat
+            goes on for drain_seconds (--drain-seconds) before shutting down.
 
             Allowlist: one "NICK FINGERPRINT" per line (# comments); FINGERPRINT is
             sha256:HEX (certificate; colons and case ignored), spki:HEX or
@@ -67,6 +74,12 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat: String?
     @Flag(help: "Also accept TLS 1.2 (ECDHE with AEAD ciphers only).")
     var allowTLS12 = false
+    @Option(help: "Serve /metrics, /livez and /readyz on host:port (default 127.0.0.1:9697; \"\" for off; elsewhere than loopback needs [metrics] allow).")
+    var metricsListen: String?
+    @Option(help: "Serve /livez and /readyz alone on this host:port, for a load balancer (default off).")
+    var healthListen: String?
+    @Option(help: "Seconds between SIGTERM (/readyz turns 503) and the goodbye to clients (default 0).")
+    var drainSeconds: Int?
 
     func run() async throws {
         var settings = ServerConfiguration()
@@ -99,6 +112,9 @@ struct ServeCommand: AsyncParsableCommand {
             settings.logFormat = format
         }
         if self.allowTLS12 { settings.minimumTLSVersion = .tls12 }
+        if let metricsListen { settings.metrics.listen = try Self.listenAddress(metricsListen, flag: "--metrics-listen") }
+        if let healthListen { settings.metrics.healthListen = try Self.listenAddress(healthListen, flag: "--health-listen") }
+        if let drainSeconds { settings.metrics.drain = .seconds(drainSeconds) }
 
         let format = settings.logFormat
         let level = settings.logLevel
@@ -130,5 +146,14 @@ struct ServeCommand: AsyncParsableCommand {
             try await group.run()
             tasks.cancelAll()
         }
+    }
+
+    /// `host:port` from a flag, or nil for "" (off).
+    private static func listenAddress(_ text: String, flag: String) throws -> ListenAddress? {
+        if text.isEmpty { return nil }
+        guard let address = ListenAddress(parsing: text) else {
+            throw ConfigurationError(.invalidValue, "\(flag) \(text) is not host:port; use e.g. 127.0.0.1:9697, [::1]:9697, or \"\" for off")
+        }
+        return address
     }
 }

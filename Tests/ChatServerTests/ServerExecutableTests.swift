@@ -23,6 +23,7 @@ struct ServerExecutableTests {
         case missingCert, certificateNotFound, keyReadableByOthers, keyNotMatchingCertificate
         case clientCANotPEM, allowlistMissing, allowlistMalformed
         case tomlSyntaxError, tomlUnknownKey, badLogLevel, badLogFormat
+        case metricsNotLoopback, metricsInFileNotLoopback, metricsListenMalformed
 
         var testDescription: String { self.rawValue }
 
@@ -59,6 +60,16 @@ struct ServerExecutableTests {
                 return (files.arguments([:], ["--log-level", "loud"]), ["--log-level", "loud", "trace", "critical"])
             case .badLogFormat:
                 return (files.arguments([:], ["--log-format", "yaml"]), ["--log-format", "yaml", "json"])
+            case .metricsNotLoopback:
+                return (
+                    files.arguments(["--metrics-listen": "0.0.0.0:9697"]),
+                    ["[metrics] listen = \"0.0.0.0:9697\" is not a loopback address", "[metrics] allow"]
+                )
+            case .metricsInFileNotLoopback:
+                let path = try files.write("metrics.toml", "[metrics]\nlisten = \"192.0.2.7:9697\"\n")
+                return (files.arguments(["--metrics-listen": nil], ["--config", path]), ["192.0.2.7:9697", "not a loopback address"])
+            case .metricsListenMalformed:
+                return (files.arguments(["--metrics-listen": "9697"]), ["--metrics-listen 9697", "host:port"])
             }
         }
     }
@@ -102,7 +113,7 @@ struct ServerExecutableTests {
         let configPath = folder.appending(path: "server.toml").path(percentEncoded: false)
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
         // Started elsewhere, so paths relative to the working folder would not resolve.
-        let server = try ServerProcess.start(["--config", configPath, "--port", "0"], currentDirectory: URL(fileURLWithPath: "/"))
+        let server = try ServerProcess.start(["--config", configPath, "--port", "0", "--metrics-listen", "127.0.0.1:0"], currentDirectory: URL(fileURLWithPath: "/"))
         let port = try await server.listeningPort()
         #expect(port != 1)
 

@@ -70,6 +70,7 @@ struct ServerFiles: Sendable {
             "--cert": self.certificate, "--key": self.key, "--client-ca": self.clientCA,
             "--allowlist": self.allowlist.path,
             "--data-dir": self.directory.appending(path: "data").path(percentEncoded: false),
+            "--metrics-listen": "127.0.0.1:0",
         ]
         var arguments: [String] = []
         for (flag, value) in base {

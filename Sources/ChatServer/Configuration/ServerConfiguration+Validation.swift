@@ -57,6 +57,8 @@ extension ServerConfiguration {
         check(
             limits.sendQueueBytes >= Limits.minimumSendQueueBytes,
             "sendq must be at least \(Limits.minimumSendQueueBytes) bytes (96 KiB), not \(limits.sendQueueBytes)")
+        if let problem = self.metrics.problem() { problems.append(problem) }
+        check(self.metrics.drain >= .zero, "drain_seconds must be at least 0, not \(self.metrics.drain)")
         check(limits.expiryWarningDays >= 0, "expiry_warning_days must be at least 0, not \(limits.expiryWarningDays)")
         guard problems.isEmpty else {
             throw ConfigurationError(.invalidValue, problems.joined(separator: "\n"))

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import ServerMetrics
 import TLS
 
 #if canImport(Glibc)
@@ -63,6 +64,8 @@ public struct ServerConfiguration: Sendable {
     /// The TOML file these settings were read from, if any: SIGHUP reads its
     /// `[operators]` table again.
     public var configurationFile: String?
+    /// The metrics and health endpoints (`[metrics]`, `[health]`, `drain_seconds`).
+    public var metrics = Metrics()
 
     /// A configuration with every default; set the required paths before ``validate()``.
     public init() {}

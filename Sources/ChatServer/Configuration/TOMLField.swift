@@ -14,7 +14,8 @@ struct TOMLField {
         case float(Double)
         case boolean(Bool)
         case table(TOMLTable)
-        /// Arrays, dates and times: no setting takes them.
+        case array(TOMLArray)
+        /// Dates and times: no setting takes them.
         case other(TOMLType)
 
         init(_ value: TOMLValue) {
@@ -24,6 +25,7 @@ struct TOMLField {
             case .double: self = value.double.map(Value.float) ?? .other(.double)
             case .bool: self = value.bool.map(Value.boolean) ?? .other(.bool)
             case .table: self = value.table.map(Value.table) ?? .other(.table)
+            case .array: self = value.array.map(Value.array) ?? .other(.array)
             case let type: self = .other(type)
             }
         }
@@ -36,7 +38,7 @@ struct TOMLField {
             case .float: "a floating-point number"
             case .boolean: "a boolean"
             case .table: "a table"
-            case .other(.array): "an array"
+            case .array, .other(.array): "an array"
             case .other(let type): "a \(type)"
             }
         }

@@ -30,7 +30,20 @@ struct TOMLSetting: Sendable {
     static let limitsTable = "limits"
 
     /// Every table of the file, by name.
-    static let tables: [(name: String, settings: [TOMLSetting])] = [(limitsTable, limits), ("history", history)]
+    static let tables: [(name: String, settings: [TOMLSetting])] = [
+        (limitsTable, limits), ("history", history), ("metrics", metrics), ("health", health),
+    ]
+
+    /// Keys of the `[metrics]` table.
+    static let metrics: [TOMLSetting] = [
+        TOMLSetting("listen", \.metrics.listen) { field throws(ConfigurationError) in try field.listenAddress() },
+        TOMLSetting("allow", \.metrics.allow) { field throws(ConfigurationError) in try field.fingerprints() },
+    ]
+
+    /// Keys of the `[health]` table.
+    static let health: [TOMLSetting] = [
+        TOMLSetting("listen", \.metrics.healthListen) { field throws(ConfigurationError) in try field.listenAddress() }
+    ]
 
     /// Keys of the `[history]` table.
     static let history: [TOMLSetting] = [
@@ -83,6 +96,7 @@ struct TOMLSetting: Sendable {
         TOMLSetting("log_format", \.logFormat) { field throws(ConfigurationError) in
             try field.choice(of: ServerConfiguration.LogFormat.self)
         },
+        TOMLSetting("drain_seconds", \.metrics.drain) { field throws(ConfigurationError) in try field.secondsOrZero() },
         TOMLSetting("min_tls_version", \.minimumTLSVersion) { field throws(ConfigurationError) in
             try field.choice(of: TLSMinimumVersion.self)
         },

@@ -34,14 +34,17 @@ extension HubState {
         var replies = HubResponseBuffer(server: server, session: session, target: target)
         switch event {
         case .tooLong:
+            statistics.refused(.tooLong)
             replies.numeric(.ERR_INPUTTOOLONG, "Input line was too long")
         case .line(let line):
             guard IRCMessage.isValidUTF8(line) else {
+                statistics.refused(.invalidUTF8)
                 // Before registration too: a client whose USER was refused may send it again.
                 replies.fail("*", .invalidUTF8, "Your line was refused, not relayed: it is not valid UTF-8")
                 break
             }
             guard Self.tagDataBytes(of: line) <= IRCLimits.maxTagDataBytesPerSide else {
+                statistics.refused(.tooLong)
                 replies.numeric(.ERR_INPUTTOOLONG, "Input line was too long: more than \(IRCLimits.maxTagDataBytesPerSide) bytes of tags")
                 break
             }
@@ -49,9 +52,11 @@ extension HubState {
             do {
                 message = try IRCMessage(parsing: line)
             } catch {
+                statistics.refused(.malformed)
                 replies.notice("Malformed line ignored: \(error.reason)")
                 break
             }
+            statistics.received(message, known: Self.commands[message.command] != nil)
             if !isRegistered, Self.isHTTPRequest(message) {
                 closeSession(
                     session, reason: "Closing link: this is an IRC server over TLS, not a web server",

@@ -38,6 +38,8 @@ public struct HubState: Sendable {
     var monitors: [String: Set<SessionID>] = [:]
     /// The nicks that went offline or were renamed, newest last, for WHOWAS.
     var whowas = WhowasLog()
+    /// Lines received and refused, for the metrics.
+    public internal(set) var statistics = HubStatistics()
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration

@@ -5,6 +5,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import ServerMetrics
 import ServiceLifecycle
 import TLS
 
@@ -21,13 +22,25 @@ import TLS
 /// routing stays a plain function call with no locks (see ``Hub`` and ``IOLoop``).
 public final class ChatServer: Service, Sendable {
     public let configuration: ServerConfiguration
-    private let logger: Logger
-    private let hubGroup: MultiThreadedEventLoopGroup
+    let logger: Logger
+    let hubGroup: MultiThreadedEventLoopGroup
     private let ioGroup: MultiThreadedEventLoopGroup
-    private let hub: NIOLoopBoundBox<Hub>
-    private let ioLoops: [IOLoop]
-    private let tlsContext: NIOLockedValueBox<TLSContext>
-    private let gate: ConnectionGate
+    /// Runs the metrics and health endpoints, apart from the chat's loops: `/livez` must
+    /// answer when the hub's loop does not.
+    let healthGroup: MultiThreadedEventLoopGroup
+    let hub: NIOLoopBoundBox<Hub>
+    let ioLoops: [IOLoop]
+    let tlsContext: NIOLockedValueBox<TLSContext>
+    let gate: ConnectionGate
+    let instruments = ServerInstruments()
+    /// Listening, draining: what `/readyz` answers.
+    let health = NIOLockedValueBox(HealthState())
+    /// The expiry dates of the TLS files in force.
+    let tlsDates: NIOLockedValueBox<TLSFileDates>
+    /// When the files were loaded at start.
+    let loadedAt = Date()
+    /// Completed with the endpoints' addresses once they listen.
+    let healthListening: EventLoopPromise<[SocketAddress]>
     /// The history log, when on (tests suspend or slow its writer).
     let history: HistoryStore?
     private let listening: EventLoopPromise<SocketAddress>
@@ -40,7 +53,9 @@ public final class ChatServer: Service, Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
-        let tlsContext = try TLSContext(server: try Self.tlsConfiguration(configuration))
+        let tlsSettings = try Self.tlsConfiguration(configuration)
+        let tlsContext = try TLSContext(server: tlsSettings)
+        self.tlsDates = NIOLockedValueBox((try? TLSFileDates(tlsSettings)) ?? TLSFileDates())
         let allowlist = try Allowlist.load(path: configuration.allowlistPath)
         if allowlist.isEmpty {
             logger.warning("the allowlist \(configuration.allowlistPath) is empty: nobody can log in until lines are added")
@@ -59,7 +74,11 @@ public final class ChatServer: Service, Sendable {
         // The history writer reports each batch from its own thread; the hub takes it up on
         // its loop. The hub is made after the store, so the report finds it through a box.
         let hubForHistory = NIOLockedValueBox<NIOLoopBoundBox<Hub>?>(nil)
+        let instruments = self.instruments
         let history = try Self.openHistory(configuration, logger: logger) { outcome in
+            if let duration = outcome.commitDuration {
+                instruments.historyCommitted(after: duration)
+            }
             guard let hub = hubForHistory.withLockedValue({ $0 }) else { return }
             hub.eventLoop.execute { hub.value.historyBatchFinished(outcome) }
         }
@@ -68,8 +87,10 @@ public final class ChatServer: Service, Sendable {
         let limits = configuration.limits
         self.hubGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.ioGroup = MultiThreadedEventLoopGroup(numberOfThreads: limits.ioThreads)
+        self.healthGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let hubLoop = self.hubGroup.next()
         self.listening = hubLoop.makePromise(of: SocketAddress.self)
+        self.healthListening = hubLoop.makePromise(of: [SocketAddress].self)
         let sharedContext = NIOLockedValueBox(tlsContext)
         self.tlsContext = sharedContext
         let gate = ConnectionGate(limits: limits, logger: logger)
@@ -92,7 +113,9 @@ public final class ChatServer: Service, Sendable {
         hubForHistory.withLockedValue { $0 = hub }
         self.hub = hub
         self.ioLoops = self.ioGroup.makeIterator().enumerated().map { index, loop in
-            IOLoop(eventLoop: loop, index: index, hub: hub, tlsContext: sharedContext, limits: limits, gate: gate, logger: logger)
+            IOLoop(
+                eventLoop: loop, index: index, hub: hub, tlsContext: sharedContext, limits: limits, gate: gate,
+                instruments: instruments, logger: logger)
         }
         if let certificate = tlsContext.certificate {
             Self.warnIfExpiring(certificate, days: configuration.limits.expiryWarningDays, logger: logger)
@@ -107,6 +130,16 @@ public final class ChatServer: Service, Sendable {
     public func run() async throws {
         let hub = self.hub
         let limits = self.configuration.limits
+        let endpoints: [HealthServer]
+        do {
+            endpoints = try await self.startHealthEndpoints()
+            self.healthListening.succeed(endpoints.map(\.localAddress))
+        } catch {
+            self.healthListening.fail(error)
+            self.listening.fail(error)
+            try await self.stopGroups()
+            throw error
+        }
         let listener: any Channel
         do {
             listener = try await ServerBootstrap(group: self.ioGroup)
@@ -130,6 +163,8 @@ public final class ChatServer: Service, Sendable {
                 .get()
         } catch {
             self.listening.fail(error)
+            for endpoint in endpoints { await endpoint.close() }
+            try await self.stopGroups()
             throw ConfigurationError(
                 .invalidValue,
                 "cannot listen on \(self.configuration.host):\(self.configuration.port): \(error)"
@@ -138,6 +173,12 @@ public final class ChatServer: Service, Sendable {
         if let address = listener.localAddress {
             self.listening.succeed(address)
         }
+        self.logHealthEndpoints(endpoints)
+        self.health.withLockedValue { $0.isListening = true }
+        let probes = ([hub.eventLoop] + self.ioLoops.map(\.eventLoop)).map {
+            LoopLagProbe(loop: $0, instruments: self.instruments)
+        }
+        probes.forEach { $0.start() }
         self.logger.notice(
             "listening on \(self.configuration.host):\(listener.localAddress?.port ?? self.configuration.port)",
             metadata: [
@@ -163,7 +204,16 @@ public final class ChatServer: Service, Sendable {
 
         try? await gracefulShutdown()
 
+        // Not ready from now on, so a load balancer sends new clients elsewhere; the chat
+        // goes on for drain_seconds, then says goodbye.
+        self.health.withLockedValue { $0.isDraining = true }
+        let drain = self.configuration.metrics.drain
+        if drain > .zero {
+            self.logger.notice("draining: /readyz answers 503; shutting down in \(drain)")
+            try? await Task.sleep(for: drain)
+        }
         self.logger.notice("shutting down")
+        probes.forEach { $0.stop() }
         daily.cancel()
         summaries.cancel()
         pruning?.cancel()
@@ -178,7 +228,13 @@ public final class ChatServer: Service, Sendable {
         // Whatever was queued is committed before the process ends (its report still finds
         // the hub's loop running).
         await self.history?.close()
+        for endpoint in endpoints { await endpoint.close() }
+        try await self.stopGroups()
+    }
+
+    private func stopGroups() async throws {
         try await self.ioGroup.shutdownGracefully()
+        try await self.healthGroup.shutdownGracefully()
         try await self.hubGroup.shutdownGracefully()
     }
 
@@ -188,6 +244,7 @@ public final class ChatServer: Service, Sendable {
         let configuration = self.configuration
         let logger = self.logger
         let hub = self.hub
+        let dates = self.tlsDates
         hub.eventLoop.execute {
             hub.value.reloadAllowlist()
             if let file = configuration.configurationFile {
@@ -200,13 +257,18 @@ public final class ChatServer: Service, Sendable {
                 }
             }
             do {
-                let context = try TLSContext(server: try Self.tlsConfiguration(configuration))
+                let settings = try Self.tlsConfiguration(configuration)
+                let context = try TLSContext(server: settings)
                 hub.value.reloadTLS(context)
+                hub.value.counters.tlsReloads[.success, default: 0] += 1
+                hub.value.counters.tlsReloadedAt = Date()
+                if let fresh = try? TLSFileDates(settings) { dates.withLockedValue { $0 = fresh } }
                 logger.notice("TLS files reloaded; live sessions they no longer admit are being closed")
                 if let certificate = context.certificate {
                     Self.warnIfExpiring(certificate, days: configuration.limits.expiryWarningDays, logger: logger)
                 }
             } catch {
+                hub.value.counters.tlsReloads[.rejected, default: 0] += 1
                 logger.error("TLS files not reloaded, the previous ones stay in force: \(error)")
             }
         }

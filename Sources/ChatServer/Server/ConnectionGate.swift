@@ -16,6 +16,33 @@ final class ConnectionGate: Sendable {
         var refusals: RefusalLog
         /// The pending connections, to close one that the limiter evicts.
         var pending: [ConnectionLimiter.ConnectionID: any Channel] = [:]
+        var counts = Counts()
+    }
+
+    /// What the gate counts for the metrics.
+    struct Counts: Sendable {
+        /// Why a TCP connection was closed at the gate.
+        enum Rejection: String, CaseIterable, Sendable {
+            case tooManyInTotal = "max_connections"
+            case tooManyFromAddress = "max_connections_per_address"
+            case evicted = "handshake_evicted"
+        }
+
+        var accepted = 0
+        var rejected: [Rejection: Int] = [:]
+        /// Connections open now, and those of them still in their TLS handshake.
+        var open = 0
+        var handshaking = 0
+    }
+
+    /// The counts so far, with the connections open now.
+    var counts: Counts {
+        self.state.withLockedValue { state in
+            var counts = state.counts
+            counts.open = state.limiter.total
+            counts.handshaking = state.limiter.pendingCount
+            return counts
+        }
     }
 
     private let state: NIOLockedValueBox<State>
@@ -46,7 +73,16 @@ final class ConnectionGate: Sendable {
         let (decision, evicted, limits) = self.state.withLockedValue { state in
             let decision = state.limiter.open(from: address, now: now)
             let evicted = decision.evicting.compactMap { state.pending.removeValue(forKey: $0) }
-            if case .accept(let id) = decision.verdict { state.pending[id] = channel }
+            state.counts.rejected[.evicted, default: 0] += evicted.count
+            switch decision.verdict {
+            case .accept(let id):
+                state.pending[id] = channel
+                state.counts.accepted += 1
+            case .tooManyInTotal:
+                state.counts.rejected[.tooManyInTotal, default: 0] += 1
+            case .tooManyFromAddress:
+                state.counts.rejected[.tooManyFromAddress, default: 0] += 1
+            }
             return (decision, evicted, (state.limiter.maxTotal, state.limiter.maxPerAddress))
         }
         for channel in evicted {

@@ -17,9 +17,12 @@ extension Hub {
             fresh = try Allowlist.load(path: self.configuration.allowlistPath, contents: contents)
         } catch {
             self.logger.error("allowlist not reloaded, the previous one stays in force: \(error.reason)")
+            self.counters.allowlistReloads[.rejected, default: 0] += 1
             return false
         }
         let reload = AllowlistReload(old: self.allowlist, new: fresh)
+        self.counters.allowlistReloads[.success, default: 0] += 1
+        self.counters.allowlistReloadedAt = Date()
         self.replaceAllowlist(with: fresh)
         if self.history != nil { self.state.setKnownNicks(fresh.entries.map(\.nick)) }
         var closed = 0
@@ -86,7 +89,9 @@ extension Hub {
     func shutdown() -> EventLoopFuture<Void> {
         self.beginShutdown()
         self.flush()
-        let closing = self.handlesByLoop().map { loop, handles in
+        let byLoop = self.handlesByLoop()
+        self.counters.disconnects[.shutdown, default: 0] += byLoop.reduce(0) { $0 + $1.handles.count }
+        let closing = byLoop.map { loop, handles in
             loop.close(handles, reason: "Server shutting down")
         }
         return EventLoopFuture.andAllComplete(closing, on: self.loop)

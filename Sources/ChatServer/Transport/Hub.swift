@@ -71,6 +71,8 @@ final class Hub {
     private let allocator = ByteBufferAllocator()
     /// What this turn sends.
     private var output: TurnOutput
+    /// What the metrics read (``HubCounters``).
+    var counters = HubCounters()
 
     init(
         loop: any EventLoop,
@@ -131,6 +133,7 @@ final class Hub {
             case .disconnected(let handle, let reason):
                 guard !self.isShuttingDown, let id = handle.id, let connection = self.connections[id] else { continue }
                 self.logger.info("disconnected: \(reason)", metadata: self.metadata(connection, id))
+                self.counters.disconnected(reason)
                 self.connections.removeValue(forKey: id)
                 self.heldCount[id] = nil
                 self.readingHeld.remove(id)
@@ -159,17 +162,21 @@ final class Hub {
         let connection = Connection(handle: handle, address: address, certificate: certificate)
         self.connections.place(connection, at: id)
         if let refusal {
+            self.counters.admissionsRefused[.tlsReload, default: 0] += 1
             self.logger.notice(
                 "refused a connection whose handshake began before the TLS reload: \(refusal)",
                 metadata: self.metadata(connection, id)
             )
             outputs += self.state.revoke(id, reason: "Closing link: \(refusal)", now: now)
         } else if clientIdentity.boundNicks.isEmpty {
+            self.counters.admissionsRefused[.notAllowlisted, default: 0] += 1
             self.gate.certificateRefused(
                 "refused certificate not in the allowlist; to admit it add this line: \(clientIdentity.suggestedAllowlistLine)",
                 metadata: self.metadata(connection, id)
             )
         } else {
+            self.counters.admitted += 1
+            self.counters.certificatesSeen[certificate.fingerprint] = (certificate.notAfter, now)
             // One info line per connection: "registered" follows with the same details.
             self.logger.debug("connected", metadata: self.metadata(connection, id))
         }
@@ -186,6 +193,8 @@ final class Hub {
             case .send(let message, let recipients):
                 let range = self.output.append(message)
                 let turn = self.output.turn
+                self.counters.deliveries += recipients.count
+                self.counters.sentBytes += range.count * recipients.count
                 for id in recipients {
                     let first = self.connections.update(id) { connection -> Bool in
                         connection.pending.add(range, turn: turn)
@@ -317,6 +326,7 @@ final class Hub {
     private func close(_ connection: Connection, _ id: SessionID, nick: String?, reason: String) {
         var connection = connection
         self.logger.info("closing: \(reason)", metadata: self.metadata(connection, id, nick: nick))
+        self.counters.disconnected(reason)
         let share = connection.pending.take()
         if !share.isEmpty { self.enqueue(.write(connection.handle, share), on: connection.handle.loop) }
         self.enqueue(.close(connection.handle, reason: reason), on: connection.handle.loop)

@@ -25,6 +25,9 @@ final class IOLoop: Sendable {
     let tlsContext: NIOLockedValueBox<TLSContext>
     /// TLS handshake steps per turn of this loop; only on ``eventLoop``.
     let handshakes: NIOLoopBoundBox<HandshakeBudget>
+    /// What this loop counts for the metrics; only on ``eventLoop``.
+    let counters: NIOLoopBoundBox<TransportCounters>
+    let instruments: ServerInstruments
 
     /// Events waiting for the end of this loop's turn; only on ``eventLoop``.
     private final class Outbox {
@@ -39,6 +42,7 @@ final class IOLoop: Sendable {
         tlsContext: NIOLockedValueBox<TLSContext>,
         limits: ServerConfiguration.Limits,
         gate: ConnectionGate,
+        instruments: ServerInstruments = ServerInstruments(),
         logger: Logger
     ) {
         self.eventLoop = eventLoop
@@ -50,8 +54,19 @@ final class IOLoop: Sendable {
         self.handshakes = NIOLoopBoundBox.makeBoxSendingValue(
             HandshakeBudget(perTurn: limits.handshakesPerTurn, eventLoop: eventLoop), eventLoop: eventLoop
         )
+        self.counters = NIOLoopBoundBox.makeBoxSendingValue(TransportCounters(), eventLoop: eventLoop)
+        self.instruments = instruments
         self.hub = hub
         self.tlsContext = tlsContext
+    }
+
+    /// This loop's counters, with the largest send queue among `handles` (its sessions).
+    func snapshot(_ handles: [SessionHandle]) -> EventLoopFuture<TransportCounters> {
+        self.eventLoop.submit {
+            var counters = self.counters.value
+            counters.largestSendQueue = handles.reduce(0) { max($0, $1.session.value.queuedBytes) }
+            return counters
+        }
     }
 
     /// Queues `event` for the hub; on this loop only. The queue goes to the hub's loop in

@@ -52,6 +52,10 @@ final class SessionHandler: ChannelInboundHandler {
 
     /// The connection's place in the server's connection limits.
     private let connectionID: ConnectionLimiter.ConnectionID
+    /// When the connection was accepted, for the handshake's duration.
+    private let acceptedAt = NIODeadline.now()
+    /// Whether this connection's handshake failure was counted (errors can follow it).
+    private var failureCounted = false
 
     init(io: IOLoop, address: String, connectionID: ConnectionLimiter.ConnectionID) {
         self.io = io
@@ -94,6 +98,8 @@ final class SessionHandler: ChannelInboundHandler {
                 now: .now()
             )
             self.isAdmitted = true
+            self.io.counters.value.handshakesSucceeded += 1
+            self.io.instruments.handshakeCompleted(after: NIODeadline.now() - self.acceptedAt)
             self.io.gate.handshakeCompleted(self.connectionID)
             (try? context.pipeline.syncOperations.handler(type: HandshakePacer.self))?.stopPacing()
             self.io.post(.admit(handle, identity, address: self.address, refusal: self.reloadRefusal()))
@@ -108,9 +114,11 @@ final class SessionHandler: ChannelInboundHandler {
         // The lines of one read arrived together: one clock reading serves them all.
         let now = NIODeadline.now()
         self.timers?.activity(now: now)
+        let buffer = Self.unwrapInboundIn(data)
+        self.io.counters.value.receivedBytes += buffer.readableBytes
         let processor = self.lineProcessor ?? NIOSingleStepByteToMessageProcessor(IRCLineDecoder())
         do {
-            try processor.process(buffer: Self.unwrapInboundIn(data)) { event in
+            try processor.process(buffer: buffer) { event in
                 // After .tooLong the decoder may be dropping the rest of a line with nothing
                 // buffered: that state must outlive this read.
                 self.keepsLineProcessor = event == .tooLong
@@ -152,6 +160,10 @@ final class SessionHandler: ChannelInboundHandler {
             if self.isAdmitted {
                 self.post { .tlsFailure($0, error) }
             } else {
+                if !self.failureCounted {
+                    self.failureCounted = true
+                    self.io.counters.value.handshakeFailures[TLSFailureKind(error), default: 0] += 1
+                }
                 self.io.gate.handshakeFailed(self.connectionID, address: self.address, error: error)
             }
         default:
@@ -194,6 +206,7 @@ final class SessionHandler: ChannelInboundHandler {
         case .allow:
             self.post { .line($0, event) }
         case .delay(let until):
+            self.io.counters.value.floodDelayedLines += 1
             // Reading goes on, so a copy: a slice would keep its whole read buffer alive.
             if case .line(let line) = event {
                 self.delayed.append(.line(ByteBuffer(bytes: line.readableBytesView)))
@@ -286,6 +299,11 @@ final class SessionHandler: ChannelInboundHandler {
     /// The connection's TLS handler (to re-verify the peer after a reload).
     var tlsHandler: TLSHandler? {
         try? self.context?.pipeline.syncOperations.handler(type: TLSHandler.self)
+    }
+
+    /// Bytes written to the connection and not yet taken by the socket (its send queue).
+    var queuedBytes: Int {
+        (try? self.context?.channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
     }
 
     /// The future that completes when the connection is closed.
