@@ -63,9 +63,11 @@ let package = Package(
         .target(name: "HistoryStore", dependencies: ["CodedError", "ServerTime", .grdb]),
         // A TOML document parsed with its syntax error said as path:line, for both configurations.
         .target(name: "TOMLSyntax", dependencies: [.tomlKit]),
+        // The offensive-text filter: normalisation and matching, Foundation and TOML only.
+        .target(name: "Moderation", dependencies: ["CodedError", "TOMLSyntax", .tomlKit]),
         .target(
             name: "ChatServer",
-            dependencies: ["CodedError", "TLS", "IRC", "HistoryStore", "TOMLSyntax", .logging, .serviceLifecycle, .tomlKit] + nio
+            dependencies: ["CodedError", "TLS", "IRC", "HistoryStore", "TOMLSyntax", "Moderation", "ServerTime", .logging, .serviceLifecycle, .tomlKit] + nio
         ),
         .target(name: "ChatClient", dependencies: ["CodedError", "TLS", "IRC", "TOMLSyntax", .logging, .tomlKit] + nio),
         .executableTarget(
@@ -75,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "securechat-server",
             dependencies: [
-                "TLS", "ChatServer", "HistoryStore", "IRC", "ServerTime",
+                "TLS", "ChatServer", "HistoryStore", "IRC", "ServerTime", "Moderation",
                 .serviceLifecycle, .unixSignals, .nioCore, .nioPosix, .argumentParser, .logging,
             ]
         ),
@@ -95,12 +97,13 @@ let package = Package(
         .testTarget(name: "IRCTests", dependencies: ["IRC", "TestSupport", .nioCore, .nioEmbedded]),
         .testTarget(
             name: "ChatServerTests",
-            dependencies: ["ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", .grdb, .nioEmbedded] + nio
+            dependencies: ["ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", "Moderation", .grdb, .nioEmbedded] + nio
         ),
         .testTarget(
             name: "ChatClientTests",
             dependencies: ["ChatClient", "IRC", "TLS", "TestSupport", "ChatServer", .nioConcurrencyHelpers]
         ),
+        .testTarget(name: "ModerationTests", dependencies: ["Moderation"]),
         .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "ServerTime", .grdb]),
         .testTarget(name: "ScriptTests", dependencies: ["TestSupport"]),
     ]
