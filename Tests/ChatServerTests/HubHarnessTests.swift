@@ -21,6 +21,8 @@ struct HubHarness {
     private(set) var records: [HistoryRecord] = []
     /// Every read of the log the hub asked for, in order; answer with ``answer(_:with:)``.
     private(set) var historyRequests: [HistoryRequest] = []
+    /// Every moderation audit event, in order.
+    private(set) var audits: [ModerationAuditEvent] = []
     /// Every `.registered` output, in order.
     private(set) var registrations: [HubOutput] = []
     /// What the last event returned, unchanged.
@@ -168,6 +170,8 @@ struct HubHarness {
                 records.append(record)
             case .queryHistory(let request):
                 historyRequests.append(request)
+            case .audit(let event):
+                audits.append(event)
             case .sendWhenStored(let message, let recipients, _):
                 // The harness's log stores at once: what waited for it goes out now.
                 for recipient in recipients {

@@ -58,6 +58,11 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory: String?
     /// What the server remembers (`[history]`).
     public var history = History()
+    /// Where the server writes its audit logs (`moderation.jsonl`); nil: `logs` beside the
+    /// configuration file, or in the working directory without one.
+    public var logsDirectory: String?
+    /// The offensive-text filter (`[moderation]`).
+    public var moderation = Moderation()
 
     /// A configuration with every default; set the required paths before ``validate()``.
     public init() {}

@@ -30,7 +30,15 @@ struct TOMLSetting: Sendable {
     static let limitsTable = "limits"
 
     /// Every table of the file, by name.
-    static let tables: [(name: String, settings: [TOMLSetting])] = [(limitsTable, limits), ("history", history)]
+    static let tables: [(name: String, settings: [TOMLSetting])] = [
+        (limitsTable, limits), ("history", history), ("moderation", moderation),
+    ]
+
+    /// Keys of the `[moderation]` table.
+    static let moderation: [TOMLSetting] = [
+        TOMLSetting("filter", \.moderation.filterPath) { field throws(ConfigurationError) in try field.optionalPath() },
+        TOMLSetting("audit_text", \.moderation.auditText) { field throws(ConfigurationError) in try field.boolean() },
+    ]
 
     /// Keys of the `[history]` table.
     static let history: [TOMLSetting] = [
@@ -65,6 +73,7 @@ struct TOMLSetting: Sendable {
         TOMLSetting("crl", \.crlPath) { field throws(ConfigurationError) in try field.optionalPath() },
         TOMLSetting("allowlist", \.allowlistPath) { field throws(ConfigurationError) in try field.path() },
         TOMLSetting("data_dir", \.dataDirectory) { field throws(ConfigurationError) in try field.path() },
+        TOMLSetting("logs_dir", \.logsDirectory) { field throws(ConfigurationError) in try field.path() },
         TOMLSetting("server_name", \.serverName) { field throws(ConfigurationError) in try field.word() },
         TOMLSetting("network_name", \.networkName) { field throws(ConfigurationError) in try field.word() },
         TOMLSetting("default_channel") { configuration, field throws(ConfigurationError) in

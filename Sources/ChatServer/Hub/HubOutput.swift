@@ -20,4 +20,6 @@ public enum HubOutput: Sendable, Equatable {
     /// Read the history log for a session (off the hub's loop) and hand the result back
     /// to ``HubState/answer(_:with:now:)``.
     case queryHistory(HistoryRequest)
+    /// Append `event` to the moderation audit log (off the hub's loop).
+    case audit(ModerationAuditEvent)
 }

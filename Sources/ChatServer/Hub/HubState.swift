@@ -1,5 +1,6 @@
 import Foundation
 import IRC
+import Moderation
 
 /// The chat hub as a value: sessions, nicks and channels, and the rules that connect them.
 ///
@@ -28,6 +29,8 @@ public struct HubState: Sendable {
     /// Folded nicks the allowlist binds to some certificate: a private message to one of
     /// them that is offline is kept for it rather than refused with 401.
     var knownNicks: Set<String> = []
+    /// The offensive-text filter in force; empty until one is loaded.
+    var filter = ModerationFilter()
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration

@@ -38,6 +38,8 @@ final class Hub {
 
     /// The durable log of messages; nil when `[history] enabled = false`.
     let history: HistoryStore?
+    /// `moderation.jsonl`; nil when nothing is moderated (no filter file).
+    let auditLog: ModerationAuditLog?
     /// Sends held until their record is stored (``HubOutput/sendWhenStored(_:to:id:)``).
     private var held: [MessageID: HeldSend] = [:]
     /// How many held sends wait for each session.
@@ -78,10 +80,12 @@ final class Hub {
         tlsContext: NIOLockedValueBox<TLSContext>,
         gate: ConnectionGate,
         history: HistoryStore? = nil,
+        auditLog: ModerationAuditLog? = nil,
         logger: Logger
     ) {
         self.loop = loop
         self.history = history
+        self.auditLog = auditLog
         self.serverSource = IRCSource(hubConfiguration.serverName)
         self.configuration = configuration
         self.logger = logger
@@ -224,6 +228,8 @@ final class Hub {
                 }
             case .queryHistory(let request):
                 self.readHistory(request)
+            case .audit(let event):
+                self.auditLog?.append(event)
             case .registered(let id, _, let account):
                 guard let connection = self.connections[id] else { continue }
                 self.enqueue(.registered(connection.handle), on: connection.handle.loop)
