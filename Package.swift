@@ -71,10 +71,12 @@ let package = Package(
         // The Prometheus exposition and the plain-HTTP /metrics, /livez and /readyz endpoints;
         // it knows nothing of chat: the server hands it numbers.
         .target(name: "ServerMetrics", dependencies: [.coreMetrics, .prometheus, .nioHTTP1] + nio),
+        // The offensive-text filter: normalisation and matching, Foundation and TOML only.
+        .target(name: "Moderation", dependencies: ["CodedError", "TOMLSyntax", .tomlKit]),
         .target(
             name: "ChatServer",
             dependencies: [
-                "CodedError", "TLS", "IRC", "HistoryStore", "TOMLSyntax", "ServerMetrics",
+                "CodedError", "TLS", "IRC", "HistoryStore", "TOMLSyntax", "ServerMetrics", "Moderation", "ServerTime",
                 .logging, .serviceLifecycle, .tomlKit, .coreMetrics,
             ] + nio
         ),
@@ -86,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "securechat-server",
             dependencies: [
-                "TLS", "ChatServer", "HistoryStore", "IRC", "ServerTime", "ServerMetrics",
+                "TLS", "ChatServer", "HistoryStore", "IRC", "ServerTime", "ServerMetrics", "Moderation",
                 .serviceLifecycle, .unixSignals, .nioCore, .nioPosix, .argumentParser, .logging,
             ]
         ),
@@ -106,12 +108,15 @@ let package = Package(
         .testTarget(name: "IRCTests", dependencies: ["IRC", "TestSupport", .nioCore, .nioEmbedded]),
         .testTarget(
             name: "ChatServerTests",
-            dependencies: ["ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", "ServerMetrics", .grdb, .nioEmbedded] + nio
+            dependencies: [
+                "ChatServer", "IRC", "TLS", "TestSupport", "HistoryStore", "ServerMetrics", "Moderation", .grdb, .nioEmbedded,
+            ] + nio
         ),
         .testTarget(
             name: "ChatClientTests",
             dependencies: ["ChatClient", "IRC", "TLS", "TestSupport", "ChatServer", .nioConcurrencyHelpers]
         ),
+        .testTarget(name: "ModerationTests", dependencies: ["Moderation"]),
         .testTarget(name: "HistoryStoreTests", dependencies: ["HistoryStore", "ServerTime", .grdb]),
         .testTarget(name: "ScriptTests", dependencies: ["TestSupport"]),
     ]

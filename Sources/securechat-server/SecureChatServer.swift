@@ -21,13 +21,16 @@ struct SecureChatServer: AsyncParsableCommand {
                   --target '#ops' --since 2026-01-01T00:00:00Z --output ops.jsonl
               securechat-server history purge --config server.toml --nick mallory
 
-            Signals: SIGHUP reloads the allowlist and the TLS files; SIGTERM or SIGINT
-            shut down gracefully (every client gets "ERROR :Server shutting down" and
-            a TLS close_notify). The allowlist is also reloaded when it changes on disk.
+              securechat-server filter-test --filter filter.toml "some text"
+
+            Signals: SIGHUP reloads the allowlist, the filter and the TLS files; SIGTERM
+            or SIGINT shut down gracefully (every client gets "ERROR :Server shutting
+            down" and a TLS close_notify). The allowlist and the filter are also
+            reloaded when they change on disk.
 
             Every flag of the server: securechat-server serve --help
             """,
-        subcommands: [ServeCommand.self, CheckCommand.self, HistoryCommand.self],
+        subcommands: [ServeCommand.self, CheckCommand.self, HistoryCommand.self, FilterTestCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -62,6 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
     var allowlist: String?
     @Option(help: "Where the server keeps its history database (default: data/ beside the config file).")
     var dataDir: String?
+    @Option(help: "Where the server writes moderation.jsonl (default: logs/ beside the config file).")
+    var logsDir: String?
     @Option(help: "The server's name in IRC replies (default: this machine's host name).")
     var serverName: String?
     @Option(help: "The channel every user joins on registration (default #lobby).")
@@ -93,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let crl { settings.crlPath = crl }
         if let allowlist { settings.allowlistPath = allowlist }
         if let dataDir { settings.dataDirectory = dataDir }
+        if let logsDir { settings.logsDirectory = logsDir }
         if let serverName { settings.serverName = serverName }
         if let defaultChannel { settings.defaultChannel = defaultChannel }
         if let motd { settings.motdPath = motd }
@@ -139,7 +142,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {
                 for await _ in hangups {
-                    logger.notice("SIGHUP: reloading the allowlist, the TLS files and [operators]")
+                    logger.notice("SIGHUP: reloading the allowlist, the TLS files, [operators] and the filter")
                     server.reload()
                 }
             }

@@ -23,6 +23,8 @@ struct HubHarness {
     private(set) var historyRequests: [HistoryRequest] = []
     /// Every server notice to operators, in order.
     private(set) var serverNotices: [String] = []
+    /// Every moderation audit event, in order.
+    private(set) var audits: [ModerationAuditEvent] = []
     /// Every `.registered` output, in order.
     private(set) var registrations: [HubOutput] = []
     /// What the last event returned, unchanged.
@@ -172,6 +174,8 @@ struct HubHarness {
                 historyRequests.append(request)
             case .serverNotice(let text):
                 serverNotices.append(text)
+            case .audit(let event):
+                audits.append(event)
             case .sendWhenStored(let message, let recipients, _):
                 // The harness's log stores at once: what waited for it goes out now.
                 for recipient in recipients {

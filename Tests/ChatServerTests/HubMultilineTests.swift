@@ -205,3 +205,18 @@ extension HubMultilineTests {
         #expect(harness.records.last?.event.text == "hi")
     }
 }
+
+extension HubMultilineTests {
+    @Test func aBatchToAModeratedChannelFromAMemberWithoutVoiceGets404() {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        let bob = harness.register("bob", caps: Self.caps)
+        harness.send("JOIN #quiet", "MODE #quiet +m", from: alice)
+        harness.send("JOIN #quiet", from: bob)
+        harness.clear()
+        harness.send("BATCH +x draft/multiline #quiet", "@batch=x PRIVMSG #quiet :hi", "BATCH -x", from: bob)
+        #expect(harness.take(bob) == [":securechat.local 404 bob #quiet :Cannot send to channel"])
+        #expect(harness.take(alice).isEmpty)
+        #expect(harness.records.isEmpty)
+    }
+}

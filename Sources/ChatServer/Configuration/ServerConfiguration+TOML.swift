@@ -87,6 +87,9 @@ extension ServerConfiguration {
         for item in pending.sorted(by: { $0.line < $1.line }) {
             try item.setting.apply(&updated, item.field)
         }
+        if updated.logsDirectory == nil {
+            updated.logsDirectory = TOMLField.resolve("logs", against: directory)
+        }
         if updated.dataDirectory == nil {
             updated.dataDirectory = TOMLField.resolve("data", against: directory)
         }

@@ -66,6 +66,11 @@ public struct ServerConfiguration: Sendable {
     public var configurationFile: String?
     /// The metrics and health endpoints (`[metrics]`, `[health]`, `drain_seconds`).
     public var metrics = Metrics()
+    /// Where the server writes its audit logs (`moderation.jsonl`); nil: `logs` beside the
+    /// configuration file, or in the working directory without one.
+    public var logsDirectory: String?
+    /// The offensive-text filter (`[moderation]`).
+    public var moderation = Moderation()
 
     /// A configuration with every default; set the required paths before ``validate()``.
     public init() {}

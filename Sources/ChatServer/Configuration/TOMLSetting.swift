@@ -32,6 +32,7 @@ struct TOMLSetting: Sendable {
     /// Every table of the file, by name.
     static let tables: [(name: String, settings: [TOMLSetting])] = [
         (limitsTable, limits), ("history", history), ("metrics", metrics), ("health", health),
+        ("moderation", moderation),
     ]
 
     /// Keys of the `[metrics]` table.
@@ -43,6 +44,12 @@ struct TOMLSetting: Sendable {
     /// Keys of the `[health]` table.
     static let health: [TOMLSetting] = [
         TOMLSetting("listen", \.metrics.healthListen) { field throws(ConfigurationError) in try field.listenAddress() }
+    ]
+
+    /// Keys of the `[moderation]` table.
+    static let moderation: [TOMLSetting] = [
+        TOMLSetting("filter", \.moderation.filterPath) { field throws(ConfigurationError) in try field.optionalPath() },
+        TOMLSetting("audit_text", \.moderation.auditText) { field throws(ConfigurationError) in try field.boolean() },
     ]
 
     /// Keys of the `[history]` table.
@@ -78,6 +85,7 @@ struct TOMLSetting: Sendable {
         TOMLSetting("crl", \.crlPath) { field throws(ConfigurationError) in try field.optionalPath() },
         TOMLSetting("allowlist", \.allowlistPath) { field throws(ConfigurationError) in try field.path() },
         TOMLSetting("data_dir", \.dataDirectory) { field throws(ConfigurationError) in try field.path() },
+        TOMLSetting("logs_dir", \.logsDirectory) { field throws(ConfigurationError) in try field.path() },
         TOMLSetting("server_name", \.serverName) { field throws(ConfigurationError) in try field.word() },
         TOMLSetting("network_name", \.networkName) { field throws(ConfigurationError) in try field.word() },
         TOMLSetting("default_channel") { configuration, field throws(ConfigurationError) in

@@ -39,6 +39,8 @@ public struct HubConfiguration: Sendable {
     /// Where msgids come from: the history log's sequencer, so that an ID is unique and
     /// sortable across restarts (and, later, across hubs sharing one log).
     public var messageIDs: any HistorySequencer = LocalHistorySequencer(epoch: 1)
+    /// Whether a filter match's audit line keeps the message's text (`[moderation] audit_text`).
+    public var auditText = false
 
     public init(
         serverName: String = "securechat.local",

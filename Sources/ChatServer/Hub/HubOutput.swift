@@ -28,4 +28,6 @@ public enum HubOutput: Sendable, Equatable {
     /// Operators were sent `text` as a server notice (``HubState/notifyOperators(_:)``);
     /// the transport writes it to the log too, so that it is kept.
     case serverNotice(String)
+    /// Append `event` to the moderation audit log (off the hub's loop).
+    case audit(ModerationAuditEvent)
 }

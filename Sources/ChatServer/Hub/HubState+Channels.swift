@@ -1,6 +1,7 @@
 import Foundation
 import HistoryStore
 import IRC
+import Moderation
 
 extension HubState {
     /// JOIN <channel>{,<channel>} [<key>{,<key>}]
@@ -100,13 +101,20 @@ extension HubState {
     /// PART <channel>{,<channel>} [<reason>]
     mutating func part(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let reason = command.params.count > 1 && !command.params[1].isEmpty ? command.params[1] : nil
-        for name in Self.commaList(command.params[0]) {
+        let check = filterCheck(reason, scopes: [.part], session: command.session)
+        for name in Self.commaList(command.params[0]) where sessions.contains(command.session) {
             guard let channel = existingChannel(name, into: &replies) else { continue }
             guard let user = sessions.read(command.session, { $0.userID }) ?? nil, channel.contains(user) else {
                 replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
                 continue
             }
-            part(channel, session: command.session, reason: reason, now: command.now, into: &replies)
+            // A reason the filter refuses is left out; the PART itself always happens.
+            var shown = reason
+            switch applyFilter(check, scope: .part, target: channel.name, channel: channel, now: command.now, into: &replies) {
+            case .deliver(let decision): auditDelivered(decision, msgid: nil, now: command.now, into: &replies)
+            case .refused: shown = nil
+            }
+            part(channel, session: command.session, reason: shown, now: command.now, into: &replies)
         }
     }
 
@@ -152,6 +160,11 @@ extension HubState {
             return
         }
         let text = Self.truncated(command.params[1], toBytes: configuration.topicLength)
+        let check = filterCheck(text, scopes: [.topic], session: command.session)
+        guard case .deliver(let decision) = applyFilter(
+            check, scope: .topic, target: channel.name, channel: channel, now: command.now, into: &replies
+        ) else { return }
+        auditDelivered(decision, msgid: nil, now: command.now, into: &replies)
         channel.topic = text.isEmpty ? nil : ChatChannel.Topic(text: text, setBy: nick, setAt: command.now)
         channels[channel.key] = channel
         let announcement = IRCMessage(source: source, command: "TOPIC", params: [channel.name, text])

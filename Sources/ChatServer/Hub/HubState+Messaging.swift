@@ -1,6 +1,7 @@
 import Foundation
 import HistoryStore
 import IRC
+import Moderation
 
 extension HubState {
     /// The three commands that carry a message from one client to others.
@@ -48,10 +49,13 @@ extension HubState {
             if text != nil { user.lastMessageAt = command.now }
             return (user.sessions.count > 1, user.isBot)
         } ?? (false, false)
+        // The filter reads the text once, whatever the number of targets and recipients.
+        let check = filterCheck(text, scopes: kind == .notice ? [.notice] : [.channel, .private], session: command.session)
         if configuration.maxTargets >= 1, !targetList.utf8.contains(UInt8(ascii: ",")) {
             // The usual case: one target, nothing to de-duplicate.
             let relayed = RelayedMessage(
-                kind: kind, client: client, text: text, clientTags: Self.relayedTags(of: command.message, from: client)
+                kind: kind, client: client, text: text, clientTags: Self.relayedTags(of: command.message, from: client),
+                check: check
             )
             relay(relayed, to: targetList, command, into: &replies)
             return
@@ -71,9 +75,11 @@ extension HubState {
             return
         }
         let relayed = RelayedMessage(
-            kind: kind, client: client, text: text, clientTags: Self.relayedTags(of: command.message, from: client)
+            kind: kind, client: client, text: text, clientTags: Self.relayedTags(of: command.message, from: client),
+            check: check
         )
-        for target in targets {
+        // A filter's disconnect ends the command: the sender is gone.
+        for target in targets where sessions.contains(command.session) {
             relay(relayed, to: target, command, into: &replies)
         }
     }
@@ -106,8 +112,15 @@ extension HubState {
         let client: Sender
         let text: String?
         let clientTags: IRCTags
+        /// The filter's scan of the text, when some rule may apply.
+        let check: FilterCheck?
 
         var reportsErrors: Bool { kind != .notice }
+
+        /// The filter scope of this message to a channel or a nick.
+        func scope(toChannel: Bool) -> FilterScope {
+            kind == .notice ? .notice : toChannel ? .channel : .private
+        }
 
         /// The message as relayed to `target` (the channel's or the nick's own spelling).
         func message(to target: String) -> IRCMessage {
@@ -137,7 +150,12 @@ extension HubState {
                 if relayed.reportsErrors { replies.numeric(.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel") }
                 return
             }
+            guard case .deliver(let decision) = applyFilter(
+                relayed.check, scope: relayed.scope(toChannel: true), target: channel.name, channel: channel,
+                now: command.now, into: &replies
+            ) else { return }
             let id = configuration.messageIDs.next()
+            auditDelivered(decision, msgid: id.description, now: command.now, into: &replies)
             let message = relayed.message(to: channel.name)
             let tags = Self.withMessageID(relayed, id)
             deliver(
@@ -149,6 +167,10 @@ extension HubState {
                 echoWhenStored(message, tags: tags, id: id, relayed, command, into: &replies)
             }
         } else {
+            guard case .deliver(let decision) = applyFilter(
+                relayed.check, scope: relayed.scope(toChannel: false), target: target, channel: nil,
+                now: command.now, into: &replies
+            ) else { return }
             var groups = DeliveryGroups()
             guard let recipient = nicks[key],
                 let (nick, awayMessage) = users.read(recipient, { user in
@@ -158,7 +180,7 @@ extension HubState {
                 })
             else {
                 if relayed.kind != .tagmsg, knownNicks.contains(key), IRCName.isValidNickname(target) {
-                    keepForOffline(relayed, to: target, key: key, command, into: &replies)
+                    keepForOffline(relayed, to: target, key: key, decision: decision, command, into: &replies)
                     return
                 }
                 if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
@@ -172,6 +194,7 @@ extension HubState {
                 }
             }
             let id = configuration.messageIDs.next()
+            auditDelivered(decision, msgid: id.description, now: command.now, into: &replies)
             let message = relayed.message(to: nick)
             let tags = Self.withMessageID(relayed, id)
             deliver(
@@ -192,7 +215,7 @@ extension HubState {
     /// delivered, once, when it next logs in. The sender is told so (301 for PRIVMSG, as
     /// for an away nick); its siblings and its echo see the message as usual.
     private mutating func keepForOffline(
-        _ relayed: RelayedMessage, to target: String, key: String, _ command: HubCommandContext,
+        _ relayed: RelayedMessage, to target: String, key: String, decision: FilterDecision?, _ command: HubCommandContext,
         into replies: inout HubResponseBuffer
     ) {
         var groups = DeliveryGroups()
@@ -202,6 +225,7 @@ extension HubState {
             }
         }
         let id = configuration.messageIDs.next()
+        auditDelivered(decision, msgid: id.description, now: command.now, into: &replies)
         let message = relayed.message(to: target)
         let tags = Self.withMessageID(relayed, id)
         deliver(message, clientTags: tags, to: groups, now: command.now, into: &replies)

@@ -1,6 +1,7 @@
 import Foundation
 import HistoryStore
 import IRC
+import Moderation
 
 extension HubState {
     /// BATCH +<reference> draft/multiline <target>
@@ -97,7 +98,7 @@ extension HubState {
                 replies.numeric(.ERR_NOSUCHNICK, batch.target, "No such nick/channel")
                 return
             }
-            guard channel.contains(sender.user) else {
+            guard maySend(sender.user, to: channel) else {
                 replies.numeric(.ERR_CANNOTSENDTOCHAN, channel.name, "Cannot send to channel")
                 return
             }
@@ -116,12 +117,21 @@ extension HubState {
             replies.numeric(.ERR_NOSUCHNICK, batch.target, "No such nick/channel")
             return
         }
+        // The filter reads the batch as the one text it is, and decides for all of it.
+        let channel = batch.target.hasPrefix("#") ? channels[key] : nil
+        let text = batch.lines.reduce(into: "") { text, line in text += (text.isEmpty || line.concatenates ? "" : "\n") + line.text }
+        let check = filterCheck(text, scopes: kind == .notice ? [.notice] : [.channel, .private], session: command.session)
+        let scope: FilterScope = kind == .notice ? .notice : channel == nil ? .private : .channel
+        guard case .deliver(let decision) = applyFilter(
+            check, scope: scope, target: batch.target, channel: channel, now: command.now, into: &replies
+        ) else { return }
         groups = groups.removing([command.session])
         users.update(sender.user) { $0.lastMessageAt = command.now }
         // A blank line has a place in the batch but is no message on its own: no msgid,
         // not stored, not sent to clients without the capability.
         let lineIDs = batch.lines.map { $0.text.isEmpty ? nil : configuration.messageIDs.next() }
         let ids = lineIDs.compactMap { $0 }
+        auditDelivered(decision, msgid: ids.first?.description, now: command.now, into: &replies)
         var delivery = MultilineDelivery(batch: batch, kind: kind, source: sender.source, target: target.display, ids: lineIDs)
         delivery.isBot = isBot(sender.user)
         let (with, without) = partition(groups, by: .multiline)
@@ -129,7 +139,7 @@ extension HubState {
         deliver(delivery, to: without, asBatch: false, now: command.now, into: &replies)
         for (line, id) in zip(batch.lines, lineIDs) {
             guard let id else { continue }
-            let relayed = RelayedMessage(kind: kind, client: sender, text: line.text, clientTags: [:])
+            let relayed = RelayedMessage(kind: kind, client: sender, text: line.text, clientTags: [:], check: nil)
             record(relayed, id: id, target: target, holdForRecipient: holdForRecipient, now: command.now, into: &replies)
         }
         if sender.capabilities.contains(.echoMessage) {

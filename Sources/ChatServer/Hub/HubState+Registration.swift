@@ -1,6 +1,7 @@
 import Foundation
 import HistoryStore
 import IRC
+import Moderation
 
 extension HubState {
     /// NICK <nickname>
@@ -153,7 +154,17 @@ extension HubState {
     /// Closes this session with `Quit: <reason>` (or `Quit`); the channels see it when it
     /// was the nick's last session. The nick's other sessions stay.
     mutating func quit(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        let reason = command.params.first.flatMap { $0.isEmpty ? nil : "Quit: " + $0 } ?? "Quit"
+        var text = command.params.first.flatMap { $0.isEmpty ? nil : $0 }
+        // A reason the filter refuses is left out; the QUIT itself always happens.
+        switch applyFilter(
+            filterCheck(text, scopes: [.quit], session: command.session), scope: .quit, target: "*", channel: nil,
+            now: command.now, into: &replies
+        ) {
+        case .deliver(let decision): auditDelivered(decision, msgid: nil, now: command.now, into: &replies)
+        case .refused: text = nil
+        }
+        guard sessions.contains(command.session) else { return }
+        let reason = text.map { "Quit: " + $0 } ?? "Quit"
         closeSession(command.session, reason: reason, now: command.now, into: &replies)
     }
 

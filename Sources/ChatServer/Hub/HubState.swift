@@ -1,5 +1,6 @@
 import Foundation
 import IRC
+import Moderation
 
 /// The chat hub as a value: sessions, nicks and channels, and the rules that connect them.
 ///
@@ -40,6 +41,8 @@ public struct HubState: Sendable {
     var whowas = WhowasLog()
     /// Lines received and refused, for the metrics.
     public internal(set) var statistics = HubStatistics()
+    /// The offensive-text filter in force; empty until one is loaded.
+    var filter = ModerationFilter()
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration

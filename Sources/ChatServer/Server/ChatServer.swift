@@ -1,6 +1,7 @@
 import Foundation
 import HistoryStore
 import IRC
+import Moderation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -43,6 +44,8 @@ public final class ChatServer: Service, Sendable {
     let healthListening: EventLoopPromise<[SocketAddress]>
     /// The history log, when on (tests suspend or slow its writer).
     let history: HistoryStore?
+    /// `moderation.jsonl`, when a filter is configured.
+    let auditLog: ModerationAuditLog?
     private let listening: EventLoopPromise<SocketAddress>
 
     /// Loads every file the configuration names.
@@ -71,6 +74,9 @@ public final class ChatServer: Service, Sendable {
         hubConfiguration.maxSessionsPerNick = configuration.limits.maxSessionsPerNick
         hubConfiguration.replayOnJoin = configuration.history.enabled ? configuration.history.replayOnJoin : 0
         hubConfiguration.replayMaxAge = configuration.history.replayMaxAge
+        hubConfiguration.auditText = configuration.moderation.auditText
+        let (filter, auditLog) = try Self.loadModeration(configuration, logger: logger)
+        self.auditLog = auditLog
         // The history writer reports each batch from its own thread; the hub takes it up on
         // its loop. The hub is made after the store, so the report finds it through a box.
         let hubForHistory = NIOLockedValueBox<NIOLoopBoundBox<Hub>?>(nil)
@@ -106,11 +112,15 @@ public final class ChatServer: Service, Sendable {
                 tlsContext: sharedContext,
                 gate: gate,
                 history: history,
+                auditLog: auditLog,
                 logger: logger
             ),
             eventLoop: hubLoop
         )
         hubForHistory.withLockedValue { $0 = hub }
+        if let filter {
+            hubLoop.execute { hub.value.state.setFilter(filter) }
+        }
         self.hub = hub
         self.ioLoops = self.ioGroup.makeIterator().enumerated().map { index, loop in
             IOLoop(
@@ -192,6 +202,15 @@ public final class ChatServer: Service, Sendable {
             hub.value.reloadAllowlist(contents: change.contents)
         }
         watcher.start()
+        let filterWatcher = self.configuration.moderation.filterPath.map { path in
+            FileWatcher(path: path, eventLoop: hub.eventLoop) { change in
+                logger.info("filter file \(change == .removed ? "removed" : "changed") on disk")
+                // A removed file is not an empty filter: the rules in force stay.
+                guard let contents = change.contents else { return }
+                hub.value.reloadFilter(contents: contents)
+            }
+        }
+        filterWatcher?.start()
         let daily = hub.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .hours(24)) { _ in
             hub.value.logExpiringCertificates()
         }
@@ -218,6 +237,7 @@ public final class ChatServer: Service, Sendable {
         summaries.cancel()
         pruning?.cancel()
         watcher.stop()
+        filterWatcher?.stop()
         try? await listener.close()
         // Wait until every session has closed (close_notify answered or timed out), at most 5 s.
         let done = hub.eventLoop.makePromise(of: Void.self)
@@ -228,6 +248,7 @@ public final class ChatServer: Service, Sendable {
         // Whatever was queued is committed before the process ends (its report still finds
         // the hub's loop running).
         await self.history?.close()
+        self.auditLog?.drain()
         for endpoint in endpoints { await endpoint.close() }
         try await self.stopGroups()
     }
@@ -256,6 +277,7 @@ public final class ChatServer: Service, Sendable {
                     logger.error("operators not reloaded, the previous ones stay in force: \(error.reason)")
                 }
             }
+            hub.value.reloadFilter()
             do {
                 let settings = try Self.tlsConfiguration(configuration)
                 let context = try TLSContext(server: settings)
@@ -294,6 +316,21 @@ public final class ChatServer: Service, Sendable {
             try sync.addHandler(TLSHandler(context: io.tlsContext.withLockedValue { $0 }))
             try sync.addHandler(SessionHandler(io: io, address: address, connectionID: id))
         }
+    }
+
+    /// Loads the filter file and opens the audit log, when `[moderation] filter` is set.
+    ///
+    /// - Throws: ``ConfigurationError`` for a filter file with any problem (`path:line`)
+    ///   or a logs directory that cannot be written.
+    private static func loadModeration(
+        _ configuration: ServerConfiguration, logger: Logger
+    ) throws(ConfigurationError) -> (ModerationFilter?, ModerationAuditLog?) {
+        guard let path = configuration.moderation.filterPath else { return (nil, nil) }
+        let filter = try ModerationFilter.load(path: path)
+        let auditLog = try ModerationAuditLog(directory: configuration.resolvedLogsDirectory, logger: logger)
+        auditLog.append(ModerationAuditEvent(time: Date(), kind: .filterReload(path: path, rules: filter.rules.count, error: nil)))
+        logger.notice("filter: \(filter.rules.count) rules from \(path); audit log \(auditLog.path)")
+        return (filter, auditLog)
     }
 
     /// Opens the history log in the data directory, or returns nil when history is off.

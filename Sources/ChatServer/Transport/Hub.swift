@@ -38,6 +38,8 @@ final class Hub {
 
     /// The durable log of messages; nil when `[history] enabled = false`.
     let history: HistoryStore?
+    /// `moderation.jsonl`; nil when nothing is moderated (no filter file).
+    let auditLog: ModerationAuditLog?
     /// Sends held until their record is stored (``HubOutput/sendWhenStored(_:to:id:)``).
     private var held: [MessageID: HeldSend] = [:]
     /// Records whose held sends wait under a later record (``HubOutput/sendAllWhenStored(_:to:ids:)``).
@@ -82,10 +84,12 @@ final class Hub {
         tlsContext: NIOLockedValueBox<TLSContext>,
         gate: ConnectionGate,
         history: HistoryStore? = nil,
+        auditLog: ModerationAuditLog? = nil,
         logger: Logger
     ) {
         self.loop = loop
         self.history = history
+        self.auditLog = auditLog
         self.serverSource = IRCSource(hubConfiguration.serverName)
         self.configuration = configuration
         self.logger = logger
@@ -227,6 +231,8 @@ final class Hub {
                 self.readHistory(request)
             case .serverNotice(let text):
                 self.logger.notice("operator notice: \(text)")
+            case .audit(let event):
+                self.auditLog?.append(event)
             case .registered(let id, _, let account):
                 guard let connection = self.connections[id] else { continue }
                 self.enqueue(.registered(connection.handle), on: connection.handle.loop)
