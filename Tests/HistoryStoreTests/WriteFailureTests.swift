@@ -40,7 +40,8 @@ struct WriteFailureTests {
             try await store.executeOnWriter("PRAGMA query_only = ON")
 
             await appendAll([channelMessage("refused 1"), channelMessage("refused 2")], to: store)
-            #expect(recorder.failures.map(\.code) == [.readOnly])
+            // One batch or two, as the writer happened to wake: each fails, and says why.
+            #expect(!recorder.failures.isEmpty && recorder.failures.allSatisfy { $0.code == .readOnly })
             #expect(recorder.failures.first?.description.contains("read-only") == true)
 
             let pending = try await store.undelivered(for: "bob", limit: 10)
