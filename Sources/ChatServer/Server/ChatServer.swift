@@ -16,18 +16,22 @@ import TLS
 /// connection with a TLS close_notify and returns.
 ///
 /// Connections live on a group of I/O event loops (`[limits] io_threads`, one per core by
-/// default), which do TLS handshakes, encryption, line framing and flushing; the hub routes
-/// on an event loop of its own, so a storm of handshakes never delays a message, and
-/// routing stays a plain function call with no locks (see ``Hub`` and ``IOLoop``).
+/// default), which do encryption, line framing and flushing; the hub routes on an event
+/// loop of its own, and routing stays a plain function call with no locks (see ``Hub`` and
+/// ``IOLoop``). The CPU-heavy steps of TLS handshakes run on low-priority threads of their
+/// own (``HandshakeWorkers``, `[limits] handshake_threads`), so a storm of handshakes
+/// delays neither routing nor the I/O of the sessions already in.
 public final class ChatServer: Service, Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
     private let hubGroup: MultiThreadedEventLoopGroup
     private let ioGroup: MultiThreadedEventLoopGroup
     private let hub: NIOLoopBoundBox<Hub>
-    private let ioLoops: [IOLoop]
+    let ioLoops: [IOLoop]
+    /// Runs server-side handshake steps; nil when they run on the I/O loops.
+    let handshakeWorkers: HandshakeWorkers?
     private let tlsContext: NIOLockedValueBox<TLSContext>
-    private let gate: ConnectionGate
+    let gate: ConnectionGate
     /// The history log, when on (tests suspend or slow its writer).
     let history: HistoryStore?
     private let listening: EventLoopPromise<SocketAddress>
@@ -90,8 +94,13 @@ public final class ChatServer: Service, Sendable {
         )
         hubForHistory.withLockedValue { $0 = hub }
         self.hub = hub
+        let workers = limits.handshakeThreads > 0 ? HandshakeWorkers(count: limits.handshakeThreads) : nil
+        self.handshakeWorkers = workers
         self.ioLoops = self.ioGroup.makeIterator().enumerated().map { index, loop in
-            IOLoop(eventLoop: loop, index: index, hub: hub, tlsContext: sharedContext, limits: limits, gate: gate, logger: logger)
+            IOLoop(
+                eventLoop: loop, index: index, hub: hub, tlsContext: sharedContext, limits: limits, gate: gate,
+                handshakeWorkers: workers, logger: logger
+            )
         }
         if let certificate = tlsContext.certificate {
             Self.warnIfExpiring(certificate, days: configuration.limits.expiryWarningDays, logger: logger)
@@ -107,6 +116,7 @@ public final class ChatServer: Service, Sendable {
         let hub = self.hub
         let limits = self.configuration.limits
         let listener: any Channel
+        self.handshakeWorkers?.start()
         do {
             listener = try await ServerBootstrap(group: self.ioGroup)
                 .serverChannelOption(.backlog, value: 1024)
@@ -129,6 +139,7 @@ public final class ChatServer: Service, Sendable {
                 .get()
         } catch {
             self.listening.fail(error)
+            await self.handshakeWorkers?.shutdown()
             throw ConfigurationError(
                 .invalidValue,
                 "cannot listen on \(self.configuration.host):\(self.configuration.port): \(error)"
@@ -141,6 +152,7 @@ public final class ChatServer: Service, Sendable {
             "listening on \(self.configuration.host):\(listener.localAddress?.port ?? self.configuration.port)",
             metadata: [
                 "allowlist": "\(self.configuration.allowlistPath)", "io_threads": "\(self.ioLoops.count)",
+                "handshake_threads": "\(self.handshakeWorkers?.count ?? 0)",
                 "history": "\(self.history.map { "\($0.path), durability \(self.configuration.history.durability.rawValue)" } ?? "off")",
             ]
         )
@@ -178,6 +190,7 @@ public final class ChatServer: Service, Sendable {
         // the hub's loop running).
         await self.history?.close()
         try await self.ioGroup.shutdownGracefully()
+        await self.handshakeWorkers?.shutdown()
         try await self.hubGroup.shutdownGracefully()
     }
 
@@ -218,8 +231,13 @@ public final class ChatServer: Service, Sendable {
         }
         return channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
-            try sync.addHandler(HandshakePacer(budget: io.handshakes.value))
-            try sync.addHandler(TLSHandler(context: io.tlsContext.withLockedValue { $0 }))
+            let context = io.tlsContext.withLockedValue { $0 }
+            if let jobs = io.handshakeJobs {
+                try sync.addHandler(TLSHandler(context: context, handshakeExecutor: jobs))
+            } else {
+                try sync.addHandler(HandshakePacer(budget: io.handshakes.value))
+                try sync.addHandler(TLSHandler(context: context))
+            }
             try sync.addHandler(SessionHandler(io: io, address: address, connectionID: id))
         }
     }

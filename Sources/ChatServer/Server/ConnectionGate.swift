@@ -71,6 +71,11 @@ final class ConnectionGate: Sendable {
         return nil
     }
 
+    /// Connections open, and those of them still in their handshake.
+    var counts: (connections: Int, handshakes: Int) {
+        self.state.withLockedValue { ($0.limiter.total, $0.limiter.pendingCount) }
+    }
+
     /// The connection's handshake completed: it leaves the handshake budget.
     func handshakeCompleted(_ id: ConnectionLimiter.ConnectionID) {
         self.state.withLockedValue { state in

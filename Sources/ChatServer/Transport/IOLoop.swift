@@ -23,8 +23,10 @@ final class IOLoop: Sendable {
     /// The TLS context new handshakes use, and the one a completed handshake is checked
     /// against; replaced by the hub on reload.
     let tlsContext: NIOLockedValueBox<TLSContext>
-    /// TLS handshake steps per turn of this loop; only on ``eventLoop``.
+    /// TLS handshake steps per turn of this loop, when they run on it; only on ``eventLoop``.
     let handshakes: NIOLoopBoundBox<HandshakeBudget>
+    /// Where this loop's TLS handshake steps run when they run off it (`handshake_threads`).
+    let handshakeJobs: HandshakeJobs?
 
     /// Events waiting for the end of this loop's turn; only on ``eventLoop``.
     private final class Outbox {
@@ -39,6 +41,7 @@ final class IOLoop: Sendable {
         tlsContext: NIOLockedValueBox<TLSContext>,
         limits: ServerConfiguration.Limits,
         gate: ConnectionGate,
+        handshakeWorkers: HandshakeWorkers? = nil,
         logger: Logger
     ) {
         self.eventLoop = eventLoop
@@ -50,6 +53,9 @@ final class IOLoop: Sendable {
         self.handshakes = NIOLoopBoundBox.makeBoxSendingValue(
             HandshakeBudget(perTurn: limits.handshakesPerTurn, eventLoop: eventLoop), eventLoop: eventLoop
         )
+        self.handshakeJobs = handshakeWorkers.map {
+            HandshakeJobs(limit: limits.handshakesPerTurn, workers: $0, eventLoop: eventLoop)
+        }
         self.hub = hub
         self.tlsContext = tlsContext
     }
