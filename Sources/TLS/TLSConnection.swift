@@ -10,12 +10,12 @@ import NIOCore
 /// A pair of memory BIOs would copy every byte once more each way, grow and zero its
 /// buffer by doubling for each flush, and keep that buffer while the connection idles.
 ///
-/// Owns the `SSL` and frees it in `deinit`. Not thread-safe: used only from its channel's
-/// event loop. Every OpenSSL call clears the thread's error queue first and drains it into
+/// Owns the `SSL` and frees it in `deinit`. Not thread-safe: used by one thread at a time,
+/// its channel's event loop, or a handshake job holding it (``TLSConnectionLoan``). Every OpenSSL call clears the thread's error queue first and drains it into
 /// the returned error on failure.
 final class TLSConnection {
     /// The result of one OpenSSL operation.
-    enum Outcome<Value> {
+    enum Outcome<Value: Sendable>: Sendable {
         /// Done.
         case complete(Value)
         /// OpenSSL needs more bytes from the peer (WANT_READ/WANT_WRITE).

@@ -38,8 +38,15 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case closed
     }
 
-    private var state: State = .idle
-    private let connection: TLSConnection
+    var state: State = .idle
+    let connection: TLSConnection
+    /// Runs handshake steps off the event loop, when given (``TLSHandshakeExecutor``).
+    let handshakeExecutor: (any TLSHandshakeExecutor)?
+    /// The connection lent to a handshake step that has not come back yet: until it does,
+    /// nothing here touches ``connection``.
+    var handshakeJob: TLSConnectionLoan?
+    /// Ciphertext that arrived while a handshake step was out, fed once it is back.
+    var heldCiphertext: ByteBuffer?
     private var pendingWrites = MarkedCircularBuffer<PendingWrite>(initialCapacity: 4)
     private var handshakeTimer: Scheduled<Void>?
     private var shutdownTimer: Scheduled<Void>?
@@ -57,10 +64,17 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ///   - context: the server or client context.
     ///   - serverName: client only: the name or address the server must match (when
     ///     verifying by CA); a host name is also sent as SNI.
+    ///   - handshakeExecutor: runs each handshake step (`SSL_do_handshake`, certificate
+    ///     verification included) off the event loop; nil runs them inline on the loop.
     /// - Throws: ``TLSError`` when OpenSSL cannot create the connection (out of memory) or
     ///   `serverName` is unusable.
-    public init(context: TLSContext, serverName: String? = nil) throws(TLSError) {
+    public init(
+        context: TLSContext,
+        serverName: String? = nil,
+        handshakeExecutor: (any TLSHandshakeExecutor)? = nil
+    ) throws(TLSError) {
         self.connection = try TLSConnection(context: context, serverName: serverName)
+        self.handshakeExecutor = handshakeExecutor
     }
 
     // MARK: lifecycle
@@ -73,6 +87,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         self.cancelTimers()
+        self.handshakeJob?.abandon()
         let error = TLSError(.closed, "the TLS handler was removed")
         if case .closing(let promise) = self.state {
             promise?.fail(error)
@@ -89,6 +104,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public func channelInactive(context: ChannelHandlerContext) {
         let previous = self.state
         self.state = .closed
+        self.handshakeJob?.abandon()
         self.cancelTimers()
         self.failPendingWrites(with: TLSError(.closed, "the connection is closed"))
         switch previous {
@@ -132,6 +148,10 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .idle, .closed, .inputClosed:
             return
         case .handshaking:
+            if self.handshakeJob != nil {
+                self.holdCiphertext(buffer, context: context)
+                return
+            }
             self.connection.feed(buffer)
             self.advanceHandshake(context: context)
         case .active, .outputClosed, .closing:
@@ -164,15 +184,27 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func advanceHandshake(context: ChannelHandlerContext) {
-        switch self.connection.handshake() {
+    /// Runs the next handshake step: inline, or as a job on the handshake executor.
+    func advanceHandshake(context: ChannelHandlerContext) {
+        if let executor = self.handshakeExecutor {
+            self.submitHandshakeStep(to: executor, context: context)
+        } else {
+            self.finishHandshakeStep(self.connection.handshakeStep(), context: context)
+        }
+    }
+
+    /// Sends what a handshake step produced and acts on its outcome; in `.handshaking`.
+    func finishHandshakeStep(_ step: TLSHandshakeStep, context: ChannelHandlerContext) {
+        if let output = step.output {
+            context.writeAndFlush(Self.wrapOutboundOut(output), promise: nil)
+        }
+        switch step.outcome {
         case .incomplete:
-            self.sendOutput(context: context)
+            break
         case .complete:
             self.handshakeTimer?.cancel()
             self.handshakeTimer = nil
-            self.sendOutput(context: context)
-            guard let identity = self.connection.peerIdentity() else {
+            guard let identity = step.identity else {
                 self.fail(TLSError(.handshakeFailed, "the peer's certificate is unreadable"), context: context)
                 return
             }
@@ -191,7 +223,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func readApplicationData(context: ChannelHandlerContext) {
+    func readApplicationData(context: ChannelHandlerContext) {
         var plaintext = context.channel.allocator.buffer(capacity: 0)
         let outcome = self.connection.read(into: &plaintext)
         if plaintext.readableBytes > 0 {
@@ -253,6 +285,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(mode: .input, promise: promise)
         case (.all, .idle), (.all, .handshaking):
             self.state = .closed
+            self.handshakeJob?.abandon()
             self.cancelTimers()
             context.close(promise: promise)
         case (.all, .active), (.all, .outputClosed):
@@ -377,7 +410,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Reports `error` once and closes the channel, after sending the alert OpenSSL wrote
     /// for it, if any, so the peer learns why (RFC 8446 §5.2: a record that fails to decrypt
     /// ends with bad_record_mac).
-    private func fail(_ error: TLSError, context: ChannelHandlerContext) {
+    func fail(_ error: TLSError, context: ChannelHandlerContext) {
         let closing: EventLoopPromise<Void>?
         switch self.state {
         case .closed:
@@ -388,7 +421,12 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
             closing = nil
         }
         self.state = .closed
-        self.sendOutput(context: context)
+        if let job = self.handshakeJob {
+            // A handshake step has the connection: its alert, if any, is not sent.
+            job.abandon()
+        } else {
+            self.sendOutput(context: context)
+        }
         self.cancelTimers()
         self.failPendingWrites(with: error)
         context.fireErrorCaught(error)

@@ -90,6 +90,12 @@ struct ConfigurationTOMLTests {
         #expect(configuration.limits.floodRate == 5)
     }
 
+    @Test(arguments: [0, 1, 16]) func handshakeThreadsAreRead(threads: Int) throws {
+        var configuration = ServerConfiguration()
+        try configuration.apply(toml: "[limits]\nhandshake_threads = \(threads)\n", path: Self.path)
+        #expect(configuration.limits.handshakeThreads == threads)
+    }
+
     @Test func emptyFileChangesNothing() throws {
         var configuration = ServerConfiguration()
         try configuration.apply(toml: "# nothing yet\n", path: Self.path)
@@ -129,6 +135,7 @@ struct ConfigurationTOMLTests {
         ("[limits]\nping_interval = -1.5\n", .invalidValue, "\(path):2: limits.ping_interval must be greater than 0 and at most 86400, not -1.5"),
         ("[limits]\nflood_burst = 0\n", .invalidValue, "\(path):2: limits.flood_burst must be at least 1, not 0"),
         ("[limits]\nmax_sessions_per_nick = 0\n", .invalidValue, "\(path):2: limits.max_sessions_per_nick must be at least 1, not 0"),
+        ("[limits]\nhandshake_threads = -1\n", .invalidValue, "\(path):2: limits.handshake_threads must be between 0 and 1024, not -1"),
         ("log_level = \"verbose\"\n", .invalidValue, "\(path):1: log_level must be one of \"trace\", \"debug\", \"info\""),
         ("log_format = \"xml\"\n", .invalidValue, "\(path):1: log_format must be one of \"text\", \"json\", not \"xml\""),
         ("min_tls_version = \"1.1\"\n", .invalidValue, "\(path):1: min_tls_version must be one of \"1.3\", \"1.2\", not \"1.1\""),

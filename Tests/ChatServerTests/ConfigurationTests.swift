@@ -32,6 +32,7 @@ struct ConfigurationTests {
         #expect(limits.sendQueueBytes == 196_608)
         #expect(limits.ioThreads == System.coreCount)
         #expect(limits.handshakesPerTurn == 4)
+        #expect(limits.handshakeThreads == System.coreCount)
         #expect(limits.sendQueueBytes >= 96 * 1024)
         #expect(limits.maxConnections == 4096)
         #expect(limits.maxConnectionsPerAddress == 16)

@@ -12,12 +12,18 @@ public final class TLSChannelPair {
     /// Both channels share one loop, so timers advance together.
     public let loop = EmbeddedEventLoop()
 
-    public init(clientContext: TLSContext, serverContext: TLSContext, serverName: String? = "localhost") throws {
+    /// `serverExecutor` runs the server's handshake steps (inline when nil).
+    public init(
+        clientContext: TLSContext,
+        serverContext: TLSContext,
+        serverName: String? = "localhost",
+        serverExecutor: (any TLSHandshakeExecutor)? = nil
+    ) throws {
         self.client = EmbeddedChannel(loop: self.loop)
         self.server = EmbeddedChannel(loop: self.loop)
         try self.client.pipeline.syncOperations.addHandler(TLSHandler(context: clientContext, serverName: serverName))
         try self.client.pipeline.syncOperations.addHandler(EventRecorder(log: self.clientLog))
-        try self.server.pipeline.syncOperations.addHandler(TLSHandler(context: serverContext))
+        try self.server.pipeline.syncOperations.addHandler(TLSHandler(context: serverContext, handshakeExecutor: serverExecutor))
         try self.server.pipeline.syncOperations.addHandler(EventRecorder(log: self.serverLog))
     }
 

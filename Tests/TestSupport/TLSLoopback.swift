@@ -13,8 +13,13 @@ public final class TLSTestServer: Sendable {
     public var connections: [EventLog] { self.accepted.withLockedValue { $0 } }
 
     /// Starts a server whose connections run `context` and, when `echo`, send back what
-    /// they receive.
-    public init(context: TLSContext, echo: Bool = true, allowHalfClosure: Bool = false) async throws {
+    /// they receive; `handshakeExecutor` runs their handshake steps (inline when nil).
+    public init(
+        context: TLSContext,
+        echo: Bool = true,
+        allowHalfClosure: Bool = false,
+        handshakeExecutor: (any TLSHandshakeExecutor)? = nil
+    ) async throws {
         let accepted = self.accepted
         self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -23,7 +28,8 @@ public final class TLSTestServer: Sendable {
                 let log = EventLog()
                 accepted.withLockedValue { $0.append(log) }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(TLSHandler(context: context))
+                    try channel.pipeline.syncOperations.addHandler(
+                        TLSHandler(context: context, handshakeExecutor: handshakeExecutor))
                     try channel.pipeline.syncOperations.addHandler(EventRecorder(log: log, echo: echo))
                 }
             }

@@ -137,9 +137,16 @@ public struct ServerConfiguration: Sendable {
         /// Event loops that carry connections (TLS, framing, flushing); the hub routes on a
         /// loop of its own. One per core by default.
         public var ioThreads: Int = System.coreCount
-        /// TLS handshake steps (reads of a connection still in its handshake) one I/O loop
-        /// runs per turn of the loop; the rest wait for the next turn, so that a storm of
-        /// new connections slows admission rather than the chat of those already in.
+        /// Threads that run the CPU-heavy steps of TLS handshakes (key exchange, signature,
+        /// client certificate verification) at a lowered priority (nice 10 on Linux), so that
+        /// the I/O loops only move bytes. One per core by default; 0 runs handshakes on the
+        /// I/O loops themselves, paced by ``handshakesPerTurn``.
+        public var handshakeThreads: Int = System.coreCount
+        /// With ``handshakeThreads`` above 0: handshake steps one I/O loop has on the
+        /// handshake threads at once; its other handshakes wait their turn. With 0: handshake
+        /// steps (reads of a connection still in its handshake) one I/O loop runs per turn of
+        /// the loop, the rest waiting for the next turn. Either way a storm of new
+        /// connections slows admission rather than the chat of those already in.
         public var handshakesPerTurn: Int = 4
 
         /// The smallest allowed ``sendQueueBytes``: 96 KiB.

@@ -141,6 +141,9 @@ struct TOMLSetting: Sendable {
         TOMLSetting("handshakes_per_turn", \.limits.handshakesPerTurn) { field throws(ConfigurationError) in
             try field.integer(in: 1...Int.max)
         },
+        TOMLSetting("handshake_threads", \.limits.handshakeThreads) { field throws(ConfigurationError) in
+            try field.integer(in: 0...1024)
+        },
         TOMLSetting("max_connections", \.limits.maxConnections) { field throws(ConfigurationError) in
             try field.integer(in: 1...Int.max)
         },

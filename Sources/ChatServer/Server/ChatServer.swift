@@ -18,9 +18,11 @@ import TLS
 /// connection with a TLS close_notify and returns.
 ///
 /// Connections live on a group of I/O event loops (`[limits] io_threads`, one per core by
-/// default), which do TLS handshakes, encryption, line framing and flushing; the hub routes
-/// on an event loop of its own, so a storm of handshakes never delays a message, and
-/// routing stays a plain function call with no locks (see ``Hub`` and ``IOLoop``).
+/// default), which do encryption, line framing and flushing; the hub routes on an event
+/// loop of its own, and routing stays a plain function call with no locks (see ``Hub`` and
+/// ``IOLoop``). The CPU-heavy steps of TLS handshakes run on low-priority threads of their
+/// own (``HandshakeWorkers``, `[limits] handshake_threads`), so a storm of handshakes
+/// delays neither routing nor the I/O of the sessions already in.
 public final class ChatServer: Service, Sendable {
     public let configuration: ServerConfiguration
     let logger: Logger
@@ -31,6 +33,8 @@ public final class ChatServer: Service, Sendable {
     let healthGroup: MultiThreadedEventLoopGroup
     let hub: NIOLoopBoundBox<Hub>
     let ioLoops: [IOLoop]
+    /// Runs server-side handshake steps; nil when they run on the I/O loops.
+    let handshakeWorkers: HandshakeWorkers?
     let tlsContext: NIOLockedValueBox<TLSContext>
     let gate: ConnectionGate
     let instruments = ServerInstruments()
@@ -122,10 +126,13 @@ public final class ChatServer: Service, Sendable {
             hubLoop.execute { hub.value.state.setFilter(filter) }
         }
         self.hub = hub
+        let workers = limits.handshakeThreads > 0 ? HandshakeWorkers(count: limits.handshakeThreads) : nil
+        self.handshakeWorkers = workers
         self.ioLoops = self.ioGroup.makeIterator().enumerated().map { index, loop in
             IOLoop(
                 eventLoop: loop, index: index, hub: hub, tlsContext: sharedContext, limits: limits, gate: gate,
-                instruments: instruments, logger: logger)
+                instruments: instruments, handshakeWorkers: workers, logger: logger
+            )
         }
         if let certificate = tlsContext.certificate {
             Self.warnIfExpiring(certificate, days: configuration.limits.expiryWarningDays, logger: logger)
@@ -151,6 +158,7 @@ public final class ChatServer: Service, Sendable {
             throw error
         }
         let listener: any Channel
+        self.handshakeWorkers?.start()
         do {
             listener = try await ServerBootstrap(group: self.ioGroup)
                 .serverChannelOption(.backlog, value: 1024)
@@ -193,6 +201,7 @@ public final class ChatServer: Service, Sendable {
             "listening on \(self.configuration.host):\(listener.localAddress?.port ?? self.configuration.port)",
             metadata: [
                 "allowlist": "\(self.configuration.allowlistPath)", "io_threads": "\(self.ioLoops.count)",
+                "handshake_threads": "\(self.handshakeWorkers?.count ?? 0)",
                 "history": "\(self.history.map { "\($0.path), durability \(self.configuration.history.durability.rawValue)" } ?? "off")",
             ]
         )
@@ -256,6 +265,7 @@ public final class ChatServer: Service, Sendable {
     private func stopGroups() async throws {
         try await self.ioGroup.shutdownGracefully()
         try await self.healthGroup.shutdownGracefully()
+        await self.handshakeWorkers?.shutdown()
         try await self.hubGroup.shutdownGracefully()
     }
 
@@ -312,8 +322,13 @@ public final class ChatServer: Service, Sendable {
         }
         return channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
-            try sync.addHandler(HandshakePacer(budget: io.handshakes.value))
-            try sync.addHandler(TLSHandler(context: io.tlsContext.withLockedValue { $0 }))
+            let context = io.tlsContext.withLockedValue { $0 }
+            if let jobs = io.handshakeJobs {
+                try sync.addHandler(TLSHandler(context: context, handshakeExecutor: jobs))
+            } else {
+                try sync.addHandler(HandshakePacer(budget: io.handshakes.value))
+                try sync.addHandler(TLSHandler(context: context))
+            }
             try sync.addHandler(SessionHandler(io: io, address: address, connectionID: id))
         }
     }

@@ -23,11 +23,13 @@ final class IOLoop: Sendable {
     /// The TLS context new handshakes use, and the one a completed handshake is checked
     /// against; replaced by the hub on reload.
     let tlsContext: NIOLockedValueBox<TLSContext>
-    /// TLS handshake steps per turn of this loop; only on ``eventLoop``.
+    /// TLS handshake steps per turn of this loop, when they run on it; only on ``eventLoop``.
     let handshakes: NIOLoopBoundBox<HandshakeBudget>
     /// What this loop counts for the metrics; only on ``eventLoop``.
     let counters: NIOLoopBoundBox<TransportCounters>
     let instruments: ServerInstruments
+    /// Where this loop's TLS handshake steps run when they run off it (`handshake_threads`).
+    let handshakeJobs: HandshakeJobs?
 
     /// Events waiting for the end of this loop's turn; only on ``eventLoop``.
     private final class Outbox {
@@ -43,6 +45,7 @@ final class IOLoop: Sendable {
         limits: ServerConfiguration.Limits,
         gate: ConnectionGate,
         instruments: ServerInstruments = ServerInstruments(),
+        handshakeWorkers: HandshakeWorkers? = nil,
         logger: Logger
     ) {
         self.eventLoop = eventLoop
@@ -56,6 +59,9 @@ final class IOLoop: Sendable {
         )
         self.counters = NIOLoopBoundBox.makeBoxSendingValue(TransportCounters(), eventLoop: eventLoop)
         self.instruments = instruments
+        self.handshakeJobs = handshakeWorkers.map {
+            HandshakeJobs(limit: limits.handshakesPerTurn, workers: $0, eventLoop: eventLoop)
+        }
         self.hub = hub
         self.tlsContext = tlsContext
     }
