@@ -9,6 +9,7 @@
 #   scripts/bench.sh --scenarios "storm"               # a subset (default: all seven)
 #   scripts/bench.sh --repeat 5  # fanout, privmsg, storm, history 5 times each (default 3; --quick: 1)
 #   scripts/bench.sh --io-threads 1 --scenarios "fanout privmsg"   # SecureChat on one I/O loop
+#   scripts/bench.sh --handshake-threads 0 --scenarios storm   # handshakes back on the I/O loops
 #   scripts/bench.sh --no-pin    # the generator may run on every core
 #
 # Steps: builds securechat-bench and securechat-server (release); writes a CA, a server
@@ -40,6 +41,9 @@
 # --io-threads N writes `[limits] io_threads = N` into SecureChat's configuration (default:
 # none, so one I/O loop per core; its hub always has a loop of its own) and records it in
 # the JSON, where the table shows it as a column of its own ("securechat io1").
+# --handshake-threads N writes `[limits] handshake_threads = N` (default: none, so one per
+# core; 0 runs handshake steps on the I/O loops, as before the thread pool), to compare the
+# storm scenario with and without the pool in two runs.
 #
 # CPU pinning: the server under test gets as many cores as it has I/O threads (SecureChat:
 # --io-threads, else one per core; InspIRCd and ngIRCd: 1, both run their clients on one
@@ -87,6 +91,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 quick=0
 repeat=
 io_threads=
+handshake_threads=
 pin=1
 servers="securechat inspircd ngircd"
 all_scenarios="handshake hold fanout privmsg storm history chathistory"
@@ -113,8 +118,12 @@ while [ $# -gt 0 ]; do
             io_threads=${2:-}; shift
             case $io_threads in ''|*[!0-9]*|0) echo "bench.sh: --io-threads needs a count of 1 or more, got '$io_threads'" >&2; exit 2 ;; esac
             ;;
+        --handshake-threads)
+            handshake_threads=${2:-}; shift
+            case $handshake_threads in ''|*[!0-9]*) echo "bench.sh: --handshake-threads needs a count of 0 or more, got '$handshake_threads'" >&2; exit 2 ;; esac
+            ;;
         --no-pin) pin=0 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -258,7 +267,7 @@ wait_listening() {
 start_server() {
     local server=$1 dir=$2 port=$3
     case $server in
-        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" "$io_threads" "$history" ;;
+        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" "$io_threads" "$history" "$handshake_threads" ;;
         inspircd) start_inspircd "$dir" "$port" "$work/pki" ;;
         ngircd) start_ngircd "$dir" "$port" "$work/pki" "$(free_port)" ;;
     esac

@@ -9,13 +9,14 @@
 # `securechat-bench certs`), and print the PID of the started server. start_securechat
 # also takes the server binary, optionally its I/O threads (`[limits] io_threads`;
 # empty: the server's default, one per core) and "off" to run it without its history log
-# (`[history] enabled = false`; default: on, as shipped). Each server runs in
+# (`[history] enabled = false`; default: on, as shipped) and optionally its handshake
+# threads (`[limits] handshake_threads`; empty: the default). Each server runs in
 # its own folder, so that anything it leaves behind (InspIRCd 3.15 may dump core when
 # stopped with SIGTERM) goes away with the temporary folder.
 
 # SecureChat: flags for certificates, a TOML file for the limits.
 start_securechat() {
-    local dir=$1 port=$2 pki=$3 bin=$4 io_threads=${5:-} history=${6:-on}
+    local dir=$1 port=$2 pki=$3 bin=$4 io_threads=${5:-} history=${6:-on} handshake_threads=${7:-}
     mkdir -p "$dir"
     cat > "$dir/securechat.toml" <<TOML
 # No automatic #lobby: the peers join no channel on registration either, and with
@@ -39,6 +40,12 @@ TOML
         cat >> "$dir/securechat.toml" <<TOML
 # Event loops carrying the connections (default: one per core); the hub has its own.
 io_threads = $io_threads
+TOML
+    fi
+    if [ -n "$handshake_threads" ]; then
+        cat >> "$dir/securechat.toml" <<TOML
+# Threads for server-side TLS handshake steps (default: one per core; 0: on the I/O loops).
+handshake_threads = $handshake_threads
 TOML
     fi
     if [ "$history" = off ]; then
