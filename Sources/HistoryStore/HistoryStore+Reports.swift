@@ -107,8 +107,7 @@ extension HistoryStore {
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if !scope.conversations.isEmpty {
-                let marks = Array(repeating: "?", count: scope.conversations.count).joined(separator: ", ")
-                conditions.append("conversation IN (\(marks))")
+                conditions.append("conversation IN (\(databaseQuestionMarks(count: scope.conversations.count)))")
                 for conversation in scope.conversations { arguments += [conversation.storageKey] }
             }
             if let sender = scope.senderKey {
