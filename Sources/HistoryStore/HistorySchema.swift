@@ -64,6 +64,43 @@ enum HistorySchema {
                 CREATE INDEX event_direct_by_target ON event (targetKey, time) WHERE isDirect = 1;
                 """)
         }
+        // User reports to the server's operators (REPORT, RESOLVE). The evidence is a
+        // copy of the messages, kept while the report is: retention and purges of the
+        // event table must not take the evidence with them.
+        migrator.registerMigration("v3-reports") { db in
+            try db.execute(sql: """
+                CREATE TABLE report (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time INTEGER NOT NULL,
+                    reporterNick TEXT NOT NULL,
+                    reporterKey TEXT NOT NULL,
+                    reporterAccount TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    targetKey TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    msgid INTEGER,
+                    resolvedAt INTEGER,
+                    resolvedBy TEXT,
+                    note TEXT
+                );
+                CREATE INDEX report_open ON report (id) WHERE resolvedAt IS NULL;
+                CREATE TABLE report_evidence (
+                    reportId INTEGER NOT NULL REFERENCES report (id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    time INTEGER NOT NULL,
+                    kind INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    senderKey TEXT NOT NULL,
+                    account TEXT,
+                    target TEXT NOT NULL,
+                    targetKey TEXT NOT NULL,
+                    isDirect INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    clientTags TEXT NOT NULL,
+                    PRIMARY KEY (reportId, seq)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

@@ -33,6 +33,14 @@ public struct IRCFailCode: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let multilineMaxLines = IRCFailCode(rawValue: "MULTILINE_MAX_LINES")
     public static let multilineInvalidTarget = IRCFailCode(rawValue: "MULTILINE_INVALID_TARGET")
     public static let multilineInvalid = IRCFailCode(rawValue: "MULTILINE_INVALID")
+    /// REPORT: the msgid is not a message delivered to the reporter.
+    public static let unknownMessage = IRCFailCode(rawValue: "UNKNOWN_MESSAGE")
+    /// REPORT: more reports than the account may make in the window.
+    public static let rateLimited = IRCFailCode(rawValue: "RATE_LIMITED")
+    /// RESOLVE: no open report has that id.
+    public static let unknownReport = IRCFailCode(rawValue: "UNKNOWN_REPORT")
+    /// REPORT: the server keeps no history log, where reports are stored.
+    public static let reportsDisabled = IRCFailCode(rawValue: "REPORTS_DISABLED")
 
     /// Whether reconnecting with the same certificate and nick would be refused the same way.
     public var isFinal: Bool {

@@ -137,6 +137,8 @@ actor InteractiveChat {
                 try await connection.topic(room, text)
             case .nick(let nick):
                 try await connection.changeNick(nick)
+            case .report(let target, let msgid, let reason):
+                try await connection.report(target, msgid: msgid, reason: reason)
             case .quit(let message):
                 await self.session.quit(message)
             case .help:

@@ -63,6 +63,20 @@ import Testing
         #expect(error.isFinal)
     }
 
+    /// A refused /report is shown, and is no reason to stop reconnecting.
+    @Test func aRefusedReportIsShown() throws {
+        var state = IRCSessionState(nick: "bob", rooms: [])
+        let actions = state.receive(try message(":srv FAIL REPORT RATE_LIMITED carol :At most 5 reports per 10 minutes"))
+        guard case .event(.serverError(let code, let text))? = actions.first else {
+            Issue.record("expected an error event, got \(actions)")
+            return
+        }
+        #expect(code == "RATE_LIMITED")
+        #expect(text == "carol: At most 5 reports per 10 minutes")
+        guard case .fail(let error)? = state.receive(try message("ERROR :Closing link")).first else { return }
+        #expect(!error.isFinal)
+    }
+
     @Test func messagesAreTypedWithServerTimeEchoAndPrivacy() throws {
         var state = IRCSessionState(nick: "alice", rooms: [])
         _ = state.receive(try message(":srv 001 alice :Welcome"))

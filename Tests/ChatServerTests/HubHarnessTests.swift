@@ -23,6 +23,9 @@ struct HubHarness {
     private(set) var historyRequests: [HistoryRequest] = []
     /// Every server notice to operators, in order.
     private(set) var serverNotices: [String] = []
+    /// Reports and resolutions the hub asked the store to keep, in order.
+    private(set) var reportRequests: [ReportRequest] = []
+    private(set) var resolveRequests: [ResolveRequest] = []
     /// Every moderation audit event, in order.
     private(set) var audits: [ModerationAuditEvent] = []
     /// Every `.registered` output, in order.
@@ -114,6 +117,16 @@ struct HubHarness {
         record(hub.answer(request, with: answer, now: now))
     }
 
+    /// Hands the hub the store's outcome for a REPORT.
+    mutating func reportFiled(_ request: ReportRequest, _ result: Result<ReportFilingResult, HistoryStoreError>) {
+        record(hub.reportFiled(request, result: result, now: now))
+    }
+
+    /// Hands the hub the store's outcome for a RESOLVE.
+    mutating func reportResolved(_ request: ResolveRequest, _ result: Result<StoredReport?, HistoryStoreError>) {
+        record(hub.reportResolved(request, result: result, now: now))
+    }
+
     mutating func ping(_ session: SessionID) {
         record(hub.ping(session))
     }
@@ -185,6 +198,10 @@ struct HubHarness {
                 for recipient in recipients {
                     received[recipient, default: []] += messages.map(\.serialized)
                 }
+            case .fileReport(let request):
+                reportRequests.append(request)
+            case .resolveReport(let request):
+                resolveRequests.append(request)
             }
         }
     }

@@ -39,6 +39,7 @@ public final class TestServer: Sendable {
         configuration.clientCAPath = tls.clientCAPath
         configuration.allowlistPath = allowlist.path
         configuration.dataDirectory = pki.directory.appending(path: "data").path(percentEncoded: false)
+        configuration.logsDirectory = pki.directory.appending(path: "logs").path(percentEncoded: false)
         // Off unless a test turns it on (on port 0): servers in parallel tests must not
         // meet on 9697.
         configuration.metrics.listen = nil

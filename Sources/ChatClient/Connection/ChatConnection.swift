@@ -223,6 +223,12 @@ public final class ChatConnection: Sendable {
         try await self.send(IRCMessage(command: "TOPIC", params: [room] + (text.map { [$0] } ?? [])))
     }
 
+    /// Reports `target` to the server's operators: `REPORT <target> [<msgid>] :<reason>`.
+    /// The server answers with a NOTICE naming the report, or a FAIL saying why not.
+    public func report(_ target: String, msgid: String?, reason: String) async throws(ChatClientError) {
+        try await self.send(IRCMessage(command: "REPORT", params: [target] + (msgid.map { [$0] } ?? []) + [reason]))
+    }
+
     public func changeNick(_ nick: String) async throws(ChatClientError) {
         try await self.send(IRCMessage(command: "NICK", params: [nick]))
     }

@@ -102,6 +102,9 @@ struct IRCSessionState {
             return self.capability(params)
         case "FAIL" where params.first == "CHATHISTORY":
             return self.historyFailed(params)
+        case "FAIL" where params.first == "REPORT" && params.count >= 3:
+            // What the user asked with /report: shown, as a numeric error would be.
+            return [.event(.serverError(code: params[1], text: params.dropFirst(2).joined(separator: ": ")))]
         case "FAIL":
             // FAIL <command> <code> [<context>...] :<description>
             if params.count >= 3 { self.failCode = IRCFailCode(rawValue: params[1]) }

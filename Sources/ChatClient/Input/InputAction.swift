@@ -13,6 +13,8 @@ public enum InputAction: Hashable, Sendable {
     /// Show (`text` nil) or set the topic.
     case topic(room: String, text: String?)
     case nick(String)
+    /// `/report`: a nick or room reported to the server's operators.
+    case report(target: String, msgid: String?, reason: String)
     case quit(message: String?)
     case help
     /// Misuse or an unknown command: show this one line, send nothing.

@@ -16,6 +16,7 @@ public enum InputParser {
         ("me", "/me action", "an action in the third person: * alice waves"),
         ("topic", "/topic [#room] [text]", "show or set a room's topic"),
         ("nick", "/nick newnick", "change your nick (it must be bound to your certificate)"),
+        ("report", "/report nick|#room [msgid] reason", "report to the server's operators, with what you were sent"),
         ("quit", "/quit [message]", "leave the server and exit"),
         ("help", "/help", "this list"),
     ]
@@ -109,6 +110,8 @@ public enum InputParser {
         case "nick":
             guard let rest, !rest.contains(" ") else { return .hint("usage: /nick newnick") }
             return .nick(rest)
+        case "report":
+            return report(Substring(rest ?? ""))
         case "quit", "exit":
             return .quit(message: rest)
         case "help", "?":
@@ -116,6 +119,20 @@ public enum InputParser {
         default:
             return .hint("unknown command /\(name); /help lists the commands, //text sends text starting with /")
         }
+    }
+
+    /// `/report nick|#room [msgid] reason`: a second word of 13 letters and digits starting
+    /// with a digit is a msgid (the server's are; no word of a reason looks like one).
+    private static func report(_ text: Substring) -> InputAction {
+        let usage = InputAction.hint("usage: /report nick|#room [msgid] reason")
+        let (target, rest) = split(text)
+        guard !target.isEmpty, let rest else { return usage }
+        let (word, afterWord) = split(Substring(rest))
+        if word.count == 13, word.first?.isNumber == true, word.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            guard let afterWord else { return usage }
+            return .report(target: target, msgid: word, reason: afterWord)
+        }
+        return .report(target: target, msgid: nil, reason: rest)
     }
 
     /// `#room` from `room` or `#room`; nil when it is not one word.

@@ -70,6 +70,10 @@ extension HubState {
         // Operators (HubState+Operators.swift)
         "OPER": HubCommand(minimumParameters: 1) { $0.oper($1, into: &$2) },
         "KILL": HubCommand(minimumParameters: 2) { $0.kill($1, into: &$2) },
+        // Reports to the operators (HubState+Reports.swift)
+        "REPORT": HubCommand(minimumParameters: 2) { $0.report($1, into: &$2) },
+        "REPORTS": HubCommand { $0.reports($1, into: &$2) },
+        "RESOLVE": HubCommand(minimumParameters: 2) { $0.resolve($1, into: &$2) },
         // Server information and WHOWAS (HubState+ServerInfo.swift, HubState+Whowas.swift)
         "TIME": HubCommand { $0.time($1, into: &$2) },
         "VERSION": HubCommand { $0.version($1, into: &$2) },

@@ -41,6 +41,9 @@ public struct HubConfiguration: Sendable {
     public var messageIDs: any HistorySequencer = LocalHistorySequencer(epoch: 1)
     /// Whether a filter match's audit line keeps the message's text (`[moderation] audit_text`).
     public var auditText = false
+    /// Whether REPORT is taken: reports are stored in the history log, so the server turns
+    /// this off when `[history] enabled = false`.
+    public var reportsEnabled = true
 
     public init(
         serverName: String = "securechat.local",

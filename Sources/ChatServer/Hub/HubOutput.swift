@@ -30,4 +30,10 @@ public enum HubOutput: Sendable, Equatable {
     case serverNotice(String)
     /// Append `event` to the moderation audit log (off the hub's loop).
     case audit(ModerationAuditEvent)
+    /// Store a report with its evidence (off the hub's loop) and hand the outcome to
+    /// ``HubState/reportFiled(_:result:now:)``.
+    case fileReport(ReportRequest)
+    /// Close a report in the store (off the hub's loop) and hand the outcome to
+    /// ``HubState/reportResolved(_:result:now:)``.
+    case resolveReport(ResolveRequest)
 }

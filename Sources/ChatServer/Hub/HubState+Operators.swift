@@ -61,7 +61,7 @@ extension HubState {
     /// Succeeds when `name` is a nick the allowlist binds to the session's certificate and
     /// `[operators]` lists that nick or the certificate's fingerprint (381, then `MODE
     /// <nick> +o`); otherwise 491. A password is ignored: the certificate is the credential.
-    /// Other operators are told either way.
+    /// Other operators are told either way. A new operator is told how many reports are open.
     mutating func oper(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         guard let (identity, nick) = sessions.read(command.session, { ($0.identity, $0.replyTarget) }) else { return }
         let name = Self.truncated(command.params[0], toBytes: IRCLimits.nickLength)
@@ -79,6 +79,7 @@ extension HubState {
         replies.numeric(.RPL_YOUREOPER, "You are now an IRC operator (\(granted.rawValue))")
         if !wasOperator {
             replies.reply(IRCMessage(source: server, command: "MODE", params: [nick, "+o"]))
+            tellOpenReports(into: &replies)
         }
         notifyOperators("\(nick) is now an operator (\(granted.rawValue)) as \(name)", into: &replies)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HistoryStore
 import IRC
 import Moderation
 
@@ -43,6 +44,10 @@ public struct HubState: Sendable {
     public internal(set) var statistics = HubStatistics()
     /// The offensive-text filter in force; empty until one is loaded.
     var filter = ModerationFilter()
+    /// Reports not yet resolved, by id (HubState+Reports.swift).
+    var openReports: [Int64: StoredReport] = [:]
+    /// Per account, when its recent reports were made, for the rate limit.
+    var recentReports: [String: [Date]] = [:]
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration

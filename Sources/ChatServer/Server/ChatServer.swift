@@ -93,7 +93,15 @@ public final class ChatServer: Service, Sendable {
             hub.eventLoop.execute { hub.value.historyBatchFinished(outcome) }
         }
         hubConfiguration.messageIDs = history?.sequencer ?? LocalHistorySequencer(epoch: Self.volatileEpoch())
+        hubConfiguration.reportsEnabled = history != nil
         self.history = history
+        let openReports: [StoredReport]
+        do {
+            openReports = try history?.openReports() ?? []
+        } catch {
+            let reason = (error as? HistoryStoreError)?.reason ?? "\(error)"
+            throw ConfigurationError(.fileUnreadable, "the open reports cannot be read from the history log: \(reason)")
+        }
         let limits = configuration.limits
         self.hubGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.ioGroup = MultiThreadedEventLoopGroup(numberOfThreads: limits.ioThreads)
@@ -117,6 +125,7 @@ public final class ChatServer: Service, Sendable {
                 gate: gate,
                 history: history,
                 auditLog: auditLog,
+                openReports: openReports,
                 logger: logger
             ),
             eventLoop: hubLoop
@@ -333,14 +342,19 @@ public final class ChatServer: Service, Sendable {
         }
     }
 
-    /// Loads the filter file and opens the audit log, when `[moderation] filter` is set.
+    /// Loads the filter file when `[moderation] filter` is set, and opens the audit log
+    /// when there is something to audit: a filter, or reports (which need the history
+    /// log, where they are kept, and `[operators]`, who read them).
     ///
     /// - Throws: ``ConfigurationError`` for a filter file with any problem (`path:line`)
     ///   or a logs directory that cannot be written.
     private static func loadModeration(
         _ configuration: ServerConfiguration, logger: Logger
     ) throws(ConfigurationError) -> (ModerationFilter?, ModerationAuditLog?) {
-        guard let path = configuration.moderation.filterPath else { return (nil, nil) }
+        guard let path = configuration.moderation.filterPath else {
+            guard configuration.history.enabled, !configuration.operators.isEmpty else { return (nil, nil) }
+            return (nil, try ModerationAuditLog(directory: configuration.resolvedLogsDirectory, logger: logger))
+        }
         let filter = try ModerationFilter.load(path: path)
         let auditLog = try ModerationAuditLog(directory: configuration.resolvedLogsDirectory, logger: logger)
         auditLog.append(ModerationAuditEvent(time: Date(), kind: .filterReload(path: path, rules: filter.rules.count, error: nil)))

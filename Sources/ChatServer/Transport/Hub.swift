@@ -38,7 +38,8 @@ final class Hub {
 
     /// The durable log of messages; nil when `[history] enabled = false`.
     let history: HistoryStore?
-    /// `moderation.jsonl`; nil when nothing is moderated (no filter file).
+    /// `moderation.jsonl`; nil when nothing is moderated (no filter file, no history log
+    /// for reports).
     let auditLog: ModerationAuditLog?
     /// Sends held until their record is stored (``HubOutput/sendWhenStored(_:to:id:)``).
     private var held: [MessageID: HeldSend] = [:]
@@ -85,6 +86,7 @@ final class Hub {
         gate: ConnectionGate,
         history: HistoryStore? = nil,
         auditLog: ModerationAuditLog? = nil,
+        openReports: [StoredReport] = [],
         logger: Logger
     ) {
         self.loop = loop
@@ -97,6 +99,7 @@ final class Hub {
         // Without a log nothing can be kept for an offline nick: 401, as for a stranger.
         if history != nil { self.state.setKnownNicks(allowlist.entries.map(\.nick)) }
         _ = self.state.setOperators(configuration.operators)
+        self.state.setOpenReports(openReports)
         self.allowlist = allowlist
         self.tlsContext = tlsContext
         self.gate = gate
@@ -233,6 +236,10 @@ final class Hub {
                 self.logger.notice("operator notice: \(text)")
             case .audit(let event):
                 self.auditLog?.append(event)
+            case .fileReport(let request):
+                self.fileReport(request)
+            case .resolveReport(let request):
+                self.resolveReport(request)
             case .registered(let id, _, let account):
                 guard let connection = self.connections[id] else { continue }
                 self.enqueue(.registered(connection.handle), on: connection.handle.loop)
