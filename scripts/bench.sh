@@ -10,6 +10,7 @@
 #   scripts/bench.sh --repeat 5  # fanout, privmsg, storm, history 5 times each (default 3; --quick: 1)
 #   scripts/bench.sh --io-threads 1 --scenarios "fanout privmsg"   # SecureChat on one I/O loop
 #   scripts/bench.sh --handshake-threads 0 --scenarios storm   # handshakes back on the I/O loops
+#   scripts/bench.sh --filter filter.toml --scenarios privmsg --servers securechat   # filter cost
 #   scripts/bench.sh --no-pin    # the generator may run on every core
 #
 # Steps: builds securechat-bench and securechat-server (release); writes a CA, a server
@@ -44,6 +45,8 @@
 # --handshake-threads N writes `[limits] handshake_threads = N` (default: none, so one per
 # core; 0 runs handshake steps on the I/O loops, as before the thread pool), to compare the
 # storm scenario with and without the pool in two runs.
+# --filter FILE gives SecureChat `[moderation] filter = FILE` (a rules file), to measure what
+# the offensive-text filter costs against a run without it.
 #
 # CPU pinning: the server under test gets as many cores as it has I/O threads (SecureChat:
 # --io-threads, else one per core; InspIRCd and ngIRCd: 1, both run their clients on one
@@ -92,6 +95,7 @@ quick=0
 repeat=
 io_threads=
 handshake_threads=
+filter=
 pin=1
 servers="securechat inspircd ngircd"
 all_scenarios="handshake hold fanout privmsg storm history chathistory"
@@ -122,8 +126,13 @@ while [ $# -gt 0 ]; do
             handshake_threads=${2:-}; shift
             case $handshake_threads in ''|*[!0-9]*) echo "bench.sh: --handshake-threads needs a count of 0 or more, got '$handshake_threads'" >&2; exit 2 ;; esac
             ;;
+        --filter)
+            filter=${2:-}; shift
+            [ -f "$filter" ] || { echo "bench.sh: --filter needs a rules file, got '$filter'" >&2; exit 2; }
+            filter=$(cd "$(dirname "$filter")" && pwd)/$(basename "$filter")
+            ;;
         --no-pin) pin=0 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -267,7 +276,7 @@ wait_listening() {
 start_server() {
     local server=$1 dir=$2 port=$3
     case $server in
-        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" "$io_threads" "$history" "$handshake_threads" ;;
+        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" "$io_threads" "$history" "$handshake_threads" "$filter" ;;
         inspircd) start_inspircd "$dir" "$port" "$work/pki" ;;
         ngircd) start_ngircd "$dir" "$port" "$work/pki" "$(free_port)" ;;
     esac

@@ -24,11 +24,11 @@ public struct ModerationFilter: Sendable {
         var phraseLengths: [Int] = []
     }
 
-    private var words: [String: WordEntry] = [:]
+    private var words = ByteKeyedTable<WordEntry>()
     private var phrases: [String: [Int32]] = [:]
-    private var prefixes: [String: [Int32]] = [:]
+    private var prefixes = ByteKeyedTable<[Int32]>()
     private var prefixLengths: [Int] = []
-    private var suffixes: [String: [Int32]] = [:]
+    private var suffixes = ByteKeyedTable<[Int32]>()
     private var suffixLengths: [Int] = []
     private var inside: AhoCorasick
     private var insideRules: [[Int32]] = []
@@ -56,18 +56,18 @@ public struct ModerationFilter: Sendable {
                 guard let pattern = try? FilterPattern(text) else { continue }
                 switch pattern {
                 case .word(let word):
-                    words[word, default: WordEntry()].rules.append(ruleIndex)
+                    words.update(word, initial: WordEntry()) { $0.rules.append(ruleIndex) }
                 case .phrase(let tokens):
                     phrases[tokens.joined(separator: " "), default: []].append(ruleIndex)
-                    var entry = words[tokens[0], default: WordEntry()]
-                    if !entry.phraseLengths.contains(tokens.count) { entry.phraseLengths.append(tokens.count) }
-                    words[tokens[0]] = entry
+                    words.update(tokens[0], initial: WordEntry()) { entry in
+                        if !entry.phraseLengths.contains(tokens.count) { entry.phraseLengths.append(tokens.count) }
+                    }
                 case .prefix(let prefix):
-                    prefixes[prefix, default: []].append(ruleIndex)
+                    prefixes.update(prefix, initial: []) { $0.append(ruleIndex) }
                     let length = prefix.utf8.count
                     if !prefixLengths.contains(length) { prefixLengths.append(length) }
                 case .suffix(let suffix):
-                    suffixes[suffix, default: []].append(ruleIndex)
+                    suffixes.update(suffix, initial: []) { $0.append(ruleIndex) }
                     let length = suffix.utf8.count
                     if !suffixLengths.contains(length) { suffixLengths.append(length) }
                 case .inside(let text):
@@ -101,8 +101,9 @@ public struct ModerationFilter: Sendable {
         let bytes = normalized.bytes
         let tokens = normalized.tokens
         for (position, range) in tokens.enumerated() {
-            let token = String(decoding: bytes[range], as: UTF8.self)
-            if let entry = words[token] {
+            // The token as text only when something matched it.
+            var token: String { String(decoding: bytes[range], as: UTF8.self) }
+            if let entry = words.value(for: bytes[range]) {
                 for rule in entry.rules { scan.add(rule, token: token) }
                 for length in entry.phraseLengths where position + length <= tokens.count {
                     let phrase = normalized.text(position, through: position + length - 1)
@@ -112,13 +113,15 @@ public struct ModerationFilter: Sendable {
             let count = range.count
             for length in prefixLengths {
                 guard length <= count else { break }
-                let key = String(decoding: bytes[range.lowerBound..<range.lowerBound + length], as: UTF8.self)
-                for rule in prefixes[key] ?? [] { scan.add(rule, token: token) }
+                for rule in prefixes.value(for: bytes[range.lowerBound..<range.lowerBound + length]) ?? [] {
+                    scan.add(rule, token: token)
+                }
             }
             for length in suffixLengths {
                 guard length <= count else { break }
-                let key = String(decoding: bytes[range.upperBound - length..<range.upperBound], as: UTF8.self)
-                for rule in suffixes[key] ?? [] { scan.add(rule, token: token) }
+                for rule in suffixes.value(for: bytes[range.upperBound - length..<range.upperBound]) ?? [] {
+                    scan.add(rule, token: token)
+                }
             }
         }
         if !inside.isEmpty {

@@ -35,6 +35,7 @@ public enum TextNormalizer {
         var tokenStart: Int?
         var sawHighByte = false
         var stripped: [UInt8] = []
+        stripped.reserveCapacity(text.utf8.count)
         withFormattingStripped(text) { byte in
             if byte >= 0x80 {
                 sawHighByte = true
@@ -86,52 +87,49 @@ public enum TextNormalizer {
 
     /// Calls `body` with each byte of `text` that is not an IRC formatting code.
     static func withFormattingStripped(_ text: String, _ body: (UInt8) -> Void) {
-        var utf8 = text.utf8.makeIterator()
-        var pending: UInt8? = nil
-        func next() -> UInt8? {
-            if let byte = pending {
-                pending = nil
-                return byte
-            }
-            return utf8.next()
-        }
-        /// Skips up to `count` bytes that satisfy `accept`; the first other byte is kept.
-        func skip(upTo count: Int, _ accept: (UInt8) -> Bool) -> Int {
-            var skipped = 0
-            while skipped < count, let byte = next() {
-                guard accept(byte) else {
-                    pending = byte
-                    break
-                }
-                skipped += 1
-            }
-            return skipped
-        }
-        let isDigit: (UInt8) -> Bool = { (0x30...0x39).contains($0) }
-        let isHex: (UInt8) -> Bool = { isDigit($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }
-        while let byte = next() {
+        // Indexes into one copy of the bytes: an iterator with a pushed-back byte, shared by
+        // nested functions, cost dynamic exclusivity checks on every byte of every message.
+        let bytes = Array(text.utf8)
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            let byte = bytes[index]
+            index += 1
             switch byte {
             case 0x02, 0x0F, 0x11, 0x16, 0x1D, 0x1E, 0x1F:
                 continue
             case 0x03, 0x04:
                 // ^C NN[,NN] or ^D RRGGBB[,RRGGBB]: the comma belongs to the code only
                 // when a colour follows it.
-                let accept = byte == 0x03 ? isDigit : isHex
-                let width = byte == 0x03 ? 2 : 6
-                guard skip(upTo: width, accept) > 0, let comma = next() else { continue }
-                guard comma == UInt8(ascii: ","), let after = next() else {
-                    pending = comma
-                    continue
-                }
-                if accept(after) {
-                    _ = skip(upTo: width - 1, accept)
-                } else {
-                    body(comma)
-                    pending = after
-                }
+                let hex = byte == 0x04
+                let width = hex ? 6 : 2
+                let skipped = skipColour(bytes, from: &index, upTo: width, hex: hex)
+                guard skipped > 0, index + 1 < count, bytes[index] == UInt8(ascii: ","),
+                    isColourByte(bytes[index + 1], hex: hex)
+                else { continue }
+                index += 1
+                _ = skipColour(bytes, from: &index, upTo: width, hex: hex)
             default:
                 body(byte)
             }
+        }
+    }
+
+    /// Moves `index` past at most `width` digits (hex digits for `^D`); how many it passed.
+    private static func skipColour(_ bytes: [UInt8], from index: inout Int, upTo width: Int, hex: Bool) -> Int {
+        var skipped = 0
+        while skipped < width, index < bytes.count, isColourByte(bytes[index], hex: hex) {
+            index += 1
+            skipped += 1
+        }
+        return skipped
+    }
+
+    private static func isColourByte(_ byte: UInt8, hex: Bool) -> Bool {
+        switch byte {
+        case 0x30...0x39: return true
+        case 0x41...0x46, 0x61...0x66: return hex
+        default: return false
         }
     }
 }

@@ -10,13 +10,14 @@
 # also takes the server binary, optionally its I/O threads (`[limits] io_threads`;
 # empty: the server's default, one per core) and "off" to run it without its history log
 # (`[history] enabled = false`; default: on, as shipped) and optionally its handshake
-# threads (`[limits] handshake_threads`; empty: the default). Each server runs in
+# threads (`[limits] handshake_threads`; empty: the default) and a filter rules file
+# (`[moderation] filter`; empty: none). Each server runs in
 # its own folder, so that anything it leaves behind (InspIRCd 3.15 may dump core when
 # stopped with SIGTERM) goes away with the temporary folder.
 
 # SecureChat: flags for certificates, a TOML file for the limits.
 start_securechat() {
-    local dir=$1 port=$2 pki=$3 bin=$4 io_threads=${5:-} history=${6:-on} handshake_threads=${7:-}
+    local dir=$1 port=$2 pki=$3 bin=$4 io_threads=${5:-} history=${6:-on} handshake_threads=${7:-} filter=${8:-}
     mkdir -p "$dir"
     cat > "$dir/securechat.toml" <<TOML
 # No automatic #lobby: the peers join no channel on registration either, and with
@@ -46,6 +47,13 @@ TOML
         cat >> "$dir/securechat.toml" <<TOML
 # Threads for server-side TLS handshake steps (default: one per core; 0: on the I/O loops).
 handshake_threads = $handshake_threads
+TOML
+    fi
+    if [ -n "$filter" ]; then
+        cat >> "$dir/securechat.toml" <<TOML
+
+[moderation]
+filter = "$filter"
 TOML
     fi
     if [ "$history" = off ]; then
