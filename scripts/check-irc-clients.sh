@@ -5,8 +5,10 @@
 # 127.0.0.1 (port chosen by the system), then drives irssi and WeeChat headless in tmux:
 # each registers with its client certificate and SASL EXTERNAL, is shown by the replay
 # on join what the scripted peer said before, sends a line to #lobby and reads one from
-# the peer; then each connects with a certificate that is not
-# in the allowlist and must show the server's "add this line" text. Run with --help.
+# the peer; irssi then runs a channel of its own (/mode +ik, /invite, /op, /voice, /ban,
+# /who with a mask) with the peer, and WeeChat /invite and /who with a mask; then each
+# connects with a certificate that is not in the allowlist and must show the server's
+# "add this line" text. Run with --help.
 set -uo pipefail
 export LC_ALL=C
 
@@ -252,6 +254,57 @@ check_lobby_chat() {
 
 # ---- irssi ------------------------------------------------------------------------------
 
+# expect_peer WHAT TEXT: passes WHAT when the peer received TEXT, else fails it.
+expect_peer() {
+    if wait_until "$WAIT" has "$WORK/peer.out" "$2"; then pass "$1"; else fail "$1 (peer never got: $2)"; fi
+}
+
+# count_in FILE TEXT: how many lines of FILE hold TEXT.
+count_in() { grep -cF -- "$2" "$1" 2>/dev/null || true; }
+
+# check_irssi_channel_modes LOG: alice, in irssi, opens #modes and runs it with the peer:
+# +ik keeps bob out until /invite, /op, /ban silences him, /voice, /who with a mask.
+check_irssi_channel_modes() {
+    local log=$1 version=$2 before
+    type_line irssi "/join #modes"
+    wait_until "$WAIT" has "$log" "has joined #modes" || { fail "$version: /join #modes"; show_context irssi; return; }
+    type_line irssi "/mode +ik sekrit"
+    if wait_until "$WAIT" has "$log" "+ik sekrit"; then pass "$version: /mode +ik sets invite-only and a key"
+    else fail "$version: /mode +ik"; show_context irssi; fi
+    peer_say "JOIN #modes"
+    expect_peer "$version: +i refuses a JOIN without invitation (473)" " 473 bob #modes "
+    type_line irssi "/invite bob"
+    expect_peer "$version: /invite reaches the invited nick" "INVITE bob #modes"
+    if wait_until "$WAIT" grep -qiE "inviting bob to #modes" "$log"; then pass "$version: /invite shows 341"
+    else fail "$version: /invite, 341 not shown"; fi
+    peer_say "JOIN #modes"
+    expect_peer "$version: the invited nick joins" " 366 bob #modes "
+    type_line irssi "/op bob"
+    expect_peer "$version: /op" "MODE #modes +o bob"
+    type_line irssi "/deop bob"
+    expect_peer "$version: /deop" "MODE #modes -o bob"
+    type_line irssi "/ban bob"
+    expect_peer "$version: /ban sets a mask on bob" "MODE #modes +b "
+    peer_say "PRIVMSG #modes :am I banned"
+    expect_peer "$version: a banned member cannot speak (404)" " 404 bob #modes "
+    type_line irssi "/voice bob"
+    expect_peer "$version: /voice" "MODE #modes +v bob"
+    peer_say "PRIVMSG #modes :voiced $$"
+    if wait_until "$WAIT" has "$log" "voiced $$"; then pass "$version: a voiced member speaks despite the ban"
+    else fail "$version: the voiced member's message is not shown"; show_context irssi; fi
+    type_line irssi "/names"
+    if wait_until "$WAIT" has "$log" "+bob"; then pass "$version: NAMES shows +bob"
+    else fail "$version: NAMES does not show +bob"; show_context irssi; fi
+    before=$(count_in "$log" "Scripted peer")
+    type_line irssi "/who b*"
+    if wait_until "$WAIT" bash -c "[ \$(grep -cF 'Scripted peer' '$log') -gt $before ]"; then
+        pass "$version: /who b* lists bob"
+    else
+        fail "$version: /who b* does not list bob"
+        show_context irssi
+    fi
+}
+
 check_irssi() {
     local home="$WORK/irssi" log="$WORK/irssi.log"
     local version
@@ -268,6 +321,7 @@ check_irssi() {
     type_line irssi "/connect SecureChat"
     registered_with_sasl irssi "$version" "$log" "SASL authentication succeeded" alice || return
     check_lobby_chat irssi "$version" "$log" "has joined #lobby" "/msg #lobby"
+    check_irssi_channel_modes "$log" "$version"
     type_line irssi "/quit"
     wait_until 5 bash -c "! tmux -L '$SOCKET' has-session -t irssi"
 }
@@ -316,6 +370,31 @@ start_weechat() {
     type_line "$session" "/connect securechat"
 }
 
+# check_weechat_channel_modes VERSION SERVER_LOG: carol, in WeeChat, makes #wee +i,
+# invites the peer, which joins, and lists it with /who and a mask.
+check_weechat_channel_modes() {
+    local version=$1 server_log=$2 before channel_log="$WORK/weechat/logs/irc.securechat.#wee.weechatlog"
+    type_line weechat "/join -server securechat #wee"
+    wait_until "$WAIT" has "$channel_log" "has joined #wee" || { fail "$version: /join #wee"; show_context weechat; return; }
+    type_line weechat "/mode #wee +i"
+    if wait_until "$WAIT" has "$channel_log" "[+i]"; then pass "$version: /mode +i"
+    else fail "$version: /mode +i not shown"; show_context weechat; fi
+    peer_say "JOIN #wee"
+    expect_peer "$version: /mode +i refuses a JOIN without invitation (473)" " 473 bob #wee "
+    type_line weechat "/invite bob #wee"
+    expect_peer "$version: /invite reaches the invited nick" "INVITE bob #wee"
+    peer_say "JOIN #wee"
+    expect_peer "$version: the invited nick joins" " 366 bob #wee "
+    before=$(count_in "$server_log" "Scripted peer")
+    type_line weechat "/who b*"
+    if wait_until "$WAIT" bash -c "[ \$(grep -cF 'Scripted peer' '$server_log') -gt $before ]"; then
+        pass "$version: /who b* lists bob"
+    else
+        fail "$version: /who b* does not list bob"
+        show_context weechat
+    fi
+}
+
 check_weechat() {
     local dir="$WORK/weechat" version
     version="WeeChat $(weechat --version 2>/dev/null | head -1)"
@@ -326,6 +405,7 @@ check_weechat() {
     fi
     registered_with_sasl weechat "$version" "$server_log" "SASL authentication successful" carol || return
     check_lobby_chat weechat "$version" "$lobby_log" "carol" "/msg -server securechat #lobby"
+    check_weechat_channel_modes "$version" "$server_log"
     type_line weechat "/quit"
 }
 

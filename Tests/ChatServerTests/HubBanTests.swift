@@ -103,3 +103,17 @@ import Testing
         #expect(reply.count == 1 && reply[0].hasPrefix("\(Self.server) 696 alice #rust b \(mask) :Not a mask"), "\(reply)")
     }
 }
+
+extension HubBanTests {
+    @Test func longMasksAreAnnouncedOnLinesWithin512Bytes() {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        harness.channel("#rust", members: [alice])
+        let masks = (1...4).map { "\($0)" + String(repeating: "x", count: 118) }
+        harness.send("MODE #rust +bbbb \(masks.joined(separator: " "))", from: alice)
+        let lines = harness.take(alice)
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.utf8.count <= 510 })
+        #expect(lines.joined().components(separatedBy: "!*@*").count == 5, "every mask announced once")
+    }
+}

@@ -192,7 +192,7 @@ import Testing
 
     @Test func modeChangesAreAnnouncedAsOneLineOfWhatChanged() {
         var (harness, alice, bob, _) = Self.rustWithCarolOutside()
-        harness.send("MODE #rust +tmz-n+vk bob sekrit", from: alice)
+        harness.send("MODE #rust +tmzz-n+vk bob sekrit", from: alice)
         #expect(harness.take(alice) == [
             "\(Self.server) 472 alice z :is unknown mode char to me",
             ":alice!alice@192.0.2.1 MODE #rust +m-n+vk bob sekrit",

@@ -58,6 +58,25 @@ struct ServerChannelModeTests {
         }
     }
 
+    @Test func inviteNotifyMembersSeeTheInvitation() async throws {
+        try await withTestServer { server in
+            let carol = try await server.connect("carol")
+            try await carol.send("CAP LS 302")
+            try await carol.send("CAP REQ :invite-notify")
+            try await carol.waitForLine { $0.contains("ACK") && $0.contains("invite-notify") }
+            try await carol.send("CAP END")
+            try await carol.register(nick: "carol")
+            let (alice, bob) = try await server.login("alice", "bob")
+            try await bob.send("JOIN #ops")
+            try await bob.waitForLine { $0.contains(" 366 bob #ops ") }
+            try await carol.send("JOIN #ops")
+            try await bob.waitForLine { $0.hasPrefix(":carol!") && $0.hasSuffix("JOIN #ops") }
+            try await bob.send("INVITE alice #ops")
+            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("INVITE alice #ops") }
+            try await carol.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("INVITE alice #ops") }
+        }
+    }
+
     @Test func whoWithAMaskListsMatchingNicksThenEnds() async throws {
         try await withTestServer { server in
             let (alice, _, _) = try await server.login("alice", "bob", "carol")

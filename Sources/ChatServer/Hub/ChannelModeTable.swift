@@ -53,11 +53,6 @@ enum ChannelModeTable {
         rows.first { $0.letter == letter }
     }
 
-    /// The letter of `list`, for its numerics and for announcing a change to it.
-    static func letter(of list: ChannelModes.List) -> Character {
-        rows.first { $0.kind == .list(list) }?.letter ?? "b"
-    }
-
     /// `CHANMODES=beI,k,l,imnst`.
     static var isupportChanmodes: String {
         func letters(_ include: (Kind) -> Bool) -> String { String(rows.filter { include($0.kind) }.map(\.letter)) }

@@ -9,7 +9,8 @@ extension HubState {
     /// parameter are listed to anyone; every change needs channel operator status (482,
     /// or 442 for a non-member, once per command). At most
     /// ``ChannelModeTable/maxParameterModes`` changes with a parameter count; later ones
-    /// are ignored. Members see one MODE line with what actually changed.
+    /// are ignored. Members see one MODE line with what actually changed (two when
+    /// long masks would make it over 512 bytes).
     mutating func channelMode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         guard let (source, nick, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
             let user
@@ -27,6 +28,7 @@ extension HubState {
         var parameterModes = 0
         var denied = false
         var listed: Set<ChannelModes.List> = []
+        var unknown: Set<Character> = []
         var applied = AppliedModes()
         for letter in command.params[1] {
             if letter == "+" || letter == "-" {
@@ -34,7 +36,10 @@ extension HubState {
                 continue
             }
             guard let row = ChannelModeTable.row(letter) else {
-                replies.numeric(.ERR_UNKNOWNMODE, String(letter), "is unknown mode char to me")
+                // Once per letter: a line of unknown letters gets a few replies, not hundreds.
+                if unknown.insert(letter).inserted {
+                    replies.numeric(.ERR_UNKNOWNMODE, String(letter), "is unknown mode char to me")
+                }
                 continue
             }
             var argument: String?
@@ -75,8 +80,10 @@ extension HubState {
         }
         guard !applied.isEmpty else { return }
         channels[channel.key] = channel
-        let announcement = IRCMessage(source: source, command: "MODE", params: [channel.name] + applied.params)
-        deliver(announcement, to: deliveryGroups(ofChannel: channel.key), now: command.now, into: &replies)
+        let members = deliveryGroups(ofChannel: channel.key)
+        for announcement in applied.messages(source: source, channel: channel.name) {
+            deliver(announcement, to: members, now: command.now, into: &replies)
+        }
     }
 
     /// Who makes a change and when, for list entries.
@@ -202,26 +209,4 @@ extension HubState {
         }
         replies.numeric(end, channel.name, text)
     }
-}
-
-/// The changes one MODE command made, for the single MODE line members see:
-/// `+o-v+b alice bob *!*@host`.
-struct AppliedModes {
-    private var letters = ""
-    private var arguments: [String] = []
-    private var sign: Bool?
-
-    var isEmpty: Bool { letters.isEmpty }
-
-    mutating func append(_ adding: Bool, _ letter: Character, _ argument: String?) {
-        if sign != adding {
-            letters.append(adding ? "+" : "-")
-            sign = adding
-        }
-        letters.append(letter)
-        if let argument { arguments.append(argument) }
-    }
-
-    /// The modestring then its arguments.
-    var params: [String] { [letters] + arguments }
 }

@@ -22,10 +22,10 @@ extension HubState {
     /// TAGMSG <target>{,<target>}
     ///
     /// A channel target reaches every session of every member but the sender; its modes
-    /// say who may send (``maySend(_:to:)``, else 404); a nick reaches every session of that nick. The sender's sibling
-    /// sessions (the other sessions of its nick) get what it sent either way, so each of
-    /// its devices shows the whole conversation; with echo-message the sender gets its
-    /// copy too.
+    /// say who may send (``maySend(_:to:)``, else 404). A nick reaches every session of
+    /// that nick. The sender's sibling sessions (the other sessions of its nick) get what
+    /// it sent either way, so each of its devices shows the whole conversation; with
+    /// echo-message the sender gets its copy too.
     /// Relayed messages keep the sender's `nick!user@host`, gain a `time` tag for
     /// server-time recipients and carry the sender's `+` tags to message-tags
     /// recipients; TAGMSG reaches message-tags recipients only. NOTICE never gets an
