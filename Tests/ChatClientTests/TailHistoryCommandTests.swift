@@ -111,10 +111,10 @@ extension SecureChatCommandTests {
     @Test func tailSaysEachRetryInWordsAndCtrlCDuringTheBackoffExitsZero() async throws {
         let pki = try TestPKI()
         let server = try await TestServer.start(pki: pki, allow: ["alice", "bob"])
-        let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
-        defer { if process.isRunning { process.send(SIGKILL) } }
         let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
         let events = EventCollector(alice.events)
+        let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
+        defer { if process.isRunning { process.send(SIGKILL) } }
         try await events.waitFor("bob's tail in #lobby") { event in
             if case .joined("#lobby", "bob", false) = event { return true }
             return false
