@@ -144,4 +144,24 @@ import Testing
         #expect(shown.first?.room == "#ops")
         #expect(actions.contains { if case .accepted(let chat) = $0 { return chat.text == shown.first?.text }; return false })
     }
+
+    @Test func aMultilineMessageInsideHistoryIsOneHistoryMessage() throws {
+        var state = IRCSessionState(nick: "alice", rooms: [])
+        _ = state.receive(try message(":srv 001 alice :Welcome"))
+        var actions: [IRCSessionState.Action] = []
+        for line in [
+            ":srv BATCH +h chathistory #ops",
+            "@batch=h;msgid=m7;time=2026-01-02T03:04:05.000Z :bob!bob@h BATCH +x draft/multiline #ops",
+            "@batch=x :bob!bob@h PRIVMSG #ops :one",
+            "@batch=x :bob!bob@h PRIVMSG #ops :two",
+            ":srv BATCH -x",
+        ] {
+            actions += state.receive(try message(line))
+        }
+        let shown = messages(actions)
+        #expect(shown.map(\.text) == ["one\ntwo"])
+        #expect(shown.first?.isHistory == true)
+        #expect(state.openBatches["h"]?.count == 1)
+        #expect(state.openBatches["h"]?.lastMessageID == "m7")
+    }
 }

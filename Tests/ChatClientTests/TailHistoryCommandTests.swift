@@ -106,3 +106,29 @@ extension SecureChatCommandTests {
         }
     }
 }
+
+extension SecureChatCommandTests {
+    @Test func tailSaysEachRetryInWordsAndCtrlCDuringTheBackoffExitsZero() async throws {
+        let pki = try TestPKI()
+        let server = try await TestServer.start(pki: pki, allow: ["alice", "bob"])
+        let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
+        let events = EventCollector(alice.events)
+        let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
+        defer { if process.isRunning { process.send(SIGKILL) } }
+        try await events.waitFor("bob's tail in #lobby") { event in
+            if case .joined("#lobby", "bob", false) = event { return true }
+            return false
+        }
+        await alice.quit()
+        try await server.stop()
+        let retry = try await process.waitForStderr(containing: "connection refused; retrying in", timeout: .seconds(30))
+        let lines = retry.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("cannot reach 127.0.0.1:\(server.port): connection refused; retrying in ") && $0.hasSuffix(" (attempt 2)") },
+                "\(retry)")
+        #expect(!retry.contains("errno") && !retry.contains("SingleConnectionFailure"))
+        process.send(SIGINT)
+        let exit = try await process.waitForExit(timeout: .seconds(10))
+        #expect(!exit.bySignal && exit.status == 0, "\(exit)")
+        #expect(exit.stderr.hasSuffix("\n"), "every line ended: \(exit.stderr)")
+    }
+}

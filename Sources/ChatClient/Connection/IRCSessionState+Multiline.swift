@@ -42,6 +42,9 @@ extension IRCSessionState {
             text += part.text
         }
         let message = IRCMessage(tags: opening.tags, source: opening.source, command: first.command, params: [target, text])
+        // Inside a history batch the whole multiline message is one of its messages: it
+        // counts toward the page, and its msgid is where the next page starts.
+        self.countInBatch(message)
         let sourceNick = opening.source.map { String($0.nick) } ?? ""
         let isSelf = IRCCaseMapping.fold(sourceNick) == IRCCaseMapping.fold(self.nick)
         return self.message(message, from: sourceNick, isSelf: isSelf, now: Date())
