@@ -30,6 +30,7 @@ public struct NormalizedText: Sendable, Equatable {
 ///    else separates them.
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> NormalizedText {
+        if let plain = plainASCII(text) { return plain }
         var result = NormalizedText()
         result.bytes.reserveCapacity(text.utf8.count)
         var tokenStart: Int?
@@ -75,6 +76,30 @@ public enum TextNormalizer {
         }
         result.endToken(&tokenStart)
         return result
+    }
+
+    /// The common case in one walk over the bytes: printable ASCII without formatting codes
+    /// (nothing below 0x20, nothing from 0x80) needs no stripping and no Unicode path, only
+    /// lowercasing and cutting into tokens, exactly as the general path would. Nil for any
+    /// other text.
+    private static func plainASCII(_ text: String) -> NormalizedText? {
+        var text = text
+        return text.withUTF8 { utf8 -> NormalizedText? in
+            var result = NormalizedText()
+            result.bytes.reserveCapacity(utf8.count)
+            var tokenStart: Int?
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): result.append(byte + 0x20, tokenStart: &tokenStart)
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    result.append(byte, tokenStart: &tokenStart)
+                case 0x20..<0x80: result.endToken(&tokenStart)
+                default: return nil
+                }
+            }
+            result.endToken(&tokenStart)
+            return result
+        }
     }
 
     private static func isWordCharacter(_ properties: Unicode.Scalar.Properties) -> Bool {

@@ -77,6 +77,11 @@ import Testing
         #expect(TextNormalizer.normalize("Hello, \u{02}World\u{02}! ＡＢＣ").tokenStrings == ["hello", "world", "abc"])
         #expect(TextNormalizer.normalize("\u{03}12,04x\u{03},y").tokenStrings == ["x", "y"])
         #expect(TextNormalizer.normalize("a\u{200D}b ﬁne").tokenStrings == ["ab", "fine"])
+        // Plain ASCII takes a walk of its own; it must cut and fold as the general path does.
+        let plain = "Hello, WORLD!! it's 42x ~ a_b"
+        #expect(TextNormalizer.normalize(plain).tokenStrings == ["hello", "world", "it", "s", "42x", "a", "b"])
+        #expect(TextNormalizer.normalize(plain) == TextNormalizer.normalize(plain + "\u{02}"))
+        #expect(TextNormalizer.normalize("   ").tokens.isEmpty)
         #expect(TextNormalizer.normalize("  ").tokenStrings == [])
     }
 }
