@@ -258,10 +258,6 @@ for server in $servers; do
     esac
 done
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # Waits (at most 10 s) until something accepts TCP connections on the port.
 wait_listening() {
     local port=$1 pid=$2

@@ -15,6 +15,11 @@
 # its own folder, so that anything it leaves behind (InspIRCd 3.15 may dump core when
 # stopped with SIGTERM) goes away with the temporary folder.
 
+# A TCP port nothing listens on now, for a server's second listener.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # SecureChat: flags for certificates, a TOML file for the limits.
 start_securechat() {
     local dir=$1 port=$2 pki=$3 bin=$4 io_threads=${5:-} history=${6:-on} handshake_threads=${7:-} filter=${8:-}
@@ -64,6 +69,13 @@ TOML
 enabled = false
 TOML
     fi
+    # Metrics stay on, as shipped, but on a port of their own: the default 9697 may be taken
+    # by a server already running on this machine.
+    cat >> "$dir/securechat.toml" <<TOML
+
+[metrics]
+listen = "127.0.0.1:$(free_port)"
+TOML
     (cd "$dir" && exec "$bin" --config "$dir/securechat.toml" --host 127.0.0.1 --port "$port" \
         --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" \
         --allowlist "$pki/allowlist" --server-name bench.securechat --log-level error \
