@@ -39,6 +39,13 @@
 # the runs with history on (the default), so that what the history log costs is a ratio
 # measured in the same run: the table's column "securechat history-off".
 #
+# storm also runs as "floor" for SecureChat, alternating with the real runs: the storm's
+# users connect to a second SecureChat server while the chat stays on the one measured, so
+# the machine does all the storm's work (the server's handshakes and the generator's) and
+# the chat's latency is what this machine allows under it; the column "securechat floor".
+# The generator's storm threads run at nice 19 (`securechat-bench storm --storm-nice`):
+# the users of a real storm connect from other machines.
+#
 # --io-threads N writes `[limits] io_threads = N` into SecureChat's configuration (default:
 # none, so one I/O loop per core; its hub always has a loop of its own) and records it in
 # the JSON, where the table shows it as a column of its own ("securechat io1").
@@ -215,8 +222,10 @@ bench=$bin/securechat-bench
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/securechat-bench.XXXXXX")
 server_pid=""
+decoy_pid=""
 cleanup() {
     if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+    if [ -n "$decoy_pid" ]; then kill "$decoy_pid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -279,6 +288,7 @@ start_server() {
 }
 
 stop_server() {
+    if [ -n "$decoy_pid" ]; then kill "$decoy_pid" 2>/dev/null || true; decoy_pid=""; fi
     if [ -n "$server_pid" ]; then
         kill "$server_pid" 2>/dev/null || true
         for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -316,6 +326,7 @@ for server in $available; do
         for _ in $(seq "$count"); do
             case $server:$scenario in
                 securechat:fanout) runs+=(fanout fanout:history-off) ;;
+                securechat:storm) runs+=(storm storm:floor) ;;
                 *:history) runs+=(history history:max) ;;
                 *) runs+=("$scenario") ;;
             esac
@@ -346,6 +357,19 @@ for server in $available; do
             stop_server
             continue
         fi
+        storm_port=()
+        if [ "$variant" = floor ]; then
+            # The storm goes to a second SecureChat: the machine does all the storm's work,
+            # the server under test carries only the chat.
+            decoy_port=$(free_port)
+            decoy_pid=$(start_server securechat "$dir-decoy" "$decoy_port")
+            if ! wait_listening "$decoy_port" "$decoy_pid"; then
+                echo "bench.sh: the second server for the storm's floor did not start" >&2
+                stop_server
+                continue
+            fi
+            storm_port=(--storm-port "$decoy_port")
+        fi
         server_history=()
         [ "$server" = securechat ] && server_history=(--server-history "$history")
         common=(--port "$port" --ca "$work/pki/ca.pem" --cert "$work/pki/clients" --key "$work/pki/client.key"
@@ -360,7 +384,7 @@ for server in $available; do
             # The chat keeps its own window (a schedule, not a flood); ngIRCd's members
             # still need +F to send 10 messages a second each.
             storm) args=(storm -m "$storm_m" -n "$storm_n" --rate "$storm_rate" --quiet-seconds "$storm_quiet"
-                --after-seconds "$storm_after" "${extra[@]}") ;;
+                --after-seconds "$storm_after" "${storm_port[@]}" "${extra[@]}") ;;
             # At the rate, a schedule (the window only bounds a stall); at max, the window
             # is what keeps each sender going.
             history)

@@ -50,13 +50,33 @@ struct StormCommand: AsyncParsableCommand {
     var textBytes: Int = 100
     @Option(help: "The channel.")
     var channel: String = "#storm"
+    @Option(
+        help: ArgumentHelp(
+            "Nice value of the generator's storm threads (0: the same priority as the chat).",
+            discussion: """
+                The users of a real storm connect from other machines: their client handshakes \
+                cost the server's machine nothing. Here the generator does them on the same \
+                cores, so by default its storm threads run at nice 19 and take what CPU the \
+                server and the chat leave. The server is not touched.
+                """))
+    var stormNice: Int32 = 19
+    @Option(
+        help: ArgumentHelp(
+            "Port the storm's users connect to instead of --port (a second server).",
+            discussion: """
+                With a second server there, the server under test carries only the chat while \
+                the machine does everything else the storm costs: the chat's latency then is \
+                what this machine allows, the floor under the storm figures.
+                """))
+    var stormPort: Int?
 
     func validate() throws {
         guard (2...Int(UInt16.max)).contains(self.members), self.clients > 0, self.rate > 0, self.quietSeconds > 0,
-            self.afterSeconds >= 0, self.concurrency > 0, self.window > 0
+            self.afterSeconds >= 0, self.concurrency > 0, self.window > 0, (-20...19).contains(self.stormNice),
+            (1...65535).contains(self.stormPort ?? 1)
         else {
             throw ValidationError(
-                "need 2 ≤ -m ≤ 65535, -n ≥ 1, --rate > 0, --quiet-seconds > 0, --after-seconds ≥ 0, --concurrency ≥ 1 and --window ≥ 1"
+                "need 2 ≤ -m ≤ 65535, -n ≥ 1, --rate > 0, --quiet-seconds > 0, --after-seconds ≥ 0, --concurrency ≥ 1, --window ≥ 1, -20 ≤ --storm-nice ≤ 19 and 1 ≤ --storm-port ≤ 65535"
             )
         }
     }
@@ -72,10 +92,13 @@ struct StormCommand: AsyncParsableCommand {
         report["concurrency"] = self.concurrency
         report["window"] = self.window
         report["text_bytes"] = self.textBytes
+        report["storm_nice"] = Int(self.stormNice)
+        if let stormPort = self.stormPort { report["storm_port"] = stormPort }
         Population.raiseFileLimit(for: self.members + self.clients, into: &report)
         // The chat has a loop of its own: the storm's handshakes must not delay its timers.
         let chatGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let stormGroup = MultiThreadedEventLoopGroup(numberOfThreads: self.options.threads)
+        await Self.lowerPriority(of: stormGroup, to: self.stormNice)
         let contexts = ClientContexts(options: self.options)
         var open: [BenchClient?] = []
         do {
@@ -182,6 +205,7 @@ struct StormCommand: AsyncParsableCommand {
         // The storm's users send nothing after registering: no OPER or MODE of the chat.
         var options = self.options
         options.afterRegister = []
+        if let stormPort = self.stormPort { options.port = stormPort }
         let stormOptions = options
         let measurement = Measurement(serverPID: stormOptions.serverPID)
         let start = monotonicNanoseconds()
@@ -207,6 +231,16 @@ struct StormCommand: AsyncParsableCommand {
         latency.report(into: &report, prefix: "admission_latency_ms", scale: 1e6)
         if let firstError = outcome.firstError { report["admission_first_error"] = firstError }
         return outcome.results.map { $0?.client }
+    }
+
+    /// Sets the nice value of each of the group's threads (on Linux it belongs to the
+    /// thread, and `who` 0 names the calling one; setpriority(2)). Best effort: a value the
+    /// process may not take leaves the thread as it was.
+    private static func lowerPriority(of group: MultiThreadedEventLoopGroup, to nice: Int32) async {
+        guard nice != 0 else { return }
+        for loop in group.makeIterator() {
+            try? await loop.submit { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }.get()
+        }
     }
 
     private struct Admission: Sendable {

@@ -5,8 +5,9 @@
 
 One row per scenario and figure; one column per server, in the order they ran (SecureChat
 run with bench.sh --io-threads N is a column of its own, "securechat ioN", and so is
-SecureChat with its history log off, "securechat history-off"); then, for each SecureChat
-column and each peer (a history-off column counts as one), the ratio SecureChat / peer
+SecureChat with its history log off, "securechat history-off", and its storm's floor,
+"securechat floor", where the storm went to a second server); then, for each SecureChat
+column and each peer (a history-off or floor column counts as one), the ratio SecureChat / peer
 (for a "lower is better" figure, above 1 means SecureChat is worse). A scenario run several times shows each
 figure's median, except lost, duplicated, reordered and failed (the worst run) and
 connections held or admitted (the worst). Notes give the generator's CPUs and the range
@@ -111,14 +112,16 @@ def aggregate(key, lines):
 
 
 def column(line):
-    """The column a result goes in: its server, SecureChat's I/O threads when set, and
-    whether its history log was off."""
+    """The column a result goes in: its server, SecureChat's I/O threads when set,
+    whether its history log was off, and whether a storm went to a second server (floor)."""
     name = line.get("server")
     threads = line.get("server_io_threads")
     if threads is not None:
         name = f"{name} io{threads}"
     if line.get("server_history") == "off":
         name = f"{name} history-off"
+    if line.get("storm_port") is not None:
+        name = f"{name} floor"
     return name
 
 
@@ -133,7 +136,7 @@ def main(paths):
         if server not in servers:
             servers.append(server)
         results.setdefault((scenario, server), []).append(line)
-    ours = [s for s in servers if s.split(" ")[0] == "securechat" and not s.endswith(" history-off")]
+    ours = [s for s in servers if s.split(" ")[0] == "securechat" and not s.endswith((" history-off", " floor"))]
     peers = [s for s in servers if s not in ours]
     pairs = [(o, p) for o in ours for p in peers]
     header = ["scenario", "figure"] + servers + [f"{o}/{p}" for o, p in pairs]
