@@ -94,7 +94,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "securechat-bench",
-            dependencies: ["ChatClient", "TLS", "IRC", "HistoryStore", .argumentParser, .histogram] + nio
+            dependencies: ["ChatClient", "TLS", "IRC", "HistoryStore", "Moderation", .argumentParser, .histogram] + nio
         ),
         .target(
             name: "TestSupport",

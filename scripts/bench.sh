@@ -52,8 +52,10 @@
 # --handshake-threads N writes `[limits] handshake_threads = N` (default: none, so one per
 # core; 0 runs handshake steps on the I/O loops, as before the thread pool), to compare the
 # storm scenario with and without the pool in two runs.
-# --filter FILE gives SecureChat `[moderation] filter = FILE` (a rules file), to measure what
-# the offensive-text filter costs against a run without it.
+# --filter FILE gives SecureChat `[moderation] filter = FILE` (a rules file), and runs each
+# of SecureChat's fanout and privmsg runs a second time without it, alternating, so that
+# what the filter costs is a ratio measured in the same run: the column "securechat filter"
+# against "securechat".
 #
 # CPU pinning: the server under test gets as many cores as it has I/O threads (SecureChat:
 # --io-threads, else one per core; InspIRCd and ngIRCd: 1, both run their clients on one
@@ -281,7 +283,7 @@ wait_listening() {
 start_server() {
     local server=$1 dir=$2 port=$3
     case $server in
-        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" "$io_threads" "$history" "$handshake_threads" "$filter" ;;
+        securechat) start_securechat "$dir" "$port" "$work/pki" "$bin/securechat-server" "$io_threads" "$history" "$handshake_threads" "$run_filter" ;;
         inspircd) start_inspircd "$dir" "$port" "$work/pki" ;;
         ngircd) start_ngircd "$dir" "$port" "$work/pki" "$(free_port)" ;;
     esac
@@ -330,6 +332,9 @@ for server in $available; do
                 *:history) runs+=(history history:max) ;;
                 *) runs+=("$scenario") ;;
             esac
+            if [ -n "$filter" ] && [ "$server" = securechat ]; then
+                case $scenario in fanout|privmsg) runs+=("$scenario:filter-off") ;; esac
+            fi
         done
     done
     for entry in "${runs[@]}"; do
@@ -339,6 +344,8 @@ for server in $available; do
         variant=${variant#:}
         history=on
         [ "$variant" = history-off ] && history=off
+        run_filter=$filter
+        [ "$variant" = filter-off ] && run_filter=
         dir=$work/$server-$scenario-$run
         if [ "$scenario" = chathistory ]; then
             # Seeded before the server opens the file; its line goes to the results too.
@@ -372,6 +379,7 @@ for server in $available; do
         fi
         server_history=()
         [ "$server" = securechat ] && server_history=(--server-history "$history")
+        [ "$server" = securechat ] && [ -n "$filter" ] && server_history+=(--server-filter "$([ -n "$run_filter" ] && echo on || echo off)")
         common=(--port "$port" --ca "$work/pki/ca.pem" --cert "$work/pki/clients" --key "$work/pki/client.key"
             --server-pid "$server_pid" --label "$server" --timeout "$timeout" --threads "$generator_threads"
             "${server_io[@]}" "${server_history[@]}")

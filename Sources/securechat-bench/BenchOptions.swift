@@ -39,6 +39,8 @@ struct BenchOptions: ParsableArguments {
     var serverIOThreads: Int?
     @Option(help: "Whether the server under test stores history (on or off), copied into the JSON line.")
     var serverHistory: String?
+    @Option(help: "Whether the server under test runs an offensive-text filter (on or off), copied into the JSON line.")
+    var serverFilter: String?
     @Option(help: "Event-loop threads of the generator (default: one per core).")
     var threads: Int = System.coreCount
     @Option(
@@ -68,6 +70,7 @@ struct BenchOptions: ParsableArguments {
         report["generator_threads"] = self.threads
         if let threads = self.serverIOThreads { report["server_io_threads"] = threads }
         if let history = self.serverHistory { report["server_history"] = history }
+        if let filter = self.serverFilter { report["server_filter"] = filter }
         if !self.capabilities.isEmpty { report["capabilities"] = self.capabilities.joined(separator: " ") }
         if let cpus = HostSample.allowedCPUs() { report["generator_cpus"] = cpus }
         if let load = HostSample.loadAverage() { report["load_average_1m"] = load }

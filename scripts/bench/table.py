@@ -6,7 +6,8 @@
 One row per scenario and figure; one column per server, in the order they ran (SecureChat
 run with bench.sh --io-threads N is a column of its own, "securechat ioN", and so is
 SecureChat with its history log off, "securechat history-off", and its storm's floor,
-"securechat floor", where the storm went to a second server); then, for each SecureChat
+"securechat floor", where the storm went to a second server, and SecureChat with a
+filter, "securechat filter"); then, for each SecureChat
 column and each peer (a history-off or floor column counts as one), the ratio SecureChat / peer
 (for a "lower is better" figure, above 1 means SecureChat is worse). A scenario run several times shows each
 figure's median, except lost, duplicated, reordered and failed (the worst run) and
@@ -113,13 +114,16 @@ def aggregate(key, lines):
 
 def column(line):
     """The column a result goes in: its server, SecureChat's I/O threads when set,
-    whether its history log was off, and whether a storm went to a second server (floor)."""
+    whether its history log was off, whether it ran an offensive-text filter, and whether a
+    storm went to a second server (floor)."""
     name = line.get("server")
     threads = line.get("server_io_threads")
     if threads is not None:
         name = f"{name} io{threads}"
     if line.get("server_history") == "off":
         name = f"{name} history-off"
+    if line.get("server_filter") == "on":
+        name = f"{name} filter"
     if line.get("storm_port") is not None:
         name = f"{name} floor"
     return name
@@ -137,6 +141,8 @@ def main(paths):
             servers.append(server)
         results.setdefault((scenario, server), []).append(line)
     ours = [s for s in servers if s.split(" ")[0] == "securechat" and not s.endswith((" history-off", " floor"))]
+    # With a filter, its runs are compared with the runs without it, and with the peers.
+    ours = [s for s in ours if s.endswith(" filter")] or ours
     peers = [s for s in servers if s not in ours]
     pairs = [(o, p) for o in ours for p in peers]
     header = ["scenario", "figure"] + servers + [f"{o}/{p}" for o, p in pairs]
