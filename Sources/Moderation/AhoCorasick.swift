@@ -2,12 +2,16 @@
 ///
 /// Built once per filter load as a dense automaton over the bytes that occur in some
 /// pattern (every other byte leads back to the root), so a search is one table lookup per
-/// byte of the text, whatever the number of patterns.
+/// byte of the text, whatever the number of patterns; at the root, bytes that begin no
+/// pattern are skipped without one.
 struct AhoCorasick: Sendable {
     /// Byte → column; 0 for bytes no pattern contains.
     private let columns: [UInt8]
+    /// Whether some pattern begins with the byte.
+    private let starts: [Bool]
     private let width: Int
-    /// `transitions[state * width + column]` → next state.
+    /// `transitions[state * width + column]` → the next state times `width`, complemented
+    /// (negative) when some pattern ends there.
     private let transitions: [Int32]
     /// Patterns ending at each state, its suffixes' included.
     private let outputs: [[Int32]]
@@ -67,7 +71,20 @@ struct AhoCorasick: Sendable {
                 }
             }
         }
+        // Each entry holds the next state's row offset (state × width), so the search does
+        // no multiplication; a state with output is stored as the offset's bitwise
+        // complement (negative), so the search asks one sign per byte instead of reading a list.
+        for slot in goto.indices {
+            let state = Int(goto[slot])
+            let offset = Int32(state * width)
+            goto[slot] = outputs[state].isEmpty ? offset : ~offset
+        }
+        var starts = [Bool](repeating: false, count: 256)
+        for pattern in patterns {
+            if let first = pattern.first { starts[Int(first)] = true }
+        }
         self.columns = columns
+        self.starts = starts
         self.width = width
         self.transitions = goto
         self.outputs = outputs
@@ -77,10 +94,32 @@ struct AhoCorasick: Sendable {
     /// Calls `found(pattern, end)` for each occurrence, `end` being the index after its last byte.
     func search(_ text: [UInt8], _ found: (_ pattern: Int, _ end: Int) -> Void) {
         guard !isEmpty else { return }
-        var state = 0
-        for (index, byte) in text.enumerated() {
-            state = Int(transitions[state * width + Int(columns[Int(byte)])])
-            for pattern in outputs[state] { found(Int(pattern), index + 1) }
+        let width = self.width
+        columns.withUnsafeBufferPointer { columns in
+            starts.withUnsafeBufferPointer { starts in
+                transitions.withUnsafeBufferPointer { transitions in
+                    text.withUnsafeBufferPointer { text in
+                        var offset = 0
+                        var index = 0
+                        let count = text.count
+                        while index < count {
+                            if offset == 0 {
+                                // At the root, a byte that starts no pattern leaves it there.
+                                while index < count, !starts[Int(text[index])] { index += 1 }
+                                guard index < count else { break }
+                            }
+                            let next = Int(transitions[offset &+ Int(columns[Int(text[index])])])
+                            index += 1
+                            if next >= 0 {
+                                offset = next
+                                continue
+                            }
+                            offset = ~next
+                            for pattern in outputs[offset / width] { found(Int(pattern), index) }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -85,20 +85,52 @@ public enum TextNormalizer {
     private static func plainASCII(_ text: String) -> NormalizedText? {
         var text = text
         return text.withUTF8 { utf8 -> NormalizedText? in
-            var result = NormalizedText()
-            result.bytes.reserveCapacity(utf8.count)
-            var tokenStart: Int?
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): result.append(byte + 0x20, tokenStart: &tokenStart)
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    result.append(byte, tokenStart: &tokenStart)
-                case 0x20..<0x80: result.endToken(&tokenStart)
-                default: return nil
+            var tokens: [Range<Int>] = []
+            tokens.reserveCapacity(min(16, utf8.count / 2 + 1))
+            var plain = true
+            let bytes = [UInt8](unsafeUninitializedCapacity: utf8.count) { buffer, written in
+                var out = 0
+                var tokenStart = -1
+                for byte in utf8 {
+                    let class_ = plainClass[Int(byte)]
+                    if class_ >= 0x30 {
+                        if tokenStart < 0 {
+                            if out > 0 {
+                                buffer[out] = 0x20
+                                out += 1
+                            }
+                            tokenStart = out
+                        }
+                        buffer[out] = class_
+                        out += 1
+                    } else if class_ == 0 {
+                        if tokenStart >= 0 {
+                            tokens.append(tokenStart..<out)
+                            tokenStart = -1
+                        }
+                    } else {
+                        plain = false
+                        break
+                    }
                 }
+                if tokenStart >= 0 { tokens.append(tokenStart..<out) }
+                written = out
             }
-            result.endToken(&tokenStart)
-            return result
+            guard plain else { return nil }
+            return NormalizedText(bytes: bytes, tokens: tokens)
+        }
+    }
+
+    /// For each byte, in plain ASCII text: its lowercase form when it belongs to a token
+    /// (letters and digits, all ≥ 0x30), 0 when it separates tokens (other printable ASCII),
+    /// 1 when the text needs the general path (control codes, bytes from 0x80).
+    private static let plainClass: [UInt8] = (0..<256).map { value in
+        let byte = UInt8(value)
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte + 0x20
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return byte
+        case 0x20..<0x80: return 0
+        default: return 1
         }
     }
 
