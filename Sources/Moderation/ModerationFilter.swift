@@ -85,6 +85,8 @@ public struct ModerationFilter: Sendable {
         suffixLengths.sort()
         self.inside = AhoCorasick(patterns: insideBytes)
         self.insideRules = insideRules
+        // Classify the scalars now, while rules load, not on the first non-ASCII message.
+        if !rules.isEmpty { _ = TextNormalizer.bmpClasses.count }
     }
 
     public var isEmpty: Bool { rules.isEmpty }
