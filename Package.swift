@@ -65,7 +65,10 @@ let package = Package(
         .target(name: "ServerTime"),
         .target(name: "IRC", dependencies: ["CodedError", "ServerTime", .nioCore]),
         // The durable event log: Foundation and SQLite only, so it never runs on the loop.
-        .target(name: "HistoryStore", dependencies: ["CodedError", "ServerTime", .grdb]),
+        .target(
+            name: "HistoryStore",
+            dependencies: ["CodedError", "ServerTime", .grdb, .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
         // A TOML document parsed with its syntax error said as path:line, for both configurations.
         .target(name: "TOMLSyntax", dependencies: [.tomlKit]),
         // The Prometheus exposition and the plain-HTTP /metrics, /livez and /readyz endpoints;

@@ -56,14 +56,26 @@ extension HistoryStore {
             for append in batch {
                 let record = append.record
                 let event = record.event
-                try insertEvent.execute(arguments: [
-                    record.id.rawValue, event.time, event.kind.rawValue, event.source,
-                    String(event.senderNick), event.senderKey, event.account,
-                    event.target.display, event.target.key, event.target.isUser,
-                    event.conversation.storageKey, event.text, event.clientTags,
-                ])
+                var row = StatementRow(insertEvent, in: db)
+                try row.bind(record.id.rawValue)
+                try row.bind(event.time)
+                try row.bind(Int64(event.kind.rawValue))
+                try row.bind(event.source)
+                try row.bind(event.senderNick)
+                try row.bind(event.senderKey)
+                try row.bind(event.account)
+                try row.bind(event.target.display)
+                try row.bind(event.target.key)
+                try row.bind(event.target.isUser)
+                try row.bind(event.conversation.storageKey)
+                try row.bind(event.text)
+                try row.bind(event.clientTags)
+                try row.step()
                 if append.holdForRecipient {
-                    try insertHold.execute(arguments: [event.target.key, record.id.rawValue])
+                    var hold = StatementRow(insertHold, in: db)
+                    try hold.bind(event.target.key)
+                    try hold.bind(record.id.rawValue)
+                    try hold.step()
                 }
             }
             return .commit
