@@ -93,8 +93,12 @@ extension HubState {
 
     /// Audits a match whose message was delivered (log, warn) and, for warn, tells the
     /// online operators.
-    func auditDelivered(_ decision: FilterDecision?, msgid: String?, now: Date, into replies: inout HubResponseBuffer) {
+    /// The msgid is formatted only when there is a match to audit.
+    func auditDelivered(
+        _ decision: FilterDecision?, msgid: @autoclosure () -> String?, now: Date, into replies: inout HubResponseBuffer
+    ) {
         guard let decision else { return }
+        let msgid = msgid()
         audit(decision, msgid: msgid, now: now, into: &replies)
         guard decision.match.rule.action == .warn else { return }
         let rule = decision.match.rule
