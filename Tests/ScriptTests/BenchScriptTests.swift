@@ -98,6 +98,28 @@ struct BenchScriptTests {
         #expect(rows.contains(["history", "sent", "but", "not", "stored", "0", "—", "—", "—", "—"]))
     }
 
+    @Test(.enabled(if: hasPython, "sqlite_floor.py needs /usr/bin/python3"))
+    func sqliteFloorPrintsTheCostPerRowOfEachBatchSize() throws {
+        let script = packageRoot.appendingPathComponent("scripts/bench/sqlite_floor.py").path
+        let result = try runCommand("/usr/bin/python3", [script, "--rows", "300", "--per-commit", "7", "300"], timeout: 60)
+        try #require(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.first?.hasSuffix("300 channel messages per run") == true)
+        #expect(lines.dropFirst().map { $0.split(separator: " ").prefix(4).joined(separator: " ") } == [
+            "7 rows a commit,", "300 rows a commit,",
+        ])
+        #expect(lines.dropFirst().allSatisfy { $0.contains("µs CPU per row (user ") })
+    }
+
+    @Test(.enabled(if: hasPython, "sqlite_floor.py needs /usr/bin/python3"))
+    func sqliteFloorRefusesABatchOfNoRows() throws {
+        let script = packageRoot.appendingPathComponent("scripts/bench/sqlite_floor.py").path
+        let result = try runCommand("/usr/bin/python3", [script, "--per-commit", "0"], timeout: 30)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--rows and --per-commit take positive numbers"))
+    }
+
     /// Runs table.py on `lines`; returns its rows split into words.
     private static func table(_ lines: [String]) throws -> [[Substring]] {
         let directory = try makeTemporaryDirectory(prefix: "bench-table")
