@@ -115,7 +115,7 @@ extension HistoryStore {
             let found = try await self.read { db in
                 try Int64.fetchAll(db, sql: "SELECT seq FROM event WHERE senderKey = ?", arguments: [senderKey])
             }
-            guard !found.isEmpty else { return deleted }
+            guard !found.isEmpty else { break }
             for start in stride(from: 0, to: found.count, by: chunk) {
                 let slice = Array(found[start..<min(start + chunk, found.count)])
                 deleted += try await self.maintenanceWrite { db in
@@ -127,5 +127,8 @@ extension HistoryStore {
                 }
             }
         }
+        // Their correspondents, from what is left: messages others sent them stay.
+        try await self.maintenanceWrite { db in try HistorySchema.rebuildDirectPeers(db, involving: senderKey) }
+        return deleted
     }
 }

@@ -62,6 +62,10 @@ extension HistoryStore {
                     arguments: [chunk, cutoff]
                 )
             }
+            // Correspondents with nothing since the cutoff have nothing left to list.
+            try await self.maintenanceWrite { db in
+                try db.execute(sql: "DELETE FROM direct_peer WHERE lastTime < ?", arguments: [cutoff])
+            }
         }
         if let cap = retention.maximumMessagesPerTarget {
             let cap = max(0, cap)

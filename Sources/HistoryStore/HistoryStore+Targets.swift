@@ -45,50 +45,59 @@ extension HistoryStore {
         let newestFirst = first > second
         let channels = Array(Set(channels))
         return try await self.read { db in
-            var branches = [
-                """
-                SELECT 1 AS isDirect, targetKey AS peerKey, target AS peerName, time FROM event
-                WHERE senderKey = ? AND isDirect = 1 AND time > ? AND time < ?
-                """,
-                """
-                SELECT 1, senderKey, sender, time FROM event
-                WHERE targetKey = ? AND isDirect = 1 AND time > ? AND time < ?
-                """,
-            ]
-            // Private messages by the partial indexes on sender and target; channels by
-            // `event_by_conversation` (a channel's conversation is its folded name).
-            var arguments: StatementArguments = [userKey, low, high, userKey, low, high]
+            var listings = try Self.directTargets(db, for: userKey, after: low, before: high)
             if !channels.isEmpty {
-                let marks = databaseQuestionMarks(count: channels.count)
-                branches.append("""
-                    SELECT 0, conversation, target, time FROM event
-                    WHERE conversation IN (\(marks)) AND isDirect = 0 AND time > ? AND time < ?
-                    """)
-                arguments += StatementArguments(channels)
-                arguments += [low, high]
+                // A channel's conversation is its folded name: `event_by_conversation`.
+                // With one MAX() aggregate, SQLite takes the bare column `target` from the
+                // row that holds the maximum: the name as most recently written.
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT conversation, target, MAX(time) AS latest FROM event
+                        WHERE conversation IN (\(databaseQuestionMarks(count: channels.count))) AND isDirect = 0
+                            AND time > ? AND time < ?
+                        GROUP BY conversation
+                        """,
+                    arguments: StatementArguments(channels) + [low, high]
+                )
+                for row in rows {
+                    listings.append(HistoryTargetListing(target: .channel(key: row["conversation"], display: row["target"]), latest: row["latest"]))
+                }
             }
-            // With one MAX() aggregate, SQLite takes the bare column peerName from the
-            // row that holds the maximum: the name as most recently written.
-            let order = newestFirst ? "DESC" : "ASC"
-            let sql = """
-                SELECT isDirect, peerKey, peerName, MAX(time) AS latest
-                FROM (\(branches.joined(separator: " UNION ALL ")))
-                GROUP BY isDirect, peerKey
-                ORDER BY latest \(order), peerKey \(order)
-                LIMIT ?
-                """
-            arguments += [limit]
-            var listings: [HistoryTargetListing] = []
-            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-                let key: String = row["peerKey"]
-                let name: String = row["peerName"]
-                let isDirect: Bool = row["isDirect"]
-                listings.append(HistoryTargetListing(
-                    target: isDirect ? .user(key: key, display: name) : .channel(key: key, display: name),
-                    latest: row["latest"]
-                ))
+            // Oldest first, or newest first when counting from the later time; the page is
+            // cut there and given oldest first either way.
+            listings.sort { a, b in
+                let (x, y) = newestFirst ? (b, a) : (a, b)
+                return (x.latest, x.target.key) < (y.latest, y.target.key)
             }
-            return newestFirst ? listings.reversed() : listings
+            let page = listings.prefix(limit)
+            return newestFirst ? page.reversed() : Array(page)
         }
+    }
+
+    /// The users `userKey` exchanged private messages with in the window, each with its
+    /// latest message there and the other's nick as written in it: the correspondents
+    /// from `direct_peer` (whose latest message is after `low`), then one step down
+    /// `event_by_conversation` for each.
+    private static func directTargets(_ db: Database, for userKey: String, after low: Int64, before high: Int64) throws -> [HistoryTargetListing] {
+        let peers = try Row.fetchAll(
+            db, sql: "SELECT peerKey, conversation FROM direct_peer WHERE userKey = ? AND lastTime > ?", arguments: [userKey, low]
+        )
+        let latest = try db.cachedStatement(sql: """
+            SELECT time, senderKey, sender, target FROM event
+            WHERE conversation = ? AND isDirect = 1 AND time > ? AND time < ?
+            ORDER BY time DESC, seq DESC LIMIT 1
+            """)
+        var listings: [HistoryTargetListing] = []
+        for peer in peers {
+            let peerKey: String = peer["peerKey"]
+            let conversation: String = peer["conversation"]
+            guard let row = try Row.fetchOne(latest, arguments: [conversation, low, high]) else { continue }
+            // The other's nick: the recipient of what the user sent, else the sender.
+            let senderKey: String = row["senderKey"]
+            let name: String = senderKey == userKey ? row["target"] : row["sender"]
+            listings.append(HistoryTargetListing(target: .user(key: peerKey, display: name), latest: row["time"]))
+        }
+        return listings
     }
 }

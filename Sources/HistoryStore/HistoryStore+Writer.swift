@@ -53,6 +53,7 @@ extension HistoryStore {
             let insertHold = try db.cachedStatement(
                 sql: "INSERT INTO pending_delivery (recipientKey, seq) VALUES (?, ?)"
             )
+            var peers = DirectPeers()
             for append in batch {
                 let record = append.record
                 let event = record.event
@@ -77,7 +78,9 @@ extension HistoryStore {
                     try hold.bind(record.id.rawValue)
                     try hold.step()
                 }
+                peers.add(event)
             }
+            try peers.write(db)
             return .commit
         }
     }

@@ -8,7 +8,7 @@ import Testing
 /// `v2-narrow-indexes`.
 @Suite("Indexes")
 struct IndexTests {
-    private static let expectedIndexes = ["event_by_conversation", "event_direct_by_sender", "event_direct_by_target"]
+    private static let expectedIndexes = ["event_by_conversation"]
 
     private func indexes(on path: String) async throws -> [String] {
         let reader = try independentReader(path)
@@ -19,30 +19,61 @@ struct IndexTests {
         }
     }
 
-    @Test func aNewFileHasOnlyTheConversationIndexAndThePrivateOnes() async throws {
+    @Test func aNewFileHasOnlyTheConversationIndex() async throws {
         try await withStore { store, _, _ async throws in
             #expect(try await self.indexes(on: store.path) == Self.expectedIndexes)
         }
     }
 
-    @Test func aVersionOneFileIsUpgradedAndKeepsItsRows() async throws {
-        try await withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("history.sqlite").path
-            let queue = try DatabaseQueue(path: path)
-            try HistorySchema.migrator.migrate(queue, upTo: "v1-events")
-            try await queue.write { db in
+    /// A history file in `directory` as a binary that knew migrations up to `migration`
+    /// left it, holding `events` as they were stored then (in order, `seq` from 1).
+    private func oldFile(in directory: URL, upTo migration: String, _ events: [HistoryEvent]) async throws -> String {
+        let path = directory.appendingPathComponent("history.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try HistorySchema.migrator.migrate(queue, upTo: migration)
+        try await queue.write { db in
+            for (index, event) in events.enumerated() {
                 try db.execute(sql: """
                     INSERT INTO event (seq, time, kind, source, sender, senderKey, account, target, targetKey,
                                        isDirect, conversation, text, clientTags)
-                    VALUES (1, ?, 0, 'alice!alice@localhost', 'alice', 'alice', 'alice', '#ops', '#ops', 0, '#ops', 'from v1', '')
-                    """, arguments: [baseTime])
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [
+                        index + 1, event.time, event.kind.rawValue, event.source, String(event.senderNick), event.senderKey,
+                        event.account, event.target.display, event.target.key, event.target.isUser,
+                        event.conversation.storageKey, event.text, event.clientTags,
+                    ])
             }
-            try queue.close()
+        }
+        try queue.close()
+        return path
+    }
 
+    @Test func aVersionOneFileIsUpgradedAndKeepsItsRows() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = try await self.oldFile(in: directory, upTo: "v1-events", [channelMessage("from v1")])
             let (store, _) = try openStore(in: directory)
             #expect(try await self.indexes(on: path) == Self.expectedIndexes)
             let kept = try await store.messages(in: .channel("#ops"), .latest(after: nil), limit: 10)
             #expect(texts(kept) == ["from v1"])
+            await store.close()
+        }
+    }
+
+    /// A file from before `v4-direct-peers` loses its two private indexes and gains the
+    /// correspondents of its stored private messages, so TARGETS lists them as before.
+    @Test func aVersionThreeFileKeepsItsCorrespondents() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = try await self.oldFile(in: directory, upTo: "v3-reports", [
+                privateMessage("hi", from: "alice", to: "bob", at: baseTime + 1000),
+                privateMessage("hi", from: "bob", to: "alice", at: baseTime + 3000),
+                privateMessage("hi", from: "carol", to: "alice", at: baseTime + 2000),
+            ])
+            let (store, _) = try openStore(in: directory)
+            #expect(try await self.indexes(on: path) == Self.expectedIndexes)
+            let alice = try await store.targets(for: "alice", channels: [], between: baseTime, and: baseTime + 60_000, limit: 10)
+            #expect(alice.map { "\($0.target.display)@\(($0.latest - baseTime) / 1000)" } == ["carol@2", "bob@3"])
+            let bob = try await store.targets(for: "bob", channels: [], between: baseTime, and: baseTime + 60_000, limit: 10)
+            #expect(bob.map(\.target.display) == ["alice"])
             await store.close()
         }
     }
@@ -65,8 +96,9 @@ struct IndexTests {
         }
     }
 
-    /// TARGETS finds channels through the conversation index and private peers through
-    /// the partial indexes: no full scan of the event table. The statements have the
+    /// TARGETS finds channels through the conversation index, private correspondents by
+    /// `direct_peer`'s key and each one's latest message through the conversation index:
+    /// no full scan of the event table. The statements have the
     /// predicates of the three branches of `targets(for:channels:between:and:limit:)`
     /// (whose results TargetsTests checks); a branch whose predicates change must
     /// change here too.
@@ -75,15 +107,18 @@ struct IndexTests {
             let plans: [String] = try await store.read { db in
                 let statements = [
                     "SELECT time FROM event WHERE conversation IN ('#ops', '#dev') AND isDirect = 0 AND time > 0 AND time < 9",
-                    "SELECT time FROM event WHERE senderKey = 'alice' AND isDirect = 1 AND time > 0 AND time < 9",
-                    "SELECT time FROM event WHERE targetKey = 'alice' AND isDirect = 1 AND time > 0 AND time < 9",
+                    "SELECT peerKey, conversation FROM direct_peer WHERE userKey = 'alice' AND lastTime > 0",
+                    """
+                    SELECT time, senderKey, sender, target FROM event
+                    WHERE conversation = 'alice bob' AND isDirect = 1 AND time > 0 AND time < 9 ORDER BY time DESC, seq DESC LIMIT 1
+                    """,
                 ]
                 return try statements.map { sql in
                     try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
                 }
             }
             for plan in plans {
-                #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"), "\(plan)")
+                #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX") || plan.contains("USING PRIMARY KEY"), "\(plan)")
             }
         }
     }

@@ -1,3 +1,4 @@
+import GRDB
 import Testing
 
 @testable import HistoryStore
@@ -56,6 +57,46 @@ struct TargetsTests {
             #expect(try await self.listing(store, from: Self.at(60), to: baseTime, limit: 2) == ["Bob@5", "#ops@6"])
             #expect(try await self.listing(store, limit: 0).isEmpty)
             #expect(try await self.listing(store, from: Self.at(3), to: Self.at(3)).isEmpty)
+        }
+    }
+
+    /// Purging alice removes what she sent: Carol heard only from her, so Carol is gone from
+    /// both sides; bob wrote to her, so he stays, with his own latest message.
+    @Test func aPurgeLeavesOnlyTheCorrespondentsWhoWroteToThePurgedUser() async throws {
+        try await self.withFixture { store async throws in
+            #expect(try await store.purge(sentBy: "alice") == 2)
+            #expect(try await self.listing(store) == ["#dev@3", "Bob@5", "#ops@6"])
+            let carol = try await store.targets(for: "carol", channels: [], between: baseTime, and: Self.at(60), limit: 10)
+            #expect(carol.isEmpty)
+            let bob = try await store.targets(for: "bob", channels: [], between: baseTime, and: Self.at(60), limit: 10)
+            #expect(bob.map(\.target.display) == ["alice", "dave"])
+            // Nothing is left that says alice and carol ever wrote.
+            let correspondents = try await store.read { db in
+                try String.fetchAll(db, sql: "SELECT userKey || '>' || peerKey || '@' || ((lastTime - \(baseTime)) / 1000) FROM direct_peer ORDER BY 1")
+            }
+            #expect(correspondents == ["alice>bob@5", "bob>alice@5", "bob>dave@7", "dave>bob@7"])
+        }
+    }
+
+    @Test func retentionForgetsCorrespondentsWithNothingLeft() async throws {
+        try await self.withFixture { store async throws in
+            _ = try await store.prune(HistoryRetention(cutoff: Self.at(3), chunkSize: 2))
+            #expect(try await self.listing(store) == ["#dev@3", "Bob@5", "#ops@6"])
+            let correspondents = try await store.read { db in
+                try String.fetchAll(db, sql: "SELECT userKey || '>' || peerKey FROM direct_peer ORDER BY 1")
+            }
+            #expect(correspondents == ["alice>bob", "bob>alice", "bob>dave", "dave>bob"], "alice and carol's row went with its messages")
+        }
+    }
+
+    /// A later batch with an older time (the clock stepped back) does not hide the newer
+    /// message from a window that holds only it.
+    @Test func theLatestTimeOfACorrespondentNeverMovesBack() async throws {
+        try await withStore { store, _, _ async throws in
+            await appendAll([privateMessage("new", from: "alice", to: "bob", at: Self.at(9))], to: store)
+            await appendAll([privateMessage("stepped back", from: "bob", to: "alice", at: Self.at(2))], to: store)
+            #expect(try await self.listing(store, from: Self.at(5), to: Self.at(60)) == ["bob@9"])
+            #expect(try await self.listing(store, from: Self.at(1), to: Self.at(5)) == ["bob@2"])
         }
     }
 
