@@ -122,6 +122,17 @@ enum HistorySchema {
                 DROP INDEX event_direct_by_target;
                 """)
         }
+        // draft/read-marker: per nick and buffer, the time of the last message read.
+        migrator.registerMigration("v5-read-markers") { db in
+            try db.execute(sql: """
+                CREATE TABLE read_marker (
+                    userKey TEXT NOT NULL,
+                    targetKey TEXT NOT NULL,
+                    time INTEGER NOT NULL,
+                    PRIMARY KEY (userKey, targetKey)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

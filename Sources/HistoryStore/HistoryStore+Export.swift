@@ -127,8 +127,12 @@ extension HistoryStore {
                 }
             }
         }
-        // Their correspondents, from what is left: messages others sent them stay.
-        try await self.maintenanceWrite { db in try HistorySchema.rebuildDirectPeers(db, involving: senderKey) }
+        // Their correspondents, from what is left (messages others sent them stay), and
+        // their read markers.
+        try await self.maintenanceWrite { db in
+            try HistorySchema.rebuildDirectPeers(db, involving: senderKey)
+            try db.execute(sql: "DELETE FROM read_marker WHERE userKey = ?", arguments: [senderKey])
+        }
         return deleted
     }
 }

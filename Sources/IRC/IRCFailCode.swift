@@ -24,6 +24,8 @@ public struct IRCFailCode: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let invalidParameters = IRCFailCode(rawValue: "INVALID_PARAMS")
     public static let invalidTarget = IRCFailCode(rawValue: "INVALID_TARGET")
     public static let messageError = IRCFailCode(rawValue: "MESSAGE_ERROR")
+    /// draft/read-marker: the read timestamp could not be stored.
+    public static let internalError = IRCFailCode(rawValue: "INTERNAL_ERROR")
     /// A line that is not UTF-8, to a server that advertises UTF8ONLY (IRCv3 utf8-only).
     public static let invalidUTF8 = IRCFailCode(rawValue: "INVALID_UTF8")
     /// SETNAME: the real name is empty or too long.

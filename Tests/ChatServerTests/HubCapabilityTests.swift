@@ -5,8 +5,8 @@ import Testing
 
 @Suite struct HubCapabilityTests {
     @Test(arguments: [
-        ("CAP LS", ":securechat.local CAP * LS :message-tags server-time echo-message sasl multi-prefix batch draft/chathistory labeled-response account-tag account-notify away-notify extended-join userhost-in-names standard-replies extended-monitor setname draft/multiline invite-notify"),
-        ("CAP LS 302", ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory labeled-response account-tag account-notify away-notify extended-join userhost-in-names standard-replies extended-monitor setname draft/multiline=max-bytes=4096,max-lines=100 invite-notify"),
+        ("CAP LS", ":securechat.local CAP * LS :message-tags server-time echo-message sasl multi-prefix batch draft/chathistory labeled-response account-tag account-notify away-notify extended-join userhost-in-names standard-replies extended-monitor setname draft/multiline invite-notify draft/read-marker"),
+        ("CAP LS 302", ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory labeled-response account-tag account-notify away-notify extended-join userhost-in-names standard-replies extended-monitor setname draft/multiline=max-bytes=4096,max-lines=100 invite-notify draft/read-marker"),
         ("CAP REQ :server-time echo-message", ":securechat.local CAP * ACK :server-time echo-message"),
         ("CAP REQ :server-time chghost", ":securechat.local CAP * NAK :server-time chghost"),
         ("CAP REQ :-sasl", ":securechat.local CAP * ACK -sasl"),

@@ -26,6 +26,8 @@ struct HubHarness {
     /// Reports and resolutions the hub asked the store to keep, in order.
     private(set) var reportRequests: [ReportRequest] = []
     private(set) var resolveRequests: [ResolveRequest] = []
+    /// Read markers the hub asked the store to keep, in order; answer with ``readMarkerStored(_:_:)``.
+    private(set) var readMarkerRequests: [ReadMarkerRequest] = []
     /// Every moderation audit event, in order.
     private(set) var audits: [ModerationAuditEvent] = []
     /// Every `.registered` output, in order.
@@ -127,6 +129,11 @@ struct HubHarness {
         record(hub.reportResolved(request, result: result, now: now))
     }
 
+    /// Hands the hub the store's outcome for a MARKREAD.
+    mutating func readMarkerStored(_ request: ReadMarkerRequest, _ result: Result<Int64, HistoryStoreError>) {
+        record(hub.readMarkerStored(request, result: result, now: now))
+    }
+
     mutating func ping(_ session: SessionID) {
         record(hub.ping(session))
     }
@@ -202,6 +209,8 @@ struct HubHarness {
                 reportRequests.append(request)
             case .resolveReport(let request):
                 resolveRequests.append(request)
+            case .storeReadMarker(let request):
+                readMarkerRequests.append(request)
             }
         }
     }

@@ -274,7 +274,7 @@ import Testing
         harness.send("CAP LS 302", "NICK alice", "USER alice 0 * :Alice", "CAP REQ :server-time", from: alice)
         #expect(!harness.hub.isRegistered(alice))
         #expect(harness.take(alice) == [
-            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory labeled-response account-tag account-notify away-notify extended-join userhost-in-names standard-replies extended-monitor setname draft/multiline=max-bytes=4096,max-lines=100 invite-notify",
+            ":securechat.local CAP * LS :message-tags server-time echo-message sasl=EXTERNAL multi-prefix batch draft/chathistory labeled-response account-tag account-notify away-notify extended-join userhost-in-names standard-replies extended-monitor setname draft/multiline=max-bytes=4096,max-lines=100 invite-notify draft/read-marker",
             ":securechat.local CAP alice ACK server-time",
         ])
         harness.send("CAP END", from: alice)

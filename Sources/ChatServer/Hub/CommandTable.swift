@@ -60,6 +60,8 @@ extension HubState {
         "AWAY": HubCommand { $0.away($1, into: &$2) },
         // History (HubState+History.swift)
         "CHATHISTORY": HubCommand(minimumParameters: 1) { $0.chathistory($1, into: &$2) },
+        // Missing parameters get the spec's FAIL, not 461 (HubState+ReadMarkers.swift).
+        "MARKREAD": HubCommand { $0.markRead($1, into: &$2) },
         // Queries (HubState+Queries.swift)
         "WHO": HubCommand(minimumParameters: 1) { $0.who($1, into: &$2) },
         "WHOIS": HubCommand(minimumParameters: 1) { $0.whois($1, into: &$2) },

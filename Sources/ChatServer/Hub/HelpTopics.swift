@@ -30,6 +30,7 @@ enum HelpTopics {
         "PONG": ["PONG <token>", "The answer to the server's PING"],
         "PRIVMSG": ["PRIVMSG <target>{,<target>} <text>", "Sends to a channel or a nick (kept for an allowlisted nick offline)"],
         "QUIT": ["QUIT [<reason>]", "Closes this connection"],
+        "MARKREAD": ["MARKREAD <target> [timestamp=<time>]", "Tells or asks the last message read in a buffer (draft/read-marker)"],
         "REPORT": ["REPORT <nick|#channel> [<msgid>] :<reason>", "Reports to the operators, with what you were sent as evidence"],
         "REPORTS": ["REPORTS [<id>]", "Operators: the open reports, or one report's evidence"],
         "RESOLVE": ["RESOLVE <id> :<note>", "Operators: closes a report and tells the reporter the note"],

@@ -42,6 +42,8 @@ struct HubCapabilities: OptionSet, Hashable, Sendable {
     static let multiline = HubCapabilities(rawValue: 1 << 16)
     /// Channel members are told of INVITEs to their channel (IRCv3 invite-notify).
     static let inviteNotify = HubCapabilities(rawValue: 1 << 17)
+    /// MARKREAD: the nick's sessions share what was read (HubState+ReadMarkers.swift).
+    static let readMarker = HubCapabilities(rawValue: 1 << 18)
 
     /// Every capability with its name, in the order CAP LS and CAP LIST give them.
     static let named: [(name: String, capability: HubCapabilities)] = [
@@ -63,6 +65,7 @@ struct HubCapabilities: OptionSet, Hashable, Sendable {
         ("setname", .setname),
         ("draft/multiline", .multiline),
         ("invite-notify", .inviteNotify),
+        ("draft/read-marker", .readMarker),
     ]
 
     /// The capability called `name` (case-sensitive, as IRCv3 names are), if offered.

@@ -44,6 +44,9 @@ public struct HubConfiguration: Sendable {
     /// Whether REPORT is taken: reports are stored in the history log, so the server turns
     /// this off when `[history] enabled = false`.
     public var reportsEnabled = true
+    /// Whether MARKREAD stores read markers in the history log before it answers (the
+    /// server turns this off with the log; markers then live in memory until a restart).
+    public var readMarkersStored = true
 
     public init(
         serverName: String = "securechat.local",

@@ -36,4 +36,7 @@ public enum HubOutput: Sendable, Equatable {
     /// Close a report in the store (off the hub's loop) and hand the outcome to
     /// ``HubState/reportResolved(_:result:now:)``.
     case resolveReport(ResolveRequest)
+    /// Store a read marker (off the hub's loop) and hand the outcome to
+    /// ``HubState/readMarkerStored(_:result:now:)``.
+    case storeReadMarker(ReadMarkerRequest)
 }

@@ -59,10 +59,12 @@ extension HubState {
         sendTopicAndNames(of: channel, to: own, now: now, into: &replies)
     }
 
-    /// What a client needs after its JOIN: the topic (332, 333) when there is one, then
+    /// What a client needs after its JOIN: its read marker for the channel (with
+    /// draft/read-marker), the topic (332, 333) when there is one, then
     /// NAMES, then the channel's recent history for sessions without draft/chathistory
     /// (``replayRecent(of:to:now:into:)``).
     func sendTopicAndNames(of channel: ChatChannel, to recipients: [SessionID], now: Date, into replies: inout HubResponseBuffer) {
+        sendReadMarker(of: channel.key, as: channel.name, to: recipients, into: &replies)
         if let topic = channel.topic {
             replies.numeric(.RPL_TOPIC, channel.name, topic.text, to: recipients)
             replies.numeric(.RPL_TOPICWHOTIME, channel.name, topic.setBy, Self.unixSeconds(topic.setAt), to: recipients)

@@ -24,13 +24,14 @@ extension HubState {
     /// at the end. When part of it waits for the history log (an echo), all of it waits,
     /// for every record involved. A history read (CHATHISTORY) takes the label along and
     /// its answer is labeled when it comes, unless lines went out at once (a JOIN and
-    /// its replay).
+    /// its replay); so is a MARKREAD's, which waits for the log.
     mutating func labeled(_ outputs: [HubOutput], label: String, session: SessionID) -> [HubOutput] {
         var result: [HubOutput] = []
         var lines: [IRCMessage] = []
         var ids: [MessageID] = []
         var closeAt: Int?
         var queryAt: Int?
+        var storeAt: Int?
         for output in outputs {
             switch output {
             case .send(let message, let recipients) where recipients.contains(session):
@@ -50,6 +51,9 @@ extension HubState {
             case .queryHistory(let request) where request.session == session && queryAt == nil:
                 queryAt = result.count
                 result.append(.queryHistory(request))
+            case .storeReadMarker(let request) where request.session == session && storeAt == nil:
+                storeAt = result.count
+                result.append(output)
             case .close(let closed, _, _) where closed == session && closeAt == nil:
                 closeAt = result.count
                 result.append(output)
@@ -61,6 +65,12 @@ extension HubState {
             // The answer is the response (CHATHISTORY); a JOIN's replay is not.
             request.label = label
             result[queryAt] = .queryHistory(request)
+            return result
+        }
+        if let storeAt, lines.isEmpty, case .storeReadMarker(var request) = result[storeAt] {
+            // MARKREAD answers once the marker is stored (``readMarkerStored(_:result:now:)``).
+            request.label = label
+            result[storeAt] = .storeReadMarker(request)
             return result
         }
         let capabilities = sessions.read(session) { $0.capabilities } ?? []

@@ -48,6 +48,9 @@ public struct HubState: Sendable {
     var openReports: [Int64: StoredReport] = [:]
     /// Per account, when its recent reports were made, for the rate limit.
     var recentReports: [String: [Date]] = [:]
+    /// draft/read-marker: folded nick → folded buffer → server time (ms) of the last
+    /// message read (HubState+ReadMarkers.swift).
+    var readMarkers: [String: [String: Int64]] = [:]
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration

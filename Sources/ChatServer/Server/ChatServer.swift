@@ -94,13 +94,16 @@ public final class ChatServer: Service, Sendable {
         }
         hubConfiguration.messageIDs = history?.sequencer ?? LocalHistorySequencer(epoch: Self.volatileEpoch())
         hubConfiguration.reportsEnabled = history != nil
+        hubConfiguration.readMarkersStored = history != nil
         self.history = history
         let openReports: [StoredReport]
+        let readMarkers: [ReadMarker]
         do {
             openReports = try history?.openReports() ?? []
+            readMarkers = try history?.readMarkers() ?? []
         } catch {
             let reason = (error as? HistoryStoreError)?.reason ?? "\(error)"
-            throw ConfigurationError(.fileUnreadable, "the open reports cannot be read from the history log: \(reason)")
+            throw ConfigurationError(.fileUnreadable, "the open reports and read markers cannot be read from the history log: \(reason)")
         }
         let limits = configuration.limits
         self.hubGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -126,6 +129,7 @@ public final class ChatServer: Service, Sendable {
                 history: history,
                 auditLog: auditLog,
                 openReports: openReports,
+                readMarkers: readMarkers,
                 logger: logger
             ),
             eventLoop: hubLoop

@@ -24,8 +24,8 @@ extension Hub {
     }
 
     /// Runs `work` on the store in a task and `then` with its result on the hub's loop,
-    /// applying what the hub state answers.
-    private func runOnStore<T: Sendable>(
+    /// applying what the hub state answers (reports, read markers).
+    func runOnStore<T: Sendable>(
         _ work: @escaping @Sendable (HistoryStore) async throws -> T,
         then answer: @escaping (inout HubState, Result<T, HistoryStoreError>, Date) -> [HubOutput]
     ) {
@@ -48,7 +48,7 @@ extension Hub {
             hub.eventLoop.execute {
                 let hub = hub.value
                 if case .failure(let error) = result {
-                    hub.logger.error("reports: the history log could not be written: \(error.reason)")
+                    hub.logger.error("the history log could not be written: \(error.reason)")
                 }
                 hub.apply(finish.value(&hub.state, result, Date()))
                 hub.scheduleFlush()

@@ -87,6 +87,7 @@ final class Hub {
         history: HistoryStore? = nil,
         auditLog: ModerationAuditLog? = nil,
         openReports: [StoredReport] = [],
+        readMarkers: [ReadMarker] = [],
         logger: Logger
     ) {
         self.loop = loop
@@ -100,6 +101,7 @@ final class Hub {
         if history != nil { self.state.setKnownNicks(allowlist.entries.map(\.nick)) }
         _ = self.state.setOperators(configuration.operators)
         self.state.setOpenReports(openReports)
+        self.state.setReadMarkers(readMarkers)
         self.allowlist = allowlist
         self.tlsContext = tlsContext
         self.gate = gate
@@ -240,6 +242,8 @@ final class Hub {
                 self.fileReport(request)
             case .resolveReport(let request):
                 self.resolveReport(request)
+            case .storeReadMarker(let request):
+                self.storeReadMarker(request)
             case .registered(let id, _, let account):
                 guard let connection = self.connections[id] else { continue }
                 self.enqueue(.registered(connection.handle), on: connection.handle.loop)
