@@ -97,7 +97,9 @@ public enum TextNormalizer {
         let classes = bmpClasses
         for scalar in text.unicodeScalars {
             let value = scalar.value
-            let kind = value < 0x1_0000 ? classes[Int(value)] : classify(scalar, exactNFKC: false)
+            let kind =
+                value < 0x1_0000
+                ? classes[Int(value)] : Self.beyondBMPShortcut.contains { $0.contains(value) } ? classify(scalar, exactNFKC: false) : ScalarClass.needsNFKC
             switch kind {
             case ScalarClass.word:
                 if value < 0x80 {
@@ -114,6 +116,12 @@ public enum TextNormalizer {
         result.endToken(&tokenStart)
         return result
     }
+
+    /// Beyond the BMP the shortcut takes only emoji and symbols (U+1F000–U+1FAFF) and the
+    /// CJK ideograph extensions (U+20000–U+3FFFF): what chat uses there. Newer scripts may
+    /// hold letters that compose with the one before them (Unicode 16's Kirat Rai vowel
+    /// signs are letters, not marks), which only NFKC of the whole text gets right.
+    static let beyondBMPShortcut: [ClosedRange<UInt32>] = [0x1_F000...0x1_FAFF, 0x2_0000...0x3_FFFF]
 
     private enum ScalarClass {
         static let separator: UInt8 = 0

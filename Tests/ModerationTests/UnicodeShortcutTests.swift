@@ -26,6 +26,13 @@ import Testing
         #expect(taken > 40_000)
     }
 
+    /// Letters outside the BMP's table may compose with the one before them (Kirat Rai,
+    /// Unicode 16: U+16D67 U+16D67 is U+16D68); only the ranges chat uses are shortcut.
+    @Test(arguments: ["\u{16D67}\u{16D67}", "a\u{16D63}\u{16D67}", "\u{11000}x", "\u{1D400}"])
+    func lettersOfOtherPlanesGoThroughNFKC(text: String) {
+        #expect(TextNormalizer.unchangedByNFKC(text) == nil)
+    }
+
     @Test(arguments: [
         ("Grüße aus Köln", ["grüße", "aus", "köln"]),
         ("日本語のテキスト", ["日本語のテキスト"]),
