@@ -116,7 +116,7 @@ enum HistorySchema {
                     PRIMARY KEY (userKey, peerKey)
                 ) WITHOUT ROWID;
                 """)
-            try HistorySchema.rebuildDirectPeers(db, involving: nil)
+            try HistorySchema.rebuildDirectPeers(db)
             try db.execute(sql: """
                 DROP INDEX event_direct_by_sender;
                 DROP INDEX event_direct_by_target;
@@ -142,25 +142,19 @@ enum HistorySchema {
         ON CONFLICT (userKey, peerKey) DO UPDATE SET lastTime = MAX(lastTime, excluded.lastTime)
         """
 
-    /// Writes the `direct_peer` rows of every private conversation (`userKey` nil) or of
-    /// those of one user, from the stored private messages, after deleting that user's.
-    static func rebuildDirectPeers(_ db: Database, involving userKey: String?) throws {
-        let filter = userKey == nil ? "" : "AND (senderKey = ?1 OR targetKey = ?1)"
-        let arguments: StatementArguments = userKey.map { [$0] } ?? []
-        if userKey != nil {
-            try db.execute(sql: "DELETE FROM direct_peer WHERE userKey = ?1 OR peerKey = ?1", arguments: arguments)
-        }
+    /// Writes the `direct_peer` rows of every private conversation, from the stored
+    /// private messages (once, when the table is made).
+    static func rebuildDirectPeers(_ db: Database) throws {
         // Both directions: each side of a conversation lists the other. (The WHERE clause
         // is what keeps SQLite from reading ON CONFLICT as a join's ON.)
         for (user, peer) in [("senderKey", "targetKey"), ("targetKey", "senderKey")] {
             try db.execute(
                 sql: """
                     INSERT INTO direct_peer (userKey, peerKey, conversation, lastTime)
-                    SELECT \(user), \(peer), conversation, MAX(time) FROM event WHERE isDirect = 1 \(filter)
+                    SELECT \(user), \(peer), conversation, MAX(time) FROM event WHERE isDirect = 1
                     GROUP BY \(user), \(peer)
                     ON CONFLICT (userKey, peerKey) DO UPDATE SET lastTime = MAX(lastTime, excluded.lastTime)
-                    """,
-                arguments: arguments
+                    """
             )
         }
     }

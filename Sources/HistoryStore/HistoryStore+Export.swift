@@ -127,11 +127,31 @@ extension HistoryStore {
                 }
             }
         }
-        // Their correspondents, from what is left (messages others sent them stay), and
-        // their read markers.
+        // Their correspondents, from what is left (messages others sent them stay): the
+        // conversations are found by one scan on the reader pool, and each one's latest
+        // message by the conversation index on the writer, so appends wait for no scan.
+        let pairs: [String: (String, String)] = try await self.read { db in
+            var pairs: [String: (String, String)] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT DISTINCT conversation, senderKey, targetKey FROM event WHERE isDirect = 1 AND (senderKey = ?1 OR targetKey = ?1)",
+                arguments: [senderKey]
+            )
+            while let row = try rows.next() { pairs[row["conversation"]] = (row["senderKey"], row["targetKey"]) }
+            return pairs
+        }
         try await self.maintenanceWrite { db in
-            try HistorySchema.rebuildDirectPeers(db, involving: senderKey)
+            try db.execute(sql: "DELETE FROM direct_peer WHERE userKey = ?1 OR peerKey = ?1", arguments: [senderKey])
             try db.execute(sql: "DELETE FROM read_marker WHERE userKey = ?", arguments: [senderKey])
+            let upsert = try db.cachedStatement(sql: HistorySchema.upsertDirectPeer)
+            for (conversation, (one, other)) in pairs {
+                guard let latest = try Int64.fetchOne(
+                    db, sql: "SELECT MAX(time) FROM event WHERE conversation = ? AND isDirect = 1", arguments: [conversation]
+                ) else { continue }
+                // Both directions; a conversation with oneself is one row (the upsert merges).
+                for (user, peer) in [(one, other), (other, one)] {
+                    try upsert.execute(arguments: [user, peer, conversation, latest])
+                }
+            }
         }
         return deleted
     }

@@ -62,9 +62,16 @@ extension HistoryStore {
                     arguments: [chunk, cutoff]
                 )
             }
-            // Correspondents with nothing since the cutoff have nothing left to list.
+            // Correspondents with nothing since the cutoff and nothing left at all (a row
+            // stamped ahead holds older ones back) have nothing to list.
             try await self.maintenanceWrite { db in
-                try db.execute(sql: "DELETE FROM direct_peer WHERE lastTime < ?", arguments: [cutoff])
+                try db.execute(
+                    sql: """
+                        DELETE FROM direct_peer WHERE lastTime < ?
+                            AND NOT EXISTS (SELECT 1 FROM event WHERE conversation = direct_peer.conversation)
+                        """,
+                    arguments: [cutoff]
+                )
             }
         }
         if let cap = retention.maximumMessagesPerTarget {

@@ -68,7 +68,8 @@ extension HistoryStore {
             // cut there and given oldest first either way.
             listings.sort { a, b in
                 let (x, y) = newestFirst ? (b, a) : (a, b)
-                return (x.latest, x.target.key) < (y.latest, y.target.key)
+                // Keys by their bytes, as SQLite's ORDER BY compares them.
+                return x.latest != y.latest ? x.latest < y.latest : x.target.key.utf8.lexicographicallyPrecedes(y.target.key.utf8)
             }
             let page = listings.prefix(limit)
             return newestFirst ? page.reversed() : Array(page)

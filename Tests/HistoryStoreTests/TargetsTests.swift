@@ -89,6 +89,19 @@ struct TargetsTests {
         }
     }
 
+    /// A row stamped ahead (the clock stepped back after it) holds older rows back from
+    /// retention; their correspondents stay listed while they do.
+    @Test func retentionKeepsCorrespondentsWhoseMessagesAreHeldBack() async throws {
+        try await withStore { store, _, _ async throws in
+            await appendAll([
+                channelMessage("ahead", from: "bob", to: "#ops", at: Self.at(50)),
+                privateMessage("to carol", from: "alice", to: "Carol", at: Self.at(1)),
+            ], to: store)
+            _ = try await store.prune(HistoryRetention(cutoff: Self.at(10), chunkSize: 1))
+            #expect(try await self.listing(store) == ["Carol@1", "#ops@50"])
+        }
+    }
+
     /// A later batch with an older time (the clock stepped back) does not hide the newer
     /// message from a window that holds only it.
     @Test func theLatestTimeOfACorrespondentNeverMovesBack() async throws {
