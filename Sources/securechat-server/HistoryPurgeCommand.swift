@@ -17,8 +17,10 @@ struct HistoryPurgeCommand: AsyncParsableCommand {
             Deletes the messages NICK sent (any case), wherever they went, and with
             them the private ones still kept for a recipient who was offline. What
             others sent to NICK stays: it is theirs. Deletes in small transactions; an
-            interrupted purge leaves the rest for the next run. Remove NICK from the
-            allowlist as well, or what it sends next is kept again.
+            interrupted purge leaves the rest for the next run. NICK's read markers
+            (draft/read-marker) go too; a running server keeps serving them from memory
+            until it restarts. Remove NICK from the allowlist as well, or what it sends
+            next is kept again.
             """
     )
 

@@ -105,6 +105,21 @@ import Testing
         #expect(harness.lastSends.allSatisfy { !$0.recipients.contains(alice) })
     }
 
+    /// The answer comes even when the requester renamed itself meanwhile; the marker stays
+    /// the old nick's.
+    @Test func aRenamedRequesterIsStillAnswered() throws {
+        var harness = HubHarness()
+        let alice = harness.register("alice", bound: ["alice", "alicia"], caps: "\(Self.cap) labeled-response")
+        harness.send("@label=r1 MARKREAD #ops timestamp=\(Self.earlier)", from: alice)
+        let request = try #require(harness.readMarkerRequests.last)
+        harness.send("NICK alicia", from: alice)
+        harness.clear()
+        harness.readMarkerStored(request, .success(request.marker.time))
+        #expect(harness.take(alice) == ["@label=r1 :securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
+        harness.send("MARKREAD #ops", from: alice)
+        #expect(harness.take(alice) == [":securechat.local MARKREAD #ops *"], "alicia has no marker of her own")
+    }
+
     @Test func aJoinTellsTheMarkerBeforeTheNames() throws {
         var harness = HubHarness()
         let alice = harness.register("alice", caps: Self.cap)

@@ -70,20 +70,19 @@ extension HubState {
     public mutating func readMarkerStored(
         _ request: ReadMarkerRequest, result: Result<Int64, HistoryStoreError>, now: Date
     ) -> [HubOutput] {
-        // The session may have gone, and its ID gone to another nick, meanwhile.
-        let stillHers = sessions.read(request.session) { $0.userID }.flatMap { $0 }
-            .flatMap { users.read($0, { $0.key }) } == request.marker.userKey
+        // The session may have gone meanwhile (or renamed itself: it is still answered).
+        let live = sessions.contains(request.session)
         var replies = HubResponseBuffer(server: server, session: request.session, target: "*")
         switch result {
         case .success(let time):
             let marker = ReadMarker(userKey: request.marker.userKey, targetKey: request.marker.targetKey, time: time)
-            moveReadMarker(marker, target: request.target, requester: stillHers ? request.session : nil, into: &replies)
+            moveReadMarker(marker, target: request.target, requester: live ? request.session : nil, into: &replies)
         case .failure:
-            if stillHers {
+            if live {
                 replies.fail("MARKREAD", .internalError, [request.target], "The read timestamp could not be set")
             }
         }
-        guard stillHers, let label = request.label else { return replies.outputs }
+        guard live, let label = request.label else { return replies.outputs }
         return labeled(replies.outputs, label: label, session: request.session)
     }
 
@@ -113,6 +112,7 @@ extension HubState {
                 }
             }
         }
+        if let requester, !recipients.contains(requester) { recipients.append(requester) }
         replies.send(markReadMessage(target, time), to: recipients)
     }
 
