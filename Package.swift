@@ -101,7 +101,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["TLS", "ChatServer", .nioEmbedded, .logging, .serviceLifecycle] + nio,
+            dependencies: ["TLS", "ChatServer", "HistoryStore", .nioEmbedded, .logging, .serviceLifecycle] + nio,
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import ChatServer
 import Foundation
+import HistoryStore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -43,6 +44,10 @@ public final class TestServer: Sendable {
         // Off unless a test turns it on (on port 0): servers in parallel tests must not
         // meet on 9697.
         configuration.metrics.listen = nil
+        // Commits without an fsync each (they still survive the process): hundreds of
+        // servers in one parallel run would otherwise queue on the disk, and a slow disk
+        // stalls every test at once. The crash test runs the executable as shipped (full).
+        configuration.history.durability = .normal
         configure(&configuration)
 
         let captured = log ?? CapturedLog()
