@@ -36,7 +36,7 @@ struct StatementRow {
         let code = text.withUTF8 { utf8 -> CInt in
             // A null pointer would bind NULL, not the empty text.
             guard let base = utf8.baseAddress, !utf8.isEmpty else {
-                return sqlite3_bind_text(statement.sqliteStatement, index, "", 0, nil)
+                return sqlite3_bind_text(statement.sqliteStatement, index, "", 0, Self.transient)
             }
             // SQLite copies the bytes (transient), so the buffer need not outlive the call.
             return sqlite3_bind_text(
@@ -58,6 +58,8 @@ struct StatementRow {
 
     /// Runs the statement with the values bound, then resets it for the next row.
     func step() throws {
+        // A value left unbound would silently keep the previous row's.
+        assert(index == sqlite3_bind_parameter_count(statement.sqliteStatement), "\(index) values bound to \(statement.sql)")
         let code = sqlite3_step(statement.sqliteStatement)
         sqlite3_reset(statement.sqliteStatement)
         guard code == SQLITE_DONE else { throw error(code) }
