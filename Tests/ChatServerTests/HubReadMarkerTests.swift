@@ -153,6 +153,17 @@ import Testing
         ])
     }
 
+    @Test func aNickHasAtMostAThousandMarkers() {
+        var harness = HubHarness()
+        harness.hub.setReadMarkers((0..<1_000).map {
+            ReadMarker(userKey: "alice", targetKey: "#c\($0)", time: 1_699_999_000_000)
+        })
+        let alice = harness.register("alice", caps: Self.cap)
+        harness.send("MARKREAD #new timestamp=\(Self.earlier)", "MARKREAD #c7 timestamp=\(Self.earlier)", from: alice)
+        #expect(harness.take(alice) == [":securechat.local FAIL MARKREAD INVALID_PARAMS #new :Too many read markers (at most 1000)"])
+        #expect(harness.readMarkerRequests.map(\.marker.targetKey) == ["#c7"], "a marker already kept still moves")
+    }
+
     @Test func withoutTheLogAMarkerMovesAtOnce() {
         var configuration = HubConfiguration(created: HubHarness.epoch)
         configuration.readMarkersStored = false

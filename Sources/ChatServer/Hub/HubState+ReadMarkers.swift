@@ -12,6 +12,10 @@ import ServerTime
 /// marker in memory, read from the log at start; without the log (`[history] enabled =
 /// false`) markers live in memory only and are lost at a restart.
 extension HubState {
+    /// At most this many buffers with a marker per nick: a marker is a row in the log and
+    /// an entry in memory, and any channel name or nick may be named.
+    static let readMarkersPerNick = 1_000
+
     /// The markers stored at the last stop, read from the log at start.
     public mutating func setReadMarkers(_ markers: [ReadMarker]) {
         readMarkers = [:]
@@ -28,7 +32,8 @@ extension HubState {
     /// With one: moves the marker there (clamped to now), or answers with the stored one
     /// when that is later. `FAIL MARKREAD NEED_MORE_PARAMS` without a target,
     /// `INVALID_PARAMS` for a target that is neither a channel nor a nick or a timestamp
-    /// that is not `timestamp=` and a server time.
+    /// that is not `timestamp=` and a server time, or for a new buffer beyond
+    /// ``readMarkersPerNick``.
     mutating func markRead(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         guard let user = sessions.read(command.session, { $0.userID }) ?? nil, let userKey = users.read(user, { $0.key })
         else { return }
@@ -55,6 +60,10 @@ extension HubState {
         let clamped = min(time, Self.serverTime(command.now).millisecondsSinceEpoch)
         if let stored, clamped <= stored {
             replies.reply(markReadMessage(target, stored))
+            return
+        }
+        guard stored != nil || (readMarkers[userKey]?.count ?? 0) < Self.readMarkersPerNick else {
+            replies.fail("MARKREAD", .invalidParameters, [target], "Too many read markers (at most \(Self.readMarkersPerNick))")
             return
         }
         let marker = ReadMarker(userKey: userKey, targetKey: targetKey, time: clamped)
