@@ -73,6 +73,18 @@ import Testing
         #expect(harness.hub.isRegistered(session))
     }
 
+    @Test func linesAreCountedByCommandAndTargetKind() {
+        var harness = HubHarness()
+        let alice = harness.register("alice")
+        for line in ["PRIVMSG #lobby :a", "PRIVMSG #lobby :b", "PRIVMSG bob :c", "NOTICE &x :d", "TAGMSG", "FROB x", "PING y"] {
+            harness.receive(line: Array(line.utf8), from: alice)
+        }
+        let counts = harness.hub.statistics.messages.map { "\($0.key.command) \($0.key.target.rawValue) \($0.value)" }.sorted()
+        #expect(counts == [
+            "NOTICE channel 1", "PING none 1", "PRIVMSG channel 2", "PRIVMSG user 1", "TAGMSG none 1", "unknown none 1",
+        ])
+    }
+
     @Test func aCloseAskedByTheTransportQuitsTheChannelsAndSendsError() {
         var harness = HubHarness()
         let (alice, bob) = harness.register("alice", "bob")

@@ -19,7 +19,20 @@ public struct HubStatistics: Sendable, Equatable {
     }
 
     /// Lines that parsed, by command and target kind.
-    public private(set) var messages: [MessageKey: Int] = [:]
+    public var messages: [MessageKey: Int] {
+        var all = others
+        for (index, count) in relayed.enumerated() where count > 0 {
+            let command = Self.relayCommands[index / 3]
+            let target = [TargetKind.channel, .user, .none][index % 3]
+            all[MessageKey(command: command, target: target), default: 0] += count
+        }
+        return all
+    }
+    /// PRIVMSG, NOTICE and TAGMSG by target kind, in plain slots: counted for every message,
+    /// where a dictionary would hash the command each time.
+    private var relayed = [Int](repeating: 0, count: 9)
+    private var others: [MessageKey: Int] = [:]
+    private static let relayCommands = ["PRIVMSG", "NOTICE", "TAGMSG"]
     /// Lines refused before any command saw them, by reason.
     public private(set) var refusedLines: [RefusedLine: Int] = [:]
 
@@ -35,17 +48,16 @@ public struct HubStatistics: Sendable, Equatable {
     }
 
     mutating func received(_ message: IRCMessage, known: Bool) {
-        let target: TargetKind
-        switch message.command {
-        case "PRIVMSG", "NOTICE", "TAGMSG":
-            guard let first = message.params.first?.utf8.first else {
-                target = .none
-                break
-            }
-            target = first == UInt8(ascii: "#") || first == UInt8(ascii: "&") ? .channel : .user
-        default:
-            target = .none
+        guard let slot = Self.relayCommands.firstIndex(of: message.command) else {
+            self.others[MessageKey(command: known ? message.command : "unknown", target: .none), default: 0] += 1
+            return
         }
-        self.messages[MessageKey(command: known ? message.command : "unknown", target: target), default: 0] += 1
+        let kind: Int
+        switch message.params.first?.utf8.first {
+        case nil: kind = 2
+        case UInt8(ascii: "#"), UInt8(ascii: "&"): kind = 0
+        default: kind = 1
+        }
+        self.relayed[slot * 3 + kind] += 1
     }
 }
