@@ -8,6 +8,9 @@ import GRDBSQLite
 /// cost more of the writer's time than SQLite's own insert. Here each value goes to
 /// `sqlite3_bind_*` as it is; a failure becomes the `DatabaseError` GRDB would throw, so
 /// ``HistoryStoreError/writing(_:path:file:line:)`` classifies it the same way.
+///
+/// GRDB's own statement hooks do not run for these steps: a transaction observer or a
+/// `ValueObservation` of the event tables would not see the writer's inserts.
 struct StatementRow {
     private let statement: Statement
     private let connection: OpaquePointer?
