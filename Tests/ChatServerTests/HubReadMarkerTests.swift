@@ -166,7 +166,7 @@ import Testing
 
     @Test func withoutTheLogAMarkerMovesAtOnce() {
         var configuration = HubConfiguration(created: HubHarness.epoch)
-        configuration.readMarkersStored = false
+        configuration.hasHistoryLog = false
         var harness = HubHarness(configuration)
         let alice = harness.register("alice", caps: Self.cap)
         harness.send("MARKREAD #ops timestamp=\(Self.earlier)", from: alice)

@@ -225,7 +225,7 @@ import Testing
 
     @Test func withoutAHistoryLogReportsAreRefused() {
         var configuration = HubConfiguration(created: HubHarness.epoch)
-        configuration.reportsEnabled = false
+        configuration.hasHistoryLog = false
         var harness = Self.harness(configuration)
         let (carol, _) = harness.register("carol", "bob")
         harness.send("REPORT bob :spam", from: carol)

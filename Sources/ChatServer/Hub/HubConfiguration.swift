@@ -41,12 +41,10 @@ public struct HubConfiguration: Sendable {
     public var messageIDs: any HistorySequencer = LocalHistorySequencer(epoch: 1)
     /// Whether a filter match's audit line keeps the message's text (`[moderation] audit_text`).
     public var auditText = false
-    /// Whether REPORT is taken: reports are stored in the history log, so the server turns
-    /// this off when `[history] enabled = false`.
-    public var reportsEnabled = true
-    /// Whether MARKREAD stores read markers in the history log before it answers (the
-    /// server turns this off with the log; markers then live in memory until a restart).
-    public var readMarkersStored = true
+    /// Whether the server keeps a history log (`[history] enabled`). Without one, REPORT is
+    /// refused (reports are stored there) and MARKREAD keeps markers in memory only,
+    /// answering at once instead of once they are stored.
+    public var hasHistoryLog = true
 
     public init(
         serverName: String = "securechat.local",

@@ -53,7 +53,7 @@ extension HubState {
             replies.numeric(.ERR_NEEDMOREPARAMS, "REPORT", "Not enough parameters")
             return
         }
-        guard configuration.reportsEnabled else {
+        guard configuration.hasHistoryLog else {
             replies.fail("REPORT", .reportsDisabled, "This server keeps no history log, where reports are stored")
             return
         }

@@ -93,8 +93,7 @@ public final class ChatServer: Service, Sendable {
             hub.eventLoop.execute { hub.value.historyBatchFinished(outcome) }
         }
         hubConfiguration.messageIDs = history?.sequencer ?? LocalHistorySequencer(epoch: Self.volatileEpoch())
-        hubConfiguration.reportsEnabled = history != nil
-        hubConfiguration.readMarkersStored = history != nil
+        hubConfiguration.hasHistoryLog = history != nil
         self.history = history
         let openReports: [StoredReport]
         let readMarkers: [ReadMarker]
