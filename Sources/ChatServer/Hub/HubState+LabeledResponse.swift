@@ -30,8 +30,7 @@ extension HubState {
         var lines: [IRCMessage] = []
         var ids: [MessageID] = []
         var closeAt: Int?
-        var queryAt: Int?
-        var storeAt: Int?
+        var deferredAt: Int?
         for output in outputs {
             switch output {
             case .send(let message, let recipients) where recipients.contains(session):
@@ -48,29 +47,17 @@ extension HubState {
                 if !others.isEmpty { result.append(.sendAllWhenStored(messages, to: others, ids: held)) }
                 lines += messages
                 ids += held
-            case .queryHistory(let request) where request.session == session && queryAt == nil:
-                queryAt = result.count
-                result.append(.queryHistory(request))
-            case .storeReadMarker(let request) where request.session == session && storeAt == nil:
-                storeAt = result.count
-                result.append(output)
             case .close(let closed, _, _) where closed == session && closeAt == nil:
                 closeAt = result.count
                 result.append(output)
             default:
+                if deferredAt == nil, output.deferredAnswer(to: session, labeled: label) != nil { deferredAt = result.count }
                 result.append(output)
             }
         }
-        if let queryAt, lines.isEmpty, case .queryHistory(var request) = result[queryAt] {
-            // The answer is the response (CHATHISTORY); a JOIN's replay is not.
-            request.label = label
-            result[queryAt] = .queryHistory(request)
-            return result
-        }
-        if let storeAt, lines.isEmpty, case .storeReadMarker(var request) = result[storeAt] {
-            // MARKREAD answers once the marker is stored (``readMarkerStored(_:result:now:)``).
-            request.label = label
-            result[storeAt] = .storeReadMarker(request)
+        if let deferredAt, lines.isEmpty, let answer = result[deferredAt].deferredAnswer(to: session, labeled: label) {
+            // The answer is the response (CHATHISTORY, MARKREAD); a JOIN's replay is not.
+            result[deferredAt] = answer
             return result
         }
         let capabilities = sessions.read(session) { $0.capabilities } ?? []
@@ -117,5 +104,23 @@ extension HubState {
             let opening = first.params.first, opening.hasPrefix("+"), last.params.first == "-" + opening.dropFirst()
         else { return false }
         return lines.dropFirst().dropLast().allSatisfy { $0.tags.contains("batch") }
+    }
+}
+
+extension HubOutput {
+    /// Work whose answer comes back later (a history read, a read marker to store), asked
+    /// by `session`: the same output carrying `label`, so that its answer is labeled; nil
+    /// for any other output.
+    func deferredAnswer(to session: SessionID, labeled label: String) -> HubOutput? {
+        switch self {
+        case .queryHistory(var request) where request.session == session:
+            request.label = label
+            return .queryHistory(request)
+        case .storeReadMarker(var request) where request.session == session:
+            request.label = label
+            return .storeReadMarker(request)
+        default:
+            return nil
+        }
     }
 }
