@@ -67,7 +67,7 @@ extension HubState {
             return
         }
         let marker = ReadMarker(userKey: userKey, targetKey: targetKey, time: clamped)
-        guard configuration.readMarkersStored else {
+        guard configuration.hasHistoryLog else {
             moveReadMarker(marker, target: target, requester: command.session, into: &replies)
             return
         }
@@ -112,15 +112,9 @@ extension HubState {
     ) {
         let time = max(marker.time, readMarkers[marker.userKey]?[marker.targetKey] ?? marker.time)
         readMarkers[marker.userKey, default: [:]][marker.targetKey] = time
-        var recipients: [SessionID] = []
-        if let user = nicks[marker.userKey] {
-            users.read(user) { user in
-                for session in user.sessions
-                where session == requester || (sessions.read(session, { $0.capabilities.contains(.readMarker) }) ?? false) {
-                    recipients.append(session)
-                }
-            }
-        }
+        var recipients = nicks[marker.userKey].flatMap { users.read($0, { $0.sessions }) } ?? []
+        recipients.removeAll { $0 != requester && !(sessions.read($0, { $0.capabilities.contains(.readMarker) }) ?? false) }
+        // A requester that renamed itself meanwhile is no longer among the nick's sessions.
         if let requester, !recipients.contains(requester) { recipients.append(requester) }
         replies.send(markReadMessage(target, time), to: recipients)
     }

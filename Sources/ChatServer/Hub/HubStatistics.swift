@@ -21,16 +21,16 @@ public struct HubStatistics: Sendable, Equatable {
     /// Lines that parsed, by command and target kind.
     public var messages: [MessageKey: Int] {
         var all = others
+        let kinds = TargetKind.allCases
         for (index, count) in relayed.enumerated() where count > 0 {
-            let command = Self.relayCommands[index / 3]
-            let target = [TargetKind.channel, .user, .none][index % 3]
-            all[MessageKey(command: command, target: target), default: 0] += count
+            let key = MessageKey(command: Self.relayCommands[index / kinds.count], target: kinds[index % kinds.count])
+            all[key, default: 0] += count
         }
         return all
     }
-    /// PRIVMSG, NOTICE and TAGMSG by target kind, in plain slots: counted for every message,
-    /// where a dictionary would hash the command each time.
-    private var relayed = [Int](repeating: 0, count: 9)
+    /// PRIVMSG, NOTICE and TAGMSG by target kind (in ``TargetKind/allCases`` order), in
+    /// plain slots: counted for every message, where a dictionary would hash the command.
+    private var relayed = [Int](repeating: 0, count: relayCommands.count * TargetKind.allCases.count)
     private var others: [MessageKey: Int] = [:]
     private static let relayCommands = ["PRIVMSG", "NOTICE", "TAGMSG"]
     /// Lines refused before any command saw them, by reason.
@@ -52,12 +52,13 @@ public struct HubStatistics: Sendable, Equatable {
             self.others[MessageKey(command: known ? message.command : "unknown", target: .none), default: 0] += 1
             return
         }
-        let kind: Int
-        switch message.params.first?.utf8.first {
-        case nil: kind = 2
-        case UInt8(ascii: "#"), UInt8(ascii: "&"): kind = 0
-        default: kind = 1
-        }
-        self.relayed[slot * 3 + kind] += 1
+        let target: TargetKind =
+            switch message.params.first?.utf8.first {
+            case nil: .none
+            case UInt8(ascii: "#"), UInt8(ascii: "&"): .channel
+            default: .user
+            }
+        let kinds = TargetKind.allCases
+        self.relayed[slot * kinds.count + (kinds.firstIndex(of: target) ?? 0)] += 1
     }
 }
