@@ -74,8 +74,8 @@ public enum TextNormalizer {
                 continue
             }
             if scalar.isASCII {
-                let byte = UInt8(scalar.value)
-                result.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte, tokenStart: &tokenStart)
+                // A letter or digit: the plain-text table has its lowercase form.
+                result.append(plainClass[Int(scalar.value)], tokenStart: &tokenStart)
             } else {
                 for byte in properties.lowercaseMapping.utf8 { result.append(byte, tokenStart: &tokenStart) }
             }
@@ -97,14 +97,10 @@ public enum TextNormalizer {
         let classes = bmpClasses
         for scalar in text.unicodeScalars {
             let value = scalar.value
-            let kind =
-                value < 0x1_0000
-                ? classes[Int(value)] : Self.beyondBMPShortcut.contains { $0.contains(value) } ? classify(scalar, exactNFKC: false) : ScalarClass.needsNFKC
-            switch kind {
+            switch value < 0x1_0000 ? classes[Int(value)] : classBeyondBMP(scalar) {
             case ScalarClass.word:
                 if value < 0x80 {
-                    let byte = UInt8(value)
-                    result.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte, tokenStart: &tokenStart)
+                    result.append(plainClass[Int(value)], tokenStart: &tokenStart)
                 } else {
                     for byte in UTF8.encode(scalar).unsafelyUnwrapped { result.append(byte, tokenStart: &tokenStart) }
                 }
@@ -122,6 +118,12 @@ public enum TextNormalizer {
     /// hold letters that compose with the one before them (Unicode 16's Kirat Rai vowel
     /// signs are letters, not marks), which only NFKC of the whole text gets right.
     static let beyondBMPShortcut: [ClosedRange<UInt32>] = [0x1_F000...0x1_FAFF, 0x2_0000...0x3_FFFF]
+
+    /// ``ScalarClass`` of a scalar from U+10000 on: classified in ``beyondBMPShortcut``,
+    /// left to NFKC elsewhere.
+    private static func classBeyondBMP(_ scalar: Unicode.Scalar) -> UInt8 {
+        beyondBMPShortcut.contains { $0.contains(scalar.value) } ? classify(scalar, exactNFKC: false) : ScalarClass.needsNFKC
+    }
 
     private enum ScalarClass {
         static let separator: UInt8 = 0
