@@ -113,6 +113,21 @@ struct TargetsTests {
         }
     }
 
+    /// Buffers whose latest messages share a time are ordered by key, channels and users
+    /// alike, and the page is cut in that order.
+    @Test func equalTimesAreOrderedByKey() async throws {
+        try await withStore { store, _, _ async throws in
+            await appendAll([
+                privateMessage("to carol", from: "alice", to: "carol", at: Self.at(1)),
+                channelMessage("ops", from: "bob", to: "#ops", at: Self.at(1)),
+                privateMessage("to bob", from: "alice", to: "bob", at: Self.at(1)),
+            ], to: store)
+            #expect(try await self.listing(store) == ["#ops@1", "bob@1", "carol@1"])
+            #expect(try await self.listing(store, limit: 2) == ["#ops@1", "bob@1"])
+            #expect(try await self.listing(store, from: Self.at(60), to: baseTime, limit: 2) == ["bob@1", "carol@1"])
+        }
+    }
+
     @Test func otherUsersConversationsStayHidden() async throws {
         try await self.withFixture { store async throws in
             let carol = try await store.targets(for: "carol", channels: [], between: baseTime, and: Self.at(60), limit: 10)
