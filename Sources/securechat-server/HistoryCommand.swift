@@ -10,10 +10,8 @@ struct HistoryCommand: AsyncParsableCommand {
         abstract: "Export a conversation's history, or purge what a nick sent.",
         discussion: """
             Examples:
-              securechat-server history export --data-dir /var/lib/securechat \\
-                  --target '#ops' --since 2026-01-01T00:00:00Z --output ops.jsonl
-              securechat-server history purge --config /etc/securechat/server.toml \\
-                  --nick mallory
+            \(HistoryExportCommand.auditExample)
+            \(HistoryPurgeCommand.example)
 
             Both read the server's history database (history.sqlite in its data
             directory), named by --data-dir or by the data_dir of --config, as serve

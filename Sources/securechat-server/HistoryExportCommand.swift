@@ -12,8 +12,7 @@ struct HistoryExportCommand: AsyncParsableCommand {
         abstract: "Write one conversation's messages as JSON lines, oldest first.",
         discussion: """
             Examples:
-              securechat-server history export --data-dir /var/lib/securechat \\
-                  --target '#ops' --since 2026-01-01T00:00:00Z --output ops.jsonl
+            \(auditExample)
               securechat-server history export --config server.toml \\
                   --target alice,bob | jq -r .text
 
@@ -24,6 +23,12 @@ struct HistoryExportCommand: AsyncParsableCommand {
             conversations. The count goes to standard error.
             """
     )
+
+    /// A channel's messages since a date, to a file: the example `history --help` shows too.
+    static let auditExample = """
+          securechat-server history export --data-dir /var/lib/securechat \\
+              --target '#ops' --since 2026-01-01T00:00:00Z --output ops.jsonl
+        """
 
     @OptionGroup var location: HistoryLocation
 

@@ -11,8 +11,7 @@ struct HistoryPurgeCommand: AsyncParsableCommand {
         abstract: "Delete every message a nick sent, in channels and in private.",
         discussion: """
             Example:
-              securechat-server history purge --data-dir /var/lib/securechat \\
-                  --nick mallory
+            \(example)
 
             Deletes the messages NICK sent (any case), wherever they went, and with
             them the private ones still kept for a recipient who was offline. What
@@ -23,6 +22,12 @@ struct HistoryPurgeCommand: AsyncParsableCommand {
             next is kept again.
             """
     )
+
+    /// One nick's messages, everywhere: the example `history --help` shows too.
+    static let example = """
+          securechat-server history purge --config /etc/securechat/server.toml \\
+              --nick mallory
+        """
 
     @OptionGroup var location: HistoryLocation
 

@@ -1,4 +1,4 @@
-import ChatServer
+@testable import ChatServer
 import TLS
 import TestSupport
 import Testing

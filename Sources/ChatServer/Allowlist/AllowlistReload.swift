@@ -4,10 +4,11 @@ import TLS
 /// What a reload of the allowlist means for the sessions already connected.
 ///
 /// The server builds one from the old and the new file, then asks about each live session.
-/// Only sessions whose own bindings changed are affected; the rest are left alone.
-public struct AllowlistReload: Sendable {
+/// Only sessions whose own bindings changed are affected; the rest are left alone. The
+/// server's own business: tests reach it through `@testable import`.
+struct AllowlistReload: Sendable {
     /// What to do with one connected session.
-    public enum Outcome: Hashable, Sendable {
+    enum Outcome: Hashable, Sendable {
         /// The certificate is bound to exactly the same nicks as before.
         case unchanged
         /// Still admitted and the session's nick is still bound to it, but other nicks were
@@ -20,27 +21,22 @@ public struct AllowlistReload: Sendable {
         case revoked
 
         /// Whether the certificate may still connect at all.
-        public var isAdmitted: Bool { self != .revoked }
+        var isAdmitted: Bool { self != .revoked }
     }
 
-    public let old: Allowlist
-    public let new: Allowlist
-
-    public init(old: Allowlist, new: Allowlist) {
-        self.old = old
-        self.new = new
-    }
+    let old: Allowlist
+    let new: Allowlist
 
     /// Whether any binding was added, removed or moved (order decides account names);
     /// comments, blank lines, nick case and fingerprint spelling do not count. When false
     /// the server need not look at any session.
-    public var hasChanges: Bool {
+    var hasChanges: Bool {
         self.old.entries.map(Self.key) != self.new.entries.map(Self.key)
     }
 
     /// What the reload means for a session authenticated by `certificate` and currently
     /// using `nick` (nil before registration: then only admission matters).
-    public func outcome(for certificate: CertificateInfo, nick: String?) -> Outcome {
+    func outcome(for certificate: CertificateInfo, nick: String?) -> Outcome {
         let after = self.new.nicks(for: certificate)
         guard !after.isEmpty else { return .revoked }
         if let nick, !after.contains(where: { IRCCaseMapping.equals($0, nick) }) {
@@ -53,7 +49,7 @@ public struct AllowlistReload: Sendable {
     /// The log line for this reload once `closed` sessions were closed. A new list that
     /// binds nothing says in words what it does, since emptying the file is how an operator
     /// locks everyone out, and by mistake it looks like an outage.
-    public func summary(closed: Int) -> String {
+    func summary(closed: Int) -> String {
         guard self.new.isEmpty else {
             return "allowlist reloaded: \(self.new.entries.count) lines, \(closed) sessions closed"
         }

@@ -12,10 +12,8 @@ extension HubState {
     /// are ignored. Members see one MODE line with what actually changed (two when
     /// long masks would make it over 512 bytes).
     mutating func channelMode(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard let (source, nick, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
-            let user
-        else { return }
-        guard var channel = existingChannel(command.params[0], into: &replies) else { return }
+        guard let (source, nick, user, found) = channelCommand(command, into: &replies) else { return }
+        var channel = found
         guard command.params.count > 1 else {
             let modes = channel.modes.modeString(showingKey: channel.contains(user))
             replies.reply(IRCMessage(source: server, numeric: .RPL_CHANNELMODEIS, params: [replies.target, channel.name] + modes))

@@ -100,6 +100,18 @@ extension HubState {
         return channel
     }
 
+    /// The registered sender of a command whose first parameter names a channel (MODE,
+    /// TOPIC, KICK): its source, nick and user, and the channel; 403 when there is none.
+    func channelCommand(
+        _ command: HubCommandContext, into replies: inout HubResponseBuffer
+    ) -> (source: IRCSource, nick: String, user: UserID, channel: ChatChannel)? {
+        guard let (source, nick, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
+            let user,
+            let channel = existingChannel(command.params[0], into: &replies)
+        else { return nil }
+        return (source, nick, user, channel)
+    }
+
     /// PART <channel>{,<channel>} [<reason>]
     mutating func part(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
         let reason = command.params.count > 1 && !command.params[1].isEmpty ? command.params[1] : nil
@@ -136,10 +148,8 @@ extension HubState {
     /// setting it needs membership, and operator status while the channel is `+t`. An
     /// empty topic clears it.
     mutating func topic(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard let (source, nick, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
-            let user
-        else { return }
-        guard var channel = existingChannel(command.params[0], into: &replies) else { return }
+        guard let (source, nick, user, found) = channelCommand(command, into: &replies) else { return }
+        var channel = found
         guard command.params.count > 1 else {
             guard channelIsVisible(channel, to: user) else {
                 replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")
@@ -287,10 +297,7 @@ extension HubState {
     /// Kicks the nick: every session of it leaves the channel. A server operator (OPER)
     /// may kick from any channel, without being on it or its operator.
     mutating func kick(_ command: HubCommandContext, into replies: inout HubResponseBuffer) {
-        guard let (source, kicker, user) = sessions.read(command.session, { ($0.source, $0.replyTarget, $0.userID) }),
-            let user
-        else { return }
-        guard let channel = existingChannel(command.params[0], into: &replies) else { return }
+        guard let (source, kicker, user, channel) = channelCommand(command, into: &replies) else { return }
         let isServerOperator = operatorClass(of: command.session) != nil
         guard channel.contains(user) || isServerOperator else {
             replies.numeric(.ERR_NOTONCHANNEL, channel.name, "You're not on that channel")

@@ -140,7 +140,6 @@ extension HubState {
         }
         let key = IRCCaseMapping.fold(target)
         let echo = relayed.client.capabilities.contains(.echoMessage)
-        let onlyWithMessageTags = relayed.kind == .tagmsg
         if target.hasPrefix("#") {
             guard let channel = channels[key] else {
                 if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
@@ -154,18 +153,11 @@ extension HubState {
                 relayed.check, scope: relayed.scope(toChannel: true), target: channel.name, channel: channel,
                 now: command.now, into: &replies
             ) else { return }
-            let id = configuration.messageIDs.next()
-            auditDelivered(decision, msgid: id.description, now: command.now, into: &replies)
-            let message = relayed.message(to: channel.name)
-            let tags = Self.withMessageID(relayed, id)
-            deliver(
-                message, clientTags: tags, to: deliveryGroups(ofChannel: key), excluding: command.session,
-                onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
+            let members = deliveryGroups(ofChannel: key)
+            accept(
+                relayed, to: channel.name, kept: .channel(key: key, display: channel.name), groups: members,
+                excluding: command.session, echo: echo, decision: decision, command, into: &replies
             )
-            record(relayed, id: id, target: .channel(key: key, display: channel.name), now: command.now, into: &replies)
-            if echo {
-                echoWhenStored(message, tags: tags, id: id, relayed, command, into: &replies)
-            }
         } else {
             guard case .deliver(let decision) = applyFilter(
                 relayed.check, scope: relayed.scope(toChannel: false), target: target, channel: nil,
@@ -186,25 +178,13 @@ extension HubState {
                 if relayed.reportsErrors { replies.numeric(.ERR_NOSUCHNICK, target, "No such nick/channel") }
                 return
             }
+            // To oneself, every session is already a recipient, the sender included.
             let toSelf = recipient == relayed.client.user
-            if !toSelf && relayed.client.hasSiblings {
-                // To oneself, every session is already a recipient, the sender included.
-                users.read(relayed.client.user) { user in
-                    for session in user.sessions where session != command.session { append(session, to: &groups) }
-                }
-            }
-            let id = configuration.messageIDs.next()
-            auditDelivered(decision, msgid: id.description, now: command.now, into: &replies)
-            let message = relayed.message(to: nick)
-            let tags = Self.withMessageID(relayed, id)
-            deliver(
-                message, clientTags: tags, to: groups,
-                onlyWithMessageTags: onlyWithMessageTags, now: command.now, into: &replies
+            if !toSelf { appendSiblings(of: relayed, command, to: &groups) }
+            accept(
+                relayed, to: nick, kept: .user(key: key, display: nick), groups: groups,
+                echo: echo && !toSelf, decision: decision, command, into: &replies
             )
-            record(relayed, id: id, target: .user(key: key, display: nick), now: command.now, into: &replies)
-            if echo && !toSelf {
-                echoWhenStored(message, tags: tags, id: id, relayed, command, into: &replies)
-            }
             if relayed.kind == .privmsg, let away = awayMessage {
                 replies.numeric(.RPL_AWAY, nick, away)
             }
@@ -219,22 +199,44 @@ extension HubState {
         into replies: inout HubResponseBuffer
     ) {
         var groups = DeliveryGroups()
-        if relayed.client.hasSiblings {
-            users.read(relayed.client.user) { user in
-                for session in user.sessions where session != command.session { append(session, to: &groups) }
-            }
-        }
-        let id = configuration.messageIDs.next()
-        auditDelivered(decision, msgid: id.description, now: command.now, into: &replies)
-        let message = relayed.message(to: target)
-        let tags = Self.withMessageID(relayed, id)
-        deliver(message, clientTags: tags, to: groups, now: command.now, into: &replies)
-        record(relayed, id: id, target: .user(key: key, display: target), holdForRecipient: true, now: command.now, into: &replies)
-        if relayed.client.capabilities.contains(.echoMessage) {
-            echoWhenStored(message, tags: tags, id: id, relayed, command, into: &replies)
-        }
+        appendSiblings(of: relayed, command, to: &groups)
+        accept(
+            relayed, to: target, kept: .user(key: key, display: target), holdForRecipient: true, groups: groups,
+            echo: relayed.client.capabilities.contains(.echoMessage), decision: decision, command, into: &replies
+        )
         if relayed.kind == .privmsg {
             replies.numeric(.RPL_AWAY, target, "\(target) is offline; your message will be delivered when they log in")
+        }
+    }
+
+    /// What every accepted PRIVMSG, NOTICE and TAGMSG does once its recipients are known:
+    /// takes a msgid, audits the filter's decision, delivers to `groups` (a TAGMSG only to
+    /// sessions with message-tags), asks for the message to be kept, and echoes it to the
+    /// sender once stored.
+    private mutating func accept(
+        _ relayed: RelayedMessage, to display: String, kept target: HistoryTarget, holdForRecipient: Bool = false,
+        groups: DeliveryGroups, excluding excluded: SessionID? = nil, echo: Bool, decision: FilterDecision?,
+        _ command: HubCommandContext, into replies: inout HubResponseBuffer
+    ) {
+        let id = configuration.messageIDs.next()
+        auditDelivered(decision, msgid: id.description, now: command.now, into: &replies)
+        let message = relayed.message(to: display)
+        let tags = Self.withMessageID(relayed, id)
+        deliver(
+            message, clientTags: tags, to: groups, excluding: excluded,
+            onlyWithMessageTags: relayed.kind == .tagmsg, now: command.now, into: &replies
+        )
+        record(relayed, id: id, target: target, holdForRecipient: holdForRecipient, now: command.now, into: &replies)
+        if echo {
+            echoWhenStored(message, tags: tags, id: id, relayed, command, into: &replies)
+        }
+    }
+
+    /// The sender's other sessions, which see what it sends to a nick as their own.
+    private func appendSiblings(of relayed: RelayedMessage, _ command: HubCommandContext, to groups: inout DeliveryGroups) {
+        guard relayed.client.hasSiblings else { return }
+        users.read(relayed.client.user) { user in
+            for session in user.sessions where session != command.session { append(session, to: &groups) }
         }
     }
 

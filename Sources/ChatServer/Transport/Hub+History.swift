@@ -16,33 +16,65 @@ extension Hub {
     /// Reads what `request` asks on the log's readers, off the hub's loop, and hands the
     /// answer to the hub state back on the loop. Without a log the answer is empty.
     func readHistory(_ request: HistoryRequest) {
-        guard let history = self.history else {
+        guard self.history != nil else {
             self.apply(self.state.answer(request, with: .messages([]), now: Date()))
             return
         }
-        let hub = NIOLoopBound(self, eventLoop: self.loop)
-        Task {
-            let answer: HistoryAnswer
-            do {
+        self.runOnStore(
+            { history -> HistoryAnswer in
                 switch request.read {
                 case .messages(let conversation, let query):
-                    answer = .messages(try await history.messages(in: conversation, query, limit: request.limit))
+                    return .messages(try await history.messages(in: conversation, query, limit: request.limit))
                 case .offline(let recipient):
                     let kept = try await history.undelivered(for: recipient, limit: request.limit)
                     let claimed = Set(try await history.markDelivered(kept.map(\.id), for: recipient))
-                    answer = .messages(kept.filter { claimed.contains($0.id) })
+                    return .messages(kept.filter { claimed.contains($0.id) })
                 case .targets(let user, let channels, let from, let to):
-                    answer = .targets(
+                    return .targets(
                         try await history.targets(for: user, channels: channels, between: from, and: to, limit: request.limit))
                 }
+            },
+            failing: .readFailed,
+            then: { state, result, now in
+                switch result {
+                case .success(let answer): state.answer(request, with: answer, now: now)
+                case .failure(let error): state.answer(request, with: .failed(error), now: now)
+                }
+            }
+        )
+    }
+
+    /// Runs `work` on the store in a task and `then` with its result on the hub's loop,
+    /// applying what the hub state answers (history, reports, read markers). An error that
+    /// is not the store's own becomes `failing` with the log's path; a failure is logged.
+    func runOnStore<T: Sendable>(
+        _ work: @escaping @Sendable (HistoryStore) async throws -> T,
+        failing code: HistoryStoreError.Code = .writeFailed,
+        then answer: @escaping (inout HubState, Result<T, HistoryStoreError>, Date) -> [HubOutput]
+    ) {
+        let hub = NIOLoopBound(self, eventLoop: self.loop)
+        let finish = NIOLoopBound(answer, eventLoop: self.loop)
+        guard let history = self.history else {
+            let result: Result<T, HistoryStoreError> = .failure(HistoryStoreError(.closed, "the history log is off"))
+            self.apply(answer(&self.state, result, Date()))
+            return
+        }
+        Task {
+            let result: Result<T, HistoryStoreError>
+            do {
+                result = .success(try await work(history))
             } catch let error as HistoryStoreError {
-                answer = .failed(error)
+                result = .failure(error)
             } catch {
-                answer = .failed(HistoryStoreError(.readFailed, "\(history.path): \(error)"))
+                result = .failure(HistoryStoreError(code, "\(history.path): \(error)"))
             }
             hub.eventLoop.execute {
                 let hub = hub.value
-                hub.apply(hub.state.answer(request, with: answer, now: Date()))
+                if case .failure(let error) = result {
+                    let verb = code == .readFailed ? "read" : "written"
+                    hub.logger.error("the history log could not be \(verb): \(error.reason)")
+                }
+                hub.apply(finish.value(&hub.state, result, Date()))
                 hub.scheduleFlush()
             }
         }

@@ -22,37 +22,4 @@ extension Hub {
             then: { state, result, now in state.reportResolved(request, result: result, now: now) }
         )
     }
-
-    /// Runs `work` on the store in a task and `then` with its result on the hub's loop,
-    /// applying what the hub state answers (reports, read markers).
-    func runOnStore<T: Sendable>(
-        _ work: @escaping @Sendable (HistoryStore) async throws -> T,
-        then answer: @escaping (inout HubState, Result<T, HistoryStoreError>, Date) -> [HubOutput]
-    ) {
-        let hub = NIOLoopBound(self, eventLoop: self.loop)
-        let finish = NIOLoopBound(answer, eventLoop: self.loop)
-        guard let history = self.history else {
-            let result: Result<T, HistoryStoreError> = .failure(HistoryStoreError(.closed, "the history log is off"))
-            self.apply(answer(&self.state, result, Date()))
-            return
-        }
-        Task {
-            let result: Result<T, HistoryStoreError>
-            do {
-                result = .success(try await work(history))
-            } catch let error as HistoryStoreError {
-                result = .failure(error)
-            } catch {
-                result = .failure(HistoryStoreError(.writeFailed, "\(history.path): \(error)"))
-            }
-            hub.eventLoop.execute {
-                let hub = hub.value
-                if case .failure(let error) = result {
-                    hub.logger.error("the history log could not be written: \(error.reason)")
-                }
-                hub.apply(finish.value(&hub.state, result, Date()))
-                hub.scheduleFlush()
-            }
-        }
-    }
 }
