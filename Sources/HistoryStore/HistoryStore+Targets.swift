@@ -7,11 +7,6 @@ public struct HistoryTargetListing: Hashable, Sendable {
     public let target: HistoryTarget
     /// The latest message's server time in the window, in milliseconds.
     public let latest: Int64
-
-    public init(target: HistoryTarget, latest: Int64) {
-        self.target = target
-        self.latest = latest
-    }
 }
 
 extension HistoryStore {

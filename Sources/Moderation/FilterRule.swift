@@ -90,9 +90,4 @@ public struct FilterRule: Sendable, Equatable {
 public struct FilterMatch: Sendable, Equatable {
     public let rule: FilterRule
     public let token: String
-
-    public init(rule: FilterRule, token: String) {
-        self.rule = rule
-        self.token = token
-    }
 }

@@ -1,4 +1,4 @@
-import ChatClient
+@testable import ChatClient
 import Foundation
 import TLS
 import TestSupport

@@ -1,5 +1,5 @@
 import ChatServer
-import HistoryStore
+@testable import HistoryStore
 import IRC
 import Testing
 

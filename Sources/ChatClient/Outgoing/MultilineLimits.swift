@@ -5,12 +5,9 @@ public struct MultilineLimits: Hashable, Sendable {
     public var maxBytes: Int
     /// The most PRIVMSG lines in one batch.
     public var maxLines: Int
+}
 
-    public init(maxBytes: Int, maxLines: Int) {
-        self.maxBytes = maxBytes
-        self.maxLines = maxLines
-    }
-
+extension MultilineLimits {
     /// Reads the capability's value; nil when `max-bytes` is missing or not a positive
     /// number (the specification requires it: a client cannot know what fits without it).
     /// A missing `max-lines` leaves only the byte limit.

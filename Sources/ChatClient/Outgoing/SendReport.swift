@@ -7,16 +7,10 @@ public struct SendReport: Hashable, Sendable {
     /// The text's own lines (not counting blank ones).
     public var textLines: Int
 
-    public init(messages: Int, batches: Int, textLines: Int) {
-        self.messages = messages
-        self.batches = batches
-        self.textLines = textLines
-    }
-
     init(_ units: [OutgoingPlanner.Unit], text: String) {
-        self.init(
-            messages: units.count, batches: units.filter(\.isBatch).count,
-            textLines: OutgoingPlanner.lines(of: text).filter { !$0.isEmpty }.count)
+        self.messages = units.count
+        self.batches = units.filter(\.isBatch).count
+        self.textLines = OutgoingPlanner.lines(of: text).filter { !$0.isEmpty }.count
     }
 
     /// A line for the user when the text did not go as one message of its own lines, else nil.

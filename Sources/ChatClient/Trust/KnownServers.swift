@@ -11,12 +11,6 @@ public struct KnownServers: Sendable, Hashable {
         public let key: Fingerprint
         /// 1-based line number in the file.
         public let line: Int
-
-        public init(address: String, key: Fingerprint, line: Int) {
-            self.address = address
-            self.key = key
-            self.line = line
-        }
     }
 
     /// Where the entries were read from and are written to.
