@@ -86,19 +86,18 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var settings = ServerConfiguration()
         if let config { try settings.apply(tomlAt: config) }
-        if let host { settings.host = host }
+        // Each flag given overrides the file's setting.
+        let settingsWithDefaults: [(String?, WritableKeyPath<ServerConfiguration, String>)] = [
+            (host, \.host), (cert, \.certificatePath), (key, \.privateKeyPath), (clientCA, \.clientCAPath),
+            (allowlist, \.allowlistPath), (serverName, \.serverName), (defaultChannel, \.defaultChannel),
+        ]
+        let settingsOffByDefault: [(String?, WritableKeyPath<ServerConfiguration, String?>)] = [
+            (keyPassphraseFile, \.privateKeyPassphraseFile), (crl, \.crlPath), (dataDir, \.dataDirectory),
+            (logsDir, \.logsDirectory), (motd, \.motdPath),
+        ]
+        for case let (value?, setting) in settingsWithDefaults { settings[keyPath: setting] = value }
+        for case let (value?, setting) in settingsOffByDefault { settings[keyPath: setting] = value }
         if let port { settings.port = port }
-        if let cert { settings.certificatePath = cert }
-        if let key { settings.privateKeyPath = key }
-        if let keyPassphraseFile { settings.privateKeyPassphraseFile = keyPassphraseFile }
-        if let clientCA { settings.clientCAPath = clientCA }
-        if let crl { settings.crlPath = crl }
-        if let allowlist { settings.allowlistPath = allowlist }
-        if let dataDir { settings.dataDirectory = dataDir }
-        if let logsDir { settings.logsDirectory = logsDir }
-        if let serverName { settings.serverName = serverName }
-        if let defaultChannel { settings.defaultChannel = defaultChannel }
-        if let motd { settings.motdPath = motd }
         // A bad value is reported like every other configuration problem: one line and
         // exit status 1, not ArgumentParser's usage dump (which names no subcommand here).
         if let logLevel {

@@ -9,15 +9,10 @@ extension Allowlist {
     /// - Throws: ``ConfigurationError`` `.fileUnreadable` (`path: cannot read: <reason>`) or
     ///   any error of ``init(parsing:path:)``.
     public static func load(path: String, contents: [UInt8]? = nil) throws(ConfigurationError) -> Allowlist {
-        let bytes: [UInt8]
-        if let contents {
-            bytes = contents
-        } else {
-            bytes = try FileContents.bytes(
-                atPath: path,
-                fix: "give the allowlist with --allowlist (or allowlist = \"…\" in the config file), "
-                    + "a text file of NICK FINGERPRINT lines")
-        }
+        let bytes = try FileContents.bytes(
+            atPath: path, given: contents,
+            fix: "give the allowlist with --allowlist (or allowlist = \"…\" in the config file), "
+                + "a text file of NICK FINGERPRINT lines")
         switch FileContents.lines(bytes, strict: true) {
         case .success(let lines):
             return try Allowlist(lines: lines, path: path)

@@ -47,12 +47,15 @@ enum FileContents {
         }
     }
 
-    /// The bytes of the file at `path`, which the operator named.
+    /// The bytes of the file at `path`, which the operator named; or `contents` when given,
+    /// the bytes a ``FileWatcher`` read from it once a write was complete, which reading the
+    /// file again could miss.
     ///
     /// - Throws: ``ConfigurationError`` `.fileUnreadable`, `path: cannot read: <reason>; <fix>`.
     static func bytes(
-        atPath path: String, fix: String, file: String = #fileID, line: Int = #line
+        atPath path: String, given contents: [UInt8]? = nil, fix: String, file: String = #fileID, line: Int = #line
     ) throws(ConfigurationError) -> [UInt8] {
+        if let contents { return contents }
         do {
             return try Self.bytes(atPath: path)
         } catch {

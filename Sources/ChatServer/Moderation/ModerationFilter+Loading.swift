@@ -7,13 +7,9 @@ extension ModerationFilter {
     /// - Throws: ``ConfigurationError`` `.fileUnreadable` (`path: cannot read: …`) or
     ///   `.invalidValue` with the filter's own `path:line: what is wrong`.
     public static func load(path: String, contents: [UInt8]? = nil) throws(ConfigurationError) -> ModerationFilter {
-        var bytes: [UInt8]
-        if let contents {
-            bytes = contents
-        } else {
-            bytes = try FileContents.bytes(
-                atPath: path, fix: "give the filter file as [moderation] filter = \"…\", a TOML file of [[rule]] tables")
-        }
+        var bytes = try FileContents.bytes(
+            atPath: path, given: contents,
+            fix: "give the filter file as [moderation] filter = \"…\", a TOML file of [[rule]] tables")
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigurationError(.invalidEncoding, "\(path):1: not valid UTF-8; save the file as UTF-8")
