@@ -2,7 +2,7 @@
 ///
 /// Ordered by severity: when several rules match one message, the most severe wins
 /// (and among equals, the one written first).
-public enum FilterAction: String, Sendable, CaseIterable, Comparable {
+public enum FilterAction: String, Sendable, CaseIterable, Comparable, Encodable {
     /// Only recorded in the audit log; the message goes out as usual. The default.
     case log
     /// Delivered, and online operators are told.
@@ -28,7 +28,7 @@ public enum FilterAction: String, Sendable, CaseIterable, Comparable {
 }
 
 /// Which texts a rule looks at.
-public enum FilterScope: String, Sendable, CaseIterable, Hashable {
+public enum FilterScope: String, Sendable, CaseIterable, Hashable, Encodable {
     /// A PRIVMSG to a channel: the default, and the only scope a rule has without `scope`.
     case channel
     /// A PRIVMSG to a nick.

@@ -23,7 +23,7 @@ public struct ModerationAuditEvent: Sendable, Equatable {
     }
 
     /// A report, as audited.
-    public struct ReportRecord: Sendable, Equatable {
+    public struct ReportRecord: Sendable, Equatable, Encodable {
         public var id: Int64
         public var account: String
         public var nick: String
@@ -35,10 +35,15 @@ public struct ModerationAuditEvent: Sendable, Equatable {
         public var evidence: [String]
         /// The evidence's text, only with `audit_text = true`.
         public var evidenceText: [String]?
+
+        private enum CodingKeys: String, CodingKey {
+            case id, account, nick, target, reason, msgid, evidence
+            case evidenceText = "evidence_text"
+        }
     }
 
     /// A report's resolution, as audited.
-    public struct ResolutionRecord: Sendable, Equatable {
+    public struct ResolutionRecord: Sendable, Equatable, Encodable {
         public var id: Int64
         /// The operator's account and nick.
         public var account: String
@@ -49,7 +54,7 @@ public struct ModerationAuditEvent: Sendable, Equatable {
     }
 
     /// A rule's match, as audited.
-    public struct FilterMatchRecord: Sendable, Equatable {
+    public struct FilterMatchRecord: Sendable, Equatable, Encodable {
         public var rule: String
         public var action: FilterAction
         public var scope: FilterScope
@@ -71,48 +76,12 @@ public struct ModerationAuditEvent: Sendable, Equatable {
         self.kind = kind
     }
 
-    /// The event as one JSON object, keys sorted, without a line end.
+    /// The event as one JSON object, keys sorted, without a line end: `time`, `event`, and
+    /// the fields of its kind (a field that is nil is left out).
     public var jsonLine: String {
-        var object: [String: Any] = ["time": Self.timestamp(time)]
-        switch kind {
-        case .filterMatch(let match):
-            object["event"] = "filter_match"
-            object["rule"] = match.rule
-            object["action"] = match.action.rawValue
-            object["scope"] = match.scope.rawValue
-            object["account"] = match.account
-            object["nick"] = match.nick
-            object["target"] = match.target
-            object["token"] = match.token
-            if let msgid = match.msgid { object["msgid"] = msgid }
-            if let text = match.text { object["text"] = text }
-        case .filterReload(let path, let rules, let error):
-            object["event"] = error == nil ? "filter_loaded" : "filter_refused"
-            object["path"] = path
-            if let rules { object["rules"] = rules }
-            if let error { object["error"] = error }
-        case .report(let report):
-            object["event"] = "report"
-            object["id"] = report.id
-            object["account"] = report.account
-            object["nick"] = report.nick
-            object["target"] = report.target
-            object["reason"] = report.reason
-            object["evidence"] = report.evidence
-            if let msgid = report.msgid { object["msgid"] = msgid }
-            if let text = report.evidenceText { object["evidence_text"] = text }
-        case .resolution(let resolution):
-            object["event"] = "report_resolved"
-            object["id"] = resolution.id
-            object["account"] = resolution.account
-            object["nick"] = resolution.nick
-            object["reporter"] = resolution.reporter
-            object["target"] = resolution.target
-            object["note"] = resolution.note
-        }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
-            let line = String(data: data, encoding: .utf8)
-        else {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self), let line = String(data: data, encoding: .utf8) else {
             preconditionFailure("an audit event holds only strings, integers and lists of strings")
         }
         return line
@@ -121,5 +90,33 @@ public struct ModerationAuditEvent: Sendable, Equatable {
     /// `2026-01-02T03:04:05.678Z`, as `server-time` and the history export write it.
     static func timestamp(_ date: Date) -> String {
         ServerTimeFormat.format(Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+}
+
+extension ModerationAuditEvent: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case time, event, path, rules, error
+    }
+
+    /// `time` and `event` here; the kind's record adds its own fields to the same object.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.timestamp(time), forKey: .time)
+        switch kind {
+        case .filterMatch(let match):
+            try container.encode("filter_match", forKey: .event)
+            try match.encode(to: encoder)
+        case .filterReload(let path, let rules, let error):
+            try container.encode(error == nil ? "filter_loaded" : "filter_refused", forKey: .event)
+            try container.encode(path, forKey: .path)
+            try container.encodeIfPresent(rules, forKey: .rules)
+            try container.encodeIfPresent(error, forKey: .error)
+        case .report(let report):
+            try container.encode("report", forKey: .event)
+            try report.encode(to: encoder)
+        case .resolution(let resolution):
+            try container.encode("report_resolved", forKey: .event)
+            try resolution.encode(to: encoder)
+        }
     }
 }
