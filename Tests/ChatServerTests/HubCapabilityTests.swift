@@ -13,23 +13,30 @@ import Testing
         ("CAP LIST", ":securechat.local CAP * LIST :"),
         ("CAP FROB", ":securechat.local 410 * FROB :Invalid CAP command"),
         ("CAP", ":securechat.local 461 * CAP :Not enough parameters"),
+        ("AUTHENTICATE EXTERNAL", ":securechat.local 904 * :SASL authentication failed"),
     ])
-    func capRepliesBeforeRegistration(line: String, reply: String) {
+    func repliesBeforeRegistration(line: String, reply: String) {
         #expect(HubHarness.repliesBeforeRegistration(to: line) == [reply])
     }
 
-    @Test func capReqIsAllOrNothing() {
+    /// A session that has only connected, with a certificate bound to alice.
+    static func connected() -> (HubHarness, SessionID) {
         var harness = HubHarness()
         let session = harness.connect(bound: ["alice"])
-        harness.send(
-            "CAP REQ :server-time bogus",
+        return (harness, session)
+    }
+
+    @Test func capReqIsAllOrNothing() {
+        var (harness, session) = Self.connected()
+        let replies = harness.replies(
+            to: "CAP REQ :server-time bogus",
             "CAP LIST",
             "CAP REQ :server-time echo-message",
             "CAP REQ :-echo-message",
             "CAP LIST",
             from: session
         )
-        #expect(harness.take(session) == [
+        #expect(replies == [
             ":securechat.local CAP * NAK :server-time bogus",
             ":securechat.local CAP * LIST :",
             ":securechat.local CAP * ACK :server-time echo-message",
@@ -39,8 +46,7 @@ import Testing
     }
 
     @Test func capReqBeforeNickHoldsRegistrationToo() {
-        var harness = HubHarness()
-        let session = harness.connect(bound: ["alice"])
+        var (harness, session) = Self.connected()
         harness.send("CAP REQ :message-tags", "NICK alice", "USER alice 0 * :A", from: session)
         #expect(!harness.hub.isRegistered(session))
         harness.send("CAP END", from: session)
@@ -50,8 +56,7 @@ import Testing
     @Test func capWorksAfterRegistrationAndEndIsIgnored() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("CAP REQ server-time", "CAP LIST", "CAP END", from: alice)
-        #expect(harness.take(alice) == [
+        #expect(harness.replies(to: "CAP REQ server-time", "CAP LIST", "CAP END", from: alice) == [
             ":securechat.local CAP alice ACK server-time",
             ":securechat.local CAP alice LIST server-time",
         ])
@@ -62,37 +67,30 @@ import Testing
     @Test func capabilityAndMembershipChangesReachTheNextChannelMessage() {
         var harness = HubHarness()
         let (alice, bob) = harness.register("alice", "bob")
-        harness.send("PRIVMSG #lobby :one", from: alice)
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PRIVMSG #lobby one"])
-        harness.send("CAP REQ server-time", from: bob)
-        _ = harness.take(bob)
+        harness.send("PRIVMSG #lobby :one", from: alice, expecting: [bob: [":alice!alice@192.0.2.1 PRIVMSG #lobby one"]])
+        _ = harness.replies(to: "CAP REQ server-time", from: bob)
         harness.send("PRIVMSG #lobby :two", from: alice)
         let two = harness.take(bob)
         #expect(two.count == 1 && two[0].hasPrefix("@time=") && two[0].hasSuffix("PRIVMSG #lobby two"))
         let carol = harness.register("carol")
-        harness.send("PART #lobby", from: bob)
-        harness.clear()
-        harness.send("PRIVMSG #lobby :three", from: alice)
-        #expect(harness.take(bob).isEmpty)
-        #expect(harness.take(carol) == [":alice!alice@192.0.2.1 PRIVMSG #lobby three"])
+        harness.prepare("PART #lobby", from: bob)
+        harness.send("PRIVMSG #lobby :three", from: alice, expecting: [bob: [], carol: [":alice!alice@192.0.2.1 PRIVMSG #lobby three"]])
     }
 
     // MARK: SASL EXTERNAL
 
     /// Connects, negotiates `sasl` and sets a nick and user, so registration waits on CAP END.
-    private func saslSession(_ harness: inout HubHarness, bound: [String] = ["alice", "ali"]) -> SessionID {
-        let session = harness.connect(bound: bound)
-        harness.send("CAP LS 302", "CAP REQ :sasl", "NICK ali", "USER ali 0 * :Ali", from: session)
-        _ = harness.take(session)
-        return session
+    static func saslSession() -> (HubHarness, SessionID) {
+        var harness = HubHarness()
+        let session = harness.connect(bound: ["alice", "ali"])
+        _ = harness.replies(to: "CAP LS 302", "CAP REQ :sasl", "NICK ali", "USER ali 0 * :Ali", from: session)
+        return (harness, session)
     }
 
     @Test(arguments: ["+", Data("alice".utf8).base64EncodedString(), Data("ALICE".utf8).base64EncodedString()])
     func saslExternalLogsInWithAnEmptyOrMatchingAuthzid(response: String) {
-        var harness = HubHarness()
-        let session = saslSession(&harness)
-        harness.send("AUTHENTICATE EXTERNAL", "AUTHENTICATE \(response)", from: session)
-        #expect(harness.take(session) == [
+        var (harness, session) = Self.saslSession()
+        #expect(harness.replies(to: "AUTHENTICATE EXTERNAL", "AUTHENTICATE \(response)", from: session) == [
             ":securechat.local AUTHENTICATE +",
             ":securechat.local 900 ali ali!ali@192.0.2.1 alice :You are now logged in as alice",
             ":securechat.local 903 ali :SASL authentication successful",
@@ -100,20 +98,18 @@ import Testing
         #expect(!harness.hub.isRegistered(session))
         harness.send("CAP END", from: session)
         #expect(harness.hub.isRegistered(session))
-        harness.send("AUTHENTICATE EXTERNAL", from: session)
-        #expect(harness.take(session).last == ":securechat.local 907 ali :You have already authenticated using SASL")
+        #expect(harness.replies(to: "AUTHENTICATE EXTERNAL", from: session).last == ":securechat.local 907 ali :You have already authenticated using SASL")
     }
 
     @Test func saslExternalWithAnotherAuthzidFails() {
-        var harness = HubHarness()
-        let session = saslSession(&harness)
-        harness.send(
-            "AUTHENTICATE EXTERNAL",
+        var (harness, session) = Self.saslSession()
+        let replies = harness.replies(
+            to: "AUTHENTICATE EXTERNAL",
             "AUTHENTICATE \(Data("bob".utf8).base64EncodedString())",
             "AUTHENTICATE !!notbase64",
             from: session
         )
-        #expect(harness.take(session) == [
+        #expect(replies == [
             ":securechat.local AUTHENTICATE +",
             ":securechat.local 904 ali :SASL authentication failed",
             ":securechat.local 908 ali EXTERNAL :are available SASL mechanisms",
@@ -122,10 +118,8 @@ import Testing
     }
 
     @Test func saslAbortAndUnknownMechanism() {
-        var harness = HubHarness()
-        let session = saslSession(&harness)
-        harness.send("AUTHENTICATE PLAIN", "AUTHENTICATE EXTERNAL", "AUTHENTICATE *", "AUTHENTICATE +", from: session)
-        #expect(harness.take(session) == [
+        var (harness, session) = Self.saslSession()
+        #expect(harness.replies(to: "AUTHENTICATE PLAIN", "AUTHENTICATE EXTERNAL", "AUTHENTICATE *", "AUTHENTICATE +", from: session) == [
             ":securechat.local 908 ali EXTERNAL :are available SASL mechanisms",
             ":securechat.local 904 ali :SASL authentication failed",
             ":securechat.local AUTHENTICATE +",
@@ -135,18 +129,9 @@ import Testing
         ])
     }
 
-    @Test func saslNeedsTheCapability() {
-        var harness = HubHarness()
-        let session = harness.connect(bound: ["alice"])
-        harness.send("AUTHENTICATE EXTERNAL", from: session)
-        #expect(harness.take(session) == [":securechat.local 904 * :SASL authentication failed"])
-    }
-
     @Test func saslBeforeNickUsesAStarForTheUnknownParts() {
-        var harness = HubHarness()
-        let session = harness.connect(bound: ["alice"])
-        harness.send("CAP REQ sasl", "AUTHENTICATE EXTERNAL", "AUTHENTICATE +", from: session)
-        #expect(harness.take(session).dropFirst(2).first
+        var (harness, session) = Self.connected()
+        #expect(harness.replies(to: "CAP REQ sasl", "AUTHENTICATE EXTERNAL", "AUTHENTICATE +", from: session).dropFirst(2).first
             == ":securechat.local 900 * *!*@192.0.2.1 alice :You are now logged in as alice")
     }
 }

@@ -7,26 +7,25 @@ import Testing
     @Test func joinCreatesTheChannelWithTheCreatorAsOperator() {
         var harness = HubHarness()
         let (alice, bob, carol) = harness.register("alice", "bob", "carol")
-        harness.send("JOIN #rust", from: alice)
-        #expect(harness.take(alice) == [
+        #expect(harness.replies(to: "JOIN #rust", from: alice) == [
             ":alice!alice@192.0.2.1 JOIN #rust",
             ":securechat.local 353 alice = #rust @alice",
             ":securechat.local 366 alice #rust :End of /NAMES list",
         ])
         #expect(harness.hub.channelCount == 2)
-        harness.send("JOIN #Rust,#go", from: bob)
-        #expect(harness.take(alice) == [":bob!bob@192.0.2.1 JOIN #rust"])
-        #expect(harness.take(bob) == [
-            ":bob!bob@192.0.2.1 JOIN #rust",
-            ":securechat.local 353 bob = #rust :@alice bob",
-            ":securechat.local 366 bob #rust :End of /NAMES list",
-            ":bob!bob@192.0.2.1 JOIN #go",
-            ":securechat.local 353 bob = #go @bob",
-            ":securechat.local 366 bob #go :End of /NAMES list",
+        harness.send("JOIN #Rust,#go", from: bob, expecting: [
+            alice: [":bob!bob@192.0.2.1 JOIN #rust"],
+            bob: [
+                ":bob!bob@192.0.2.1 JOIN #rust",
+                ":securechat.local 353 bob = #rust :@alice bob",
+                ":securechat.local 366 bob #rust :End of /NAMES list",
+                ":bob!bob@192.0.2.1 JOIN #go",
+                ":securechat.local 353 bob = #go @bob",
+                ":securechat.local 366 bob #go :End of /NAMES list",
+            ],
         ])
         #expect(harness.take(carol).isEmpty, "a non-member sees no JOIN")
-        harness.send("JOIN #rust", from: bob)
-        #expect(harness.take(bob).isEmpty, "joining again does nothing")
+        #expect(harness.replies(to: "JOIN #rust", from: bob).isEmpty, "joining again does nothing")
     }
 
     @Test func joinShowsTheTopicToTheJoiner() {
@@ -35,8 +34,7 @@ import Testing
         harness.send("JOIN #rust", from: alice)
         harness.now = HubHarness.epoch.addingTimeInterval(60)
         harness.send("TOPIC #rust :Ownership and borrowing", from: alice)
-        harness.send("JOIN #rust", from: bob)
-        #expect(Array(harness.take(bob).prefix(3)) == [
+        #expect(Array(harness.replies(to: "JOIN #rust", from: bob).prefix(3)) == [
             ":bob!bob@192.0.2.1 JOIN #rust",
             ":securechat.local 332 bob #rust :Ownership and borrowing",
             ":securechat.local 333 bob #rust alice 1700000060",
@@ -52,29 +50,22 @@ import Testing
     func joinRefusesBadChannelNames(line: String, bad: String) {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send(line, from: alice)
-        #expect(harness.take(alice).contains(":securechat.local 476 alice \(bad) :Bad Channel Mask"))
+        #expect(harness.replies(to: line, from: alice).contains(":securechat.local 476 alice \(bad) :Bad Channel Mask"))
     }
 
     @Test func joinPastTheChannelLimitAnswers405() {
         var harness = HubHarness(HubConfiguration(created: HubHarness.epoch, maxChannelsPerUser: 2))
         let alice = harness.register("alice")
-        harness.send("JOIN #one", from: alice)
-        _ = harness.take(alice)
-        harness.send("JOIN #two", from: alice)
-        #expect(harness.take(alice) == [":securechat.local 405 alice #two :You have joined too many channels"])
+        harness.prepare("JOIN #one", from: alice)
+        #expect(harness.replies(to: "JOIN #two", from: alice) == [":securechat.local 405 alice #two :You have joined too many channels"])
     }
 
     @Test func partIsSeenByMembersOnlyAndEmptyChannelsAreDeleted() {
-        var harness = HubHarness()
-        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
-        harness.channel("#rust", members: [alice, bob])
-        harness.send("PART #rust :bye now", from: alice)
-        harness.expect([alice, bob], received: [":alice!alice@192.0.2.1 PART #rust :bye now"])
-        #expect(harness.take(carol).isEmpty)
+        var (harness, alice, bob, carol) = HubHarness.rustWithCarolOutside()
+        let part = ":alice!alice@192.0.2.1 PART #rust :bye now"
+        harness.send("PART #rust :bye now", from: alice, expecting: [alice: [part], bob: [part], carol: []])
         #expect(harness.hub.channelCount == 2)
-        harness.send("PART #rust", from: bob)
-        #expect(harness.take(bob) == [":bob!bob@192.0.2.1 PART #rust"])
+        #expect(harness.replies(to: "PART #rust", from: bob) == [":bob!bob@192.0.2.1 PART #rust"])
         #expect(harness.hub.channelCount == 1)
     }
 
@@ -83,8 +74,7 @@ import Testing
         let alice = harness.register("alice")
         harness.send("PART #lobby", from: alice)
         #expect(harness.hub.channelCount == 1)
-        harness.send("JOIN 0", "MODE #lobby", from: alice)
-        #expect(harness.take(alice).contains(":securechat.local 324 alice #lobby +n"))
+        #expect(harness.replies(to: "JOIN 0", "MODE #lobby", from: alice).contains(":securechat.local 324 alice #lobby +n"))
     }
 
     @Test(arguments: [
@@ -103,10 +93,8 @@ import Testing
     @Test func joinZeroPartsEveryChannel() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("JOIN #a,#b", from: alice)
-        harness.clear()
-        harness.send("JOIN 0", from: alice)
-        #expect(harness.take(alice) == [
+        harness.prepare("JOIN #a,#b", from: alice)
+        #expect(harness.replies(to: "JOIN 0", from: alice) == [
             ":alice!alice@192.0.2.1 PART #lobby",
             ":alice!alice@192.0.2.1 PART #a",
             ":alice!alice@192.0.2.1 PART #b",
@@ -117,33 +105,20 @@ import Testing
     // MARK: TOPIC
 
     @Test func topicNeedsAnOperatorInOrdinaryChannels() {
-        var harness = HubHarness(HubConfiguration(created: HubHarness.epoch, topicLength: 10))
-        let (alice, bob) = harness.register("alice", "bob")
-        harness.channel("#rust", members: [alice, bob])
-        harness.send("TOPIC #rust", from: bob)
-        harness.clear()
-        harness.send("TOPIC #rust :bob's topic", from: bob)
-        #expect(harness.take(bob) == [":securechat.local 482 bob #rust :You're not channel operator"])
-        harness.send("TOPIC #rust :héllo wörld, long", from: alice)
-        harness.expect([alice, bob], received: [":alice!alice@192.0.2.1 TOPIC #rust :héllo wö"])
-        harness.send("TOPIC #rust", from: bob)
-        #expect(harness.take(bob) == [
+        let configuration = HubConfiguration(created: HubHarness.epoch, topicLength: 10)
+        var (harness, alice, bob, _) = HubHarness.rustWithCarolOutside(HubHarness(configuration))
+        harness.prepare("TOPIC #rust", from: bob)
+        #expect(harness.replies(to: "TOPIC #rust :bob's topic", from: bob) == [":securechat.local 482 bob #rust :You're not channel operator"])
+        harness.send("TOPIC #rust :héllo wörld, long", from: alice, announcing: [":alice!alice@192.0.2.1 TOPIC #rust :héllo wö"], to: [alice, bob])
+        #expect(harness.replies(to: "TOPIC #rust", from: bob) == [
             ":securechat.local 332 bob #rust :héllo wö",
             ":securechat.local 333 bob #rust alice 1700000000",
         ])
         harness.send("TOPIC #rust :", from: alice)
-        harness.send("TOPIC #rust", from: bob)
-        #expect(harness.take(bob) == [
+        #expect(harness.replies(to: "TOPIC #rust", from: bob) == [
             ":alice!alice@192.0.2.1 TOPIC #rust :",
             ":securechat.local 331 bob #rust :No topic is set",
         ])
-    }
-
-    @Test func anyMemberMaySetTheLobbyTopic() {
-        var harness = HubHarness()
-        let (alice, bob) = harness.register("alice", "bob")
-        harness.send("TOPIC #lobby :Welcome", from: bob)
-        harness.expect([alice, bob], received: [":bob!bob@192.0.2.1 TOPIC #lobby Welcome"])
     }
 
     // MARK: KICK
@@ -152,75 +127,79 @@ import Testing
         var harness = HubHarness()
         let (alice, bob, carol) = harness.register("alice", "bob", "carol")
         harness.channel("#rust", members: [alice, bob, carol])
-        harness.send("KICK #rust bob,carol :be nice", from: alice)
-        let expected = [
+        let kicks = [
             ":alice!alice@192.0.2.1 KICK #rust bob :be nice",
             ":alice!alice@192.0.2.1 KICK #rust carol :be nice",
         ]
-        harness.expect([alice, carol], received: expected)
-        #expect(harness.take(bob) == [expected[0]])
-        harness.send("NAMES #rust", from: alice)
-        #expect(harness.take(alice).first == ":securechat.local 353 alice = #rust @alice")
-        harness.send("PRIVMSG #rust :still here?", from: bob)
-        #expect(harness.take(bob) == [":securechat.local 404 bob #rust :Cannot send to channel"])
+        harness.send("KICK #rust bob,carol :be nice", from: alice, expecting: [alice: kicks, carol: kicks, bob: [kicks[0]]])
+        #expect(harness.replies(to: "NAMES #rust", from: alice).first == ":securechat.local 353 alice = #rust @alice")
+        #expect(harness.replies(to: "PRIVMSG #rust :still here?", from: bob) == [":securechat.local 404 bob #rust :Cannot send to channel"])
     }
 
-    @Test func kickWithoutAReasonUsesTheKickersNick() {
-        var harness = HubHarness()
-        let (alice, bob) = harness.register("alice", "bob")
-        harness.channel("#rust", members: [alice, bob])
-        harness.send("KICK #rust bob", from: alice)
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 KICK #rust bob alice"])
+    // MARK: One line in #rust
+
+    /// A line that alice (operator of #rust), bob (a member) or carol (outside #rust; all
+    /// three in #lobby) sends, and what each of them is sent for it.
+    struct Exchange: Sendable, CustomTestStringConvertible {
+        let sender: String
+        let line: String
+        var alice: [String] = []
+        var bob: [String] = []
+        var carol: [String] = []
+        var testDescription: String { "\(sender): \(line)" }
+
+        static func bob(_ line: String, answered replies: String...) -> Exchange {
+            Exchange(sender: "bob", line: line, bob: replies)
+        }
     }
 
     @Test(arguments: [
-        ("bob", "KICK #rust alice", ":securechat.local 482 bob #rust :You're not channel operator"),
-        ("alice", "KICK #rust carol", ":securechat.local 441 alice carol #rust :They aren't on that channel"),
-        ("alice", "KICK #rust nobody", ":securechat.local 401 alice nobody :No such nick/channel"),
-        ("bob", "KICK #lobby alice", ":securechat.local 482 bob #lobby :You're not channel operator"),
+        Exchange.bob("MODE #rust", answered: ":securechat.local 324 bob #rust +nt", ":securechat.local 329 bob #rust 1700000000"),
+        Exchange.bob("MODE #lobby", answered: ":securechat.local 324 bob #lobby +n", ":securechat.local 329 bob #lobby 1700000000"),
+        Exchange.bob("MODE #rust b", answered: ":securechat.local 368 bob #rust :End of channel ban list"),
+        Exchange.bob("MODE #rust +b", answered: ":securechat.local 368 bob #rust :End of channel ban list"),
+        Exchange.bob("MODE #rust +k secret", answered: ":securechat.local 482 bob #rust :You're not channel operator"),
+        Exchange.bob("MODE #rust -t", answered: ":securechat.local 482 bob #rust :You're not channel operator"),
+        Exchange.bob("MODE #rust +z", answered: ":securechat.local 472 bob z :is unknown mode char to me"),
+        Exchange.bob("MODE #rust +nt", answered: ":securechat.local 482 bob #rust :You're not channel operator"),
+        Exchange.bob("MODE #rust +o bob", answered: ":securechat.local 482 bob #rust :You're not channel operator"),
+        Exchange.bob("MODE bob", answered: ":securechat.local 221 bob +"),
+        Exchange.bob("MODE bob +i", answered: ":bob!bob@192.0.2.1 MODE bob +i"),
+        Exchange.bob("MODE bob +x", answered: ":securechat.local 501 bob :Unknown MODE flag"),
+        Exchange.bob("MODE alice +i", answered: ":securechat.local 502 bob :Can't change mode for other users"),
+        Exchange.bob("MODE nobody", answered: ":securechat.local 401 bob nobody :No such nick/channel"),
+        Exchange.bob("KICK #rust alice", answered: ":securechat.local 482 bob #rust :You're not channel operator"),
+        Exchange.bob("KICK #lobby alice", answered: ":securechat.local 482 bob #lobby :You're not channel operator"),
+        Exchange(sender: "alice", line: "KICK #rust carol", alice: [":securechat.local 441 alice carol #rust :They aren't on that channel"]),
+        Exchange(sender: "alice", line: "KICK #rust nobody", alice: [":securechat.local 401 alice nobody :No such nick/channel"]),
+        Exchange(
+            sender: "alice", line: "KICK #rust bob",
+            alice: [":alice!alice@192.0.2.1 KICK #rust bob alice"],
+            bob: [":alice!alice@192.0.2.1 KICK #rust bob alice"]
+        ),
+        Exchange(
+            sender: "bob", line: "TOPIC #lobby :Welcome",
+            alice: [":bob!bob@192.0.2.1 TOPIC #lobby Welcome"],
+            bob: [":bob!bob@192.0.2.1 TOPIC #lobby Welcome"],
+            carol: [":bob!bob@192.0.2.1 TOPIC #lobby Welcome"]
+        ),
     ])
-    func kickErrors(kicker: String, line: String, reply: String) {
-        var harness = HubHarness()
-        let (alice, bob, _) = harness.register("alice", "bob", "carol")
-        harness.channel("#rust", members: [alice, bob])
-        let session = kicker == "alice" ? alice : bob
-        harness.send(line, from: session)
-        #expect(harness.take(session) == [reply])
-        #expect(harness.take(kicker == "alice" ? bob : alice).isEmpty)
+    func oneLineInRust(_ exchange: Exchange) {
+        var (harness, alice, bob, carol) = HubHarness.rustWithCarolOutside()
+        let sessions = ["alice": alice, "bob": bob, "carol": carol]
+        harness.send(exchange.line, from: sessions[exchange.sender]!, expecting: [
+            alice: exchange.alice,
+            bob: exchange.bob,
+            carol: exchange.carol,
+        ])
     }
 
     // MARK: MODE
 
-    @Test(arguments: [
-        ("MODE #rust", [":securechat.local 324 bob #rust +nt", ":securechat.local 329 bob #rust 1700000000"]),
-        ("MODE #lobby", [":securechat.local 324 bob #lobby +n", ":securechat.local 329 bob #lobby 1700000000"]),
-        ("MODE #rust b", [":securechat.local 368 bob #rust :End of channel ban list"]),
-        ("MODE #rust +b", [":securechat.local 368 bob #rust :End of channel ban list"]),
-        ("MODE #rust +k secret", [":securechat.local 482 bob #rust :You're not channel operator"]),
-        ("MODE #rust -t", [":securechat.local 482 bob #rust :You're not channel operator"]),
-        ("MODE #rust +z", [":securechat.local 472 bob z :is unknown mode char to me"]),
-        ("MODE #rust +nt", [":securechat.local 482 bob #rust :You're not channel operator"]),
-        ("MODE #rust +o bob", [":securechat.local 482 bob #rust :You're not channel operator"]),
-        ("MODE bob", [":securechat.local 221 bob +"]),
-        ("MODE bob +i", [":bob!bob@192.0.2.1 MODE bob +i"]),
-        ("MODE bob +x", [":securechat.local 501 bob :Unknown MODE flag"]),
-        ("MODE alice +i", [":securechat.local 502 bob :Can't change mode for other users"]),
-        ("MODE nobody", [":securechat.local 401 bob nobody :No such nick/channel"]),
-    ])
-    func modeReplies(line: String, replies: [String]) {
-        var harness = HubHarness()
-        let (alice, bob) = harness.register("alice", "bob")
-        harness.channel("#rust", members: [alice, bob])
-        harness.send(line, from: bob)
-        #expect(harness.take(bob) == replies)
-        #expect(harness.take(alice).isEmpty)
-    }
-
     @Test func invisibleUsersAreCountedApart() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("MODE alice +i", "MODE alice", "LUSERS", "MODE alice -i", from: alice)
-        #expect(harness.take(alice) == [
+        #expect(harness.replies(to: "MODE alice +i", "MODE alice", "LUSERS", "MODE alice -i", from: alice) == [
             ":alice!alice@192.0.2.1 MODE alice +i",
             ":securechat.local 221 alice +i",
             ":securechat.local 251 alice :There are 0 users and 1 invisible on 1 servers",
@@ -233,19 +212,13 @@ import Testing
     }
 
     @Test func operatorGivesAndTakesOperatorStatus() {
-        var harness = HubHarness()
-        let (alice, bob, carol) = harness.register("alice", "bob", "carol")
-        harness.channel("#rust", members: [alice, bob])
-        harness.send("MODE #rust +o bob", from: alice)
-        harness.expect([alice, bob], received: [":alice!alice@192.0.2.1 MODE #rust +o bob"])
-        #expect(harness.take(carol).isEmpty)
-        harness.send("MODE #rust -o+o alice bob", from: bob)
-        #expect(harness.take(alice) == [":bob!bob@192.0.2.1 MODE #rust -o alice"], "+o on an operator changes nothing")
-        #expect(harness.take(bob) == [":bob!bob@192.0.2.1 MODE #rust -o alice"])
-        harness.send("TOPIC #rust :bob rules", from: alice)
-        #expect(harness.take(alice) == [":securechat.local 482 alice #rust :You're not channel operator"])
-        harness.send("MODE #rust +o carol", from: bob)
-        #expect(harness.take(bob) == [":securechat.local 441 bob carol #rust :They aren't on that channel"])
+        var (harness, alice, bob, carol) = HubHarness.rustWithCarolOutside()
+        let given = ":alice!alice@192.0.2.1 MODE #rust +o bob"
+        harness.send("MODE #rust +o bob", from: alice, expecting: [alice: [given], bob: [given], carol: []])
+        harness.send("MODE #rust -o+o alice bob", from: bob,
+                     announcing: [":bob!bob@192.0.2.1 MODE #rust -o alice"], to: [alice, bob], "+o on an operator changes nothing")
+        #expect(harness.replies(to: "TOPIC #rust :bob rules", from: alice) == [":securechat.local 482 alice #rust :You're not channel operator"])
+        #expect(harness.replies(to: "MODE #rust +o carol", from: bob) == [":securechat.local 441 bob carol #rust :They aren't on that channel"])
     }
 
     // MARK: NAMES and LIST
@@ -259,8 +232,7 @@ import Testing
         }
         let asker = sessions[0]
         harness.clear()
-        harness.send("NAMES #lobby", from: asker)
-        let lines = harness.take(asker)
+        let lines = harness.replies(to: "NAMES #lobby", from: asker)
         let nameLines = lines.filter { $0.contains(" 353 ") }
         #expect(nameLines.count > 1)
         #expect(lines.last == ":securechat.local 366 member0_xxxxxxxxxxxxxxxxxxxx #lobby :End of /NAMES list")
@@ -275,32 +247,25 @@ import Testing
     }
 
     @Test func namesWithoutArgumentsListsEveryChannelAndEndsOnce() {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        harness.channel("#rust", members: [alice])
-        harness.send("NAMES", from: alice)
-        #expect(harness.take(alice) == [
+        var (harness, alice) = HubHarness.aliceAlone(in: "#rust")
+        #expect(harness.replies(to: "NAMES", from: alice) == [
             ":securechat.local 353 alice = #lobby alice",
             ":securechat.local 353 alice = #rust @alice",
             ":securechat.local 366 alice * :End of /NAMES list",
         ])
-        harness.send("NAMES #nowhere", from: alice)
-        #expect(harness.take(alice) == [":securechat.local 366 alice #nowhere :End of /NAMES list"])
+        #expect(harness.replies(to: "NAMES #nowhere", from: alice) == [":securechat.local 366 alice #nowhere :End of /NAMES list"])
     }
 
     @Test func listShowsCountsAndTopics() {
         var harness = HubHarness()
         let (alice, _) = harness.register("alice", "bob")
-        harness.send("JOIN #rust", "TOPIC #rust :Crabs", from: alice)
-        harness.clear()
-        harness.send("LIST", from: alice)
-        #expect(harness.take(alice) == [
+        harness.prepare("JOIN #rust", "TOPIC #rust :Crabs", from: alice)
+        #expect(harness.replies(to: "LIST", from: alice) == [
             ":securechat.local 322 alice #lobby 2 :",
             ":securechat.local 322 alice #rust 1 Crabs",
             ":securechat.local 323 alice :End of /LIST",
         ])
-        harness.send("LIST #rust,#nowhere", from: alice)
-        #expect(harness.take(alice) == [
+        #expect(harness.replies(to: "LIST #rust,#nowhere", from: alice) == [
             ":securechat.local 322 alice #rust 1 Crabs",
             ":securechat.local 323 alice :End of /LIST",
         ])

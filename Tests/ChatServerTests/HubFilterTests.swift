@@ -31,6 +31,14 @@ import Testing
         }
     }
 
+    /// Expects `lines` to be one line holding each of `parts`.
+    static func expectOneLine(_ lines: [String], holding parts: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(lines.count == 1, "\(lines)", sourceLocation: sourceLocation)
+        for part in parts {
+            #expect(lines.first?.contains(part) == true, "no \(part)", sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func logDeliversToEveryoneAndAuditsTheTokenOnly() throws {
         var (harness, alice, bob, carol) = Self.room([Self.rule(.log)])
         harness.send("PRIVMSG #lobby :oh DARN it", from: alice)
@@ -59,26 +67,18 @@ import Testing
 
     @Test func blockDeliversNothingAndAnswers404WithReasonAndRule() {
         var (harness, alice, bob, carol) = Self.room([Self.rule(.block)])
-        harness.send("PRIVMSG #lobby :d\u{02}arn", from: alice)
-        let lines = harness.take(alice)
-        #expect(lines.count == 1)
-        #expect(lines.first?.contains(" 404 alice #lobby :") == true)
-        #expect(lines.first?.contains("mind your language (rule r1)") == true)
-        #expect(harness.take(bob).isEmpty)
-        #expect(harness.take(carol).isEmpty)
+        let lines = harness.replies(to: "PRIVMSG #lobby :d\u{02}arn", from: alice)
+        Self.expectOneLine(lines, holding: " 404 alice #lobby :", "mind your language (rule r1)")
+        harness.expect([bob, carol], received: [])
         #expect(harness.records.isEmpty)
         #expect(Self.matchRecords(harness).map(\.msgid) == [nil])
     }
 
     @Test func blockInPrivateAnswersANotice() {
         var (harness, alice, bob, carol) = Self.room([Self.rule(.block, scopes: [.private])])
-        harness.send("PRIVMSG bob :darn", from: alice)
-        let lines = harness.take(alice)
-        #expect(lines.count == 1)
-        #expect(lines.first?.contains("NOTICE alice :Your message to bob was not delivered") == true)
-        #expect(lines.first?.contains("(rule r1)") == true)
-        #expect(harness.take(bob).isEmpty)
-        #expect(harness.take(carol).isEmpty)
+        let lines = harness.replies(to: "PRIVMSG bob :darn", from: alice)
+        Self.expectOneLine(lines, holding: "NOTICE alice :Your message to bob was not delivered", "(rule r1)")
+        harness.expect([bob, carol], received: [])
         // The channel scope is not the private one.
         harness.send("PRIVMSG #lobby :darn", from: alice)
         #expect(harness.take(bob).count == 1)
@@ -86,13 +86,9 @@ import Testing
 
     @Test func kickRemovesTheSenderAndDeliversOnlyTheKick() {
         var (harness, alice, bob, carol) = Self.room([Self.rule(.kick)])
-        harness.send("PRIVMSG #lobby :darn", from: alice)
         let kick = ":securechat.local KICK #lobby alice :mind your language (rule r1)"
-        #expect(harness.take(alice) == [kick])
-        #expect(harness.take(bob) == [kick])
-        #expect(harness.take(carol) == [kick])
-        harness.send("NAMES #lobby", from: bob)
-        #expect(harness.take(bob).first?.hasSuffix(":bob carol") == true)
+        harness.send("PRIVMSG #lobby :darn", from: alice, announcing: [kick], to: [alice, bob, carol])
+        #expect(harness.replies(to: "NAMES #lobby", from: bob).first?.hasSuffix(":bob carol") == true)
     }
 
     @Test func disconnectClosesTheSenderAndDeliversOnlyItsQuit() {
@@ -107,11 +103,8 @@ import Testing
     @Test func aMessageToSeveralTargetsIsScannedOnceAndDecidedPerTarget() {
         let rule = FilterRule(id: "r1", patterns: ["darn"], action: .block, exemptChannels: ["#Free"])
         var (harness, alice, bob, _) = Self.room([rule])
-        harness.send("JOIN #free", from: alice)
-        harness.send("JOIN #free", from: bob)
-        harness.clear()
-        harness.send("PRIVMSG #lobby,#free :darn", from: alice)
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PRIVMSG #free darn"])
+        harness.channel("#free", members: [alice, bob])
+        harness.send("PRIVMSG #lobby,#free :darn", from: alice, expecting: [bob: [":alice!alice@192.0.2.1 PRIVMSG #free darn"]])
     }
 
     @Test func exemptNicksAndAllowedTokensPass() {
@@ -125,13 +118,10 @@ import Testing
 
     @Test func topicPartAndQuitReasonsAreFilteredWhenTheirScopeIsOn() {
         var (harness, alice, bob, carol) = Self.room([Self.rule(.block, scopes: [.topic, .part, .quit])])
-        harness.send("TOPIC #lobby :darn topic", from: alice)
-        #expect(harness.take(alice).first?.contains("The topic of #lobby was not changed") == true)
+        #expect(harness.replies(to: "TOPIC #lobby :darn topic", from: alice).first?.contains("The topic of #lobby was not changed") == true)
         #expect(harness.take(bob).isEmpty)
-        harness.send("PART #lobby :darn you", from: alice)
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PART #lobby"])
-        harness.send("QUIT :darn all", from: carol)
-        #expect(harness.take(bob) == [":carol!carol@192.0.2.1 QUIT Quit"])
+        harness.send("PART #lobby :darn you", from: alice, expecting: [bob: [":alice!alice@192.0.2.1 PART #lobby"]])
+        harness.send("QUIT :darn all", from: carol, expecting: [bob: [":carol!carol@192.0.2.1 QUIT Quit"]])
         #expect(Self.matchRecords(harness).map(\.scope) == [.topic, .part, .quit])
     }
 }
@@ -139,8 +129,7 @@ import Testing
 extension HubFilterTests {
     @Test func aMultilineBatchIsFilteredAsOneTextEvenWhenTheWordSpansTwoLines() throws {
         var (harness, alice, bob, _) = Self.room([Self.rule(.block)])
-        harness.send("CAP REQ :batch draft/multiline", from: alice)
-        harness.clear()
+        harness.prepare("CAP REQ :batch draft/multiline", from: alice)
         harness.send(
             "BATCH +x draft/multiline #lobby",
             "@batch=x PRIVMSG #lobby :oh da",
@@ -159,8 +148,7 @@ extension HubFilterTests {
     @Test func warnTellsTheOnlineOperatorsWithTheRuleTokenAndMsgid() throws {
         var (harness, alice, _, carol) = Self.room([Self.rule(.warn)])
         _ = harness.hub.setOperators(OperatorList([.nick("carol"): .moderator]))
-        harness.send("OPER carol", from: carol)
-        harness.clear()
+        harness.prepare("OPER carol", from: carol)
         harness.send("PRIVMSG #lobby :darn", from: alice)
         let msgid = try #require(Self.matchRecords(harness).first?.msgid)
         let notice = ":securechat.local NOTICE carol :*** filter: alice (account alice) matched rule r1 with \"darn\" in channel to #lobby msgid \(msgid)"
@@ -170,10 +158,8 @@ extension HubFilterTests {
     @Test func aServerOperatorIsNeverFiltered() {
         var (harness, alice, bob, _) = Self.room([Self.rule(.block)])
         _ = harness.hub.setOperators(OperatorList([.nick("alice"): .admin]))
-        harness.send("OPER alice", from: alice)
-        harness.clear()
-        harness.send("PRIVMSG #lobby :darn", from: alice)
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PRIVMSG #lobby darn"])
+        harness.prepare("OPER alice", from: alice)
+        harness.send("PRIVMSG #lobby :darn", from: alice, expecting: [bob: [":alice!alice@192.0.2.1 PRIVMSG #lobby darn"]])
         #expect(Self.matchRecords(harness).isEmpty)
     }
 }

@@ -184,34 +184,26 @@ struct HubHarness {
                 for recipient in recipients {
                     received[recipient, default: []].append(line)
                 }
-            case .close(let session, _, let reason):
-                closed[session] = reason
-            case .registered:
-                registrations.append(output)
-            case .record(let record, _):
-                records.append(record)
-            case .queryHistory(let request):
-                historyRequests.append(request)
-            case .serverNotice(let text):
-                serverNotices.append(text)
-            case .audit(let event):
-                audits.append(event)
-            case .sendWhenStored(let message, let recipients, _):
-                // The harness's log stores at once: what waited for it goes out now.
-                for recipient in recipients {
-                    received[recipient, default: []].append(message.serialized)
-                }
-            case .sendAllWhenStored(let messages, let recipients, _):
-                for recipient in recipients {
-                    received[recipient, default: []] += messages.map(\.serialized)
-                }
-            case .fileReport(let request):
-                reportRequests.append(request)
-            case .resolveReport(let request):
-                resolveRequests.append(request)
-            case .storeReadMarker(let request):
-                readMarkerRequests.append(request)
+            case .close(let session, _, let reason): closed[session] = reason
+            case .registered: registrations.append(output)
+            case .record(let record, _): records.append(record)
+            case .queryHistory(let request): historyRequests.append(request)
+            case .serverNotice(let text): serverNotices.append(text)
+            case .audit(let event): audits.append(event)
+            // The harness's log stores at once: what waited for it goes out now.
+            case .sendWhenStored(let message, let recipients, _): deliver([message], to: recipients)
+            case .sendAllWhenStored(let messages, let recipients, _): deliver(messages, to: recipients)
+            case .fileReport(let request): reportRequests.append(request)
+            case .resolveReport(let request): resolveRequests.append(request)
+            case .storeReadMarker(let request): readMarkerRequests.append(request)
             }
+        }
+    }
+
+    /// Adds `messages`, in order, to what each of `recipients` received.
+    private mutating func deliver(_ messages: [IRCMessage], to recipients: [SessionID]) {
+        for recipient in recipients {
+            received[recipient, default: []] += messages.map(\.serialized)
         }
     }
 

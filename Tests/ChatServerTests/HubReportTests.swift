@@ -27,16 +27,25 @@ import Testing
         )
     }
 
-    @Test func aReportWithoutAReasonOrAKnownTargetIsRefused() {
+    /// alice (listed, not yet an operator), carol and bob, registered in that order; carol
+    /// has just reported bob for spam, and the hub handed the store `request`.
+    static func carolReportsBob() throws -> (HubHarness, alice: SessionID, carol: SessionID, request: ReportRequest) {
+        var harness = Self.harness()
+        let (alice, carol, _) = harness.register("alice", "carol", "bob")
+        harness.send("REPORT bob :spam", from: carol)
+        return (harness, alice, carol, try #require(harness.reportRequests.last))
+    }
+
+    @Test(arguments: [
+        ("REPORT bob", ":securechat.local 461 carol REPORT :Not enough parameters"),
+        ("REPORT bob :", ":securechat.local 461 carol REPORT :Not enough parameters"),
+        ("REPORT nobody :spam", ":securechat.local 401 carol nobody :No such nick/channel"),
+        ("REPORT #nowhere :spam", ":securechat.local 403 carol #nowhere :No such channel"),
+    ])
+    func aReportWithoutAReasonOrAKnownTargetIsRefused(line: String, reply: String) {
         var harness = Self.harness()
         let carol = harness.register("carol")
-        harness.send("REPORT bob", "REPORT bob :", "REPORT nobody :spam", "REPORT #nowhere :spam", from: carol)
-        #expect(harness.take(carol) == [
-            ":securechat.local 461 carol REPORT :Not enough parameters",
-            ":securechat.local 461 carol REPORT :Not enough parameters",
-            ":securechat.local 401 carol nobody :No such nick/channel",
-            ":securechat.local 403 carol #nowhere :No such channel",
-        ])
+        #expect(harness.replies(to: line, from: carol) == [reply])
         #expect(harness.reportRequests.isEmpty)
     }
 
@@ -77,8 +86,7 @@ import Testing
     @Test func aMsgidNotDeliveredToTheReporterFailsUnknownMessage() throws {
         var harness = Self.harness()
         let (carol, _) = harness.register("carol", "bob")
-        harness.send("REPORT bob not-a-msgid :spam", from: carol)
-        #expect(harness.take(carol) == [
+        #expect(harness.replies(to: "REPORT bob not-a-msgid :spam", from: carol) == [
             ":securechat.local FAIL REPORT UNKNOWN_MESSAGE bob not-a-msgid :That message was not sent to you; report it with a msgid you received, or without one"
         ])
         let msgid = MessageID(epoch: 1, counter: 42).description
@@ -95,8 +103,7 @@ import Testing
     @Test func aStoredReportIsAcknowledgedToldToOperatorsAndAudited() throws {
         var harness = Self.harness()
         let (alice, carol, _) = harness.register("alice", "carol", "bob")
-        harness.send("OPER alice", from: alice)
-        harness.clear()
+        harness.prepare("OPER alice", from: alice)
         harness.send("REPORT bob :spam", from: carol)
         let request = try #require(harness.reportRequests.last)
         harness.reportFiled(request, .success(.filed(Self.stored(request.filing, id: 3))))
@@ -116,8 +123,7 @@ import Testing
         #expect(record.evidence == [MessageID(epoch: 1, counter: 7).description])
         #expect(record.evidenceText == nil, "the text only with audit_text")
 
-        harness.send("REPORTS", "REPORTS 3", from: alice)
-        #expect(harness.take(alice) == [
+        #expect(harness.replies(to: "REPORTS", "REPORTS 3", from: alice) == [
             ":securechat.local NOTICE alice :\(summary)",
             ":securechat.local NOTICE alice :1 open report; REPORTS <id> shows the evidence, RESOLVE <id> :<note> closes one",
             ":securechat.local NOTICE alice :\(summary)",
@@ -126,10 +132,7 @@ import Testing
     }
 
     @Test func aFailedStoreIsNoReport() throws {
-        var harness = Self.harness()
-        let (carol, _) = harness.register("carol", "bob")
-        harness.send("REPORT bob :spam", from: carol)
-        let request = try #require(harness.reportRequests.last)
+        var (harness, _, carol, request) = try Self.carolReportsBob()
         harness.reportFiled(request, .failure(HistoryStoreError(.diskFull, "history.sqlite: the disk is full")))
         #expect(harness.take(carol) == [
             ":securechat.local FAIL REPORT MESSAGE_ERROR bob :Your report could not be stored; try again later"
@@ -159,15 +162,12 @@ import Testing
     @Test func reportsAndResolveAreForOperators() {
         var harness = Self.harness()
         let (alice, carol) = harness.register("alice", "carol")
-        harness.send("REPORTS", "RESOLVE 1 :done", from: carol)
-        #expect(harness.take(carol) == [
+        #expect(harness.replies(to: "REPORTS", "RESOLVE 1 :done", from: carol) == [
             ":securechat.local 481 carol :Permission Denied- You're not an IRC operator",
             ":securechat.local 481 carol :Permission Denied- You're not an IRC operator",
         ])
-        harness.send("OPER alice", from: alice)
-        harness.clear()
-        harness.send("REPORTS", "RESOLVE 1 :done", "RESOLVE x :done", from: alice)
-        #expect(harness.take(alice) == [
+        harness.prepare("OPER alice", from: alice)
+        #expect(harness.replies(to: "REPORTS", "RESOLVE 1 :done", "RESOLVE x :done", from: alice) == [
             ":securechat.local NOTICE alice :No open reports",
             ":securechat.local FAIL RESOLVE UNKNOWN_REPORT 1 :No open report has that id; REPORTS lists them",
             ":securechat.local FAIL RESOLVE UNKNOWN_REPORT x :No open report has that id; REPORTS lists them",
@@ -176,13 +176,10 @@ import Testing
     }
 
     @Test func resolvingTellsTheOperatorsAndTheReporter() throws {
-        var harness = Self.harness()
-        let (alice, carol, _) = harness.register("alice", "carol", "bob")
-        harness.send("REPORT bob :spam", from: carol)
-        let report = Self.stored(try #require(harness.reportRequests.last).filing, id: 5)
+        var (harness, alice, carol, filed) = try Self.carolReportsBob()
+        let report = Self.stored(filed.filing, id: 5)
         harness.hub.setOpenReports([report])
-        harness.send("OPER alice", from: alice)
-        harness.clear()
+        harness.prepare("OPER alice", from: alice)
         harness.send("RESOLVE 5 :warned bob", from: alice)
         let request = try #require(harness.resolveRequests.last)
         #expect(request.id == 5 && request.resolver == "alice" && request.note == "warned bob")
@@ -214,8 +211,7 @@ import Testing
         harness.send("REPORT bob :spam", "REPORT bob :more spam", from: carol)
         let filings = harness.reportRequests.map(\.filing)
         harness.hub.setOpenReports([Self.stored(filings[0], id: 1), Self.stored(filings[1], id: 2)])
-        harness.send("OPER alice", from: alice)
-        #expect(harness.take(alice) == [
+        #expect(harness.replies(to: "OPER alice", from: alice) == [
             ":securechat.local 381 alice :You are now an IRC operator (admin)",
             ":securechat.local MODE alice +o",
             ":securechat.local NOTICE alice :*** 2 open reports; REPORTS lists them",
@@ -228,8 +224,7 @@ import Testing
         configuration.hasHistoryLog = false
         var harness = Self.harness(configuration)
         let (carol, _) = harness.register("carol", "bob")
-        harness.send("REPORT bob :spam", from: carol)
-        #expect(harness.take(carol) == [
+        #expect(harness.replies(to: "REPORT bob :spam", from: carol) == [
             ":securechat.local FAIL REPORT REPORTS_DISABLED :This server keeps no history log, where reports are stored"
         ])
     }
