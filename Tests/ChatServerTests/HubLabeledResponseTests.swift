@@ -4,50 +4,9 @@ import HistoryStore
 import IRC
 import Testing
 
+/// labeled-response where more than one command's answer is at stake; what a single
+/// labeled command is answered is in ``HubReplyTableTests/labeledResponses``.
 @Suite struct HubLabeledResponseTests {
-    @Test func aCommandWithoutAResponseIsAcknowledged() {
-        var harness = HubHarness()
-        let alice = harness.register("alice", caps: "labeled-response batch")
-        harness.send("@label=a1 PONG :x", from: alice)
-        #expect(harness.take(alice) == ["@label=a1 :securechat.local ACK"])
-    }
-
-    @Test func aOneLineResponseCarriesTheLabel() {
-        var harness = HubHarness()
-        let alice = harness.register("alice", caps: "labeled-response batch")
-        harness.send("@label=p1 PING :tok", from: alice)
-        #expect(harness.take(alice) == ["@label=p1 :securechat.local PONG securechat.local tok"])
-    }
-
-    @Test func aLongerResponseComesInALabeledResponseBatch() {
-        var harness = HubHarness()
-        let alice = harness.register("alice", caps: "labeled-response batch")
-        harness.send("@label=w1 WHOIS bob", from: alice)
-        #expect(harness.take(alice) == [
-            "@label=w1 :securechat.local BATCH +l1 labeled-response",
-            "@batch=l1 :securechat.local 401 alice bob :No such nick/channel",
-            "@batch=l1 :securechat.local 318 alice bob :End of /WHOIS list",
-            ":securechat.local BATCH -l1",
-        ])
-    }
-
-    @Test func withoutBatchOnlyTheFirstLineIsLabeled() {
-        var harness = HubHarness()
-        let alice = harness.register("alice", caps: "labeled-response")
-        harness.send("@label=w1 WHOIS bob", from: alice)
-        #expect(harness.take(alice) == [
-            "@label=w1 :securechat.local 401 alice bob :No such nick/channel",
-            ":securechat.local 318 alice bob :End of /WHOIS list",
-        ])
-    }
-
-    @Test func withoutTheCapabilityTheLabelIsIgnored() {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        harness.send("@label=a1 PING :tok", from: alice)
-        #expect(harness.take(alice) == [":securechat.local PONG securechat.local tok"])
-    }
-
     @Test func theEchoIsTheResponseAndOthersGetNoLabel() {
         var harness = HubHarness()
         let alice = harness.register("alice", caps: "labeled-response batch echo-message")
@@ -65,21 +24,13 @@ import Testing
         #expect(held)
     }
 
-    @Test func aMessageWithoutEchoIsAcknowledged() {
-        var harness = HubHarness()
-        let alice = harness.register("alice", caps: "labeled-response batch")
-        harness.send("@label=m2 PRIVMSG #lobby :hi", from: alice)
-        #expect(harness.take(alice) == ["@label=m2 :securechat.local ACK"])
-    }
-
     @Test func anEchoAndAnAwayReplyShareOneBatch() {
         var harness = HubHarness()
         let alice = harness.register("alice", caps: "labeled-response batch echo-message")
         let bob = harness.register("bob")
         harness.send("AWAY :lunch", from: bob)
         harness.clear()
-        harness.send("@label=m3 PRIVMSG bob :hi", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("@label=m3 PRIVMSG bob :hi", from: alice, expecting: [
             "@label=m3 :securechat.local BATCH +l1 labeled-response",
             "@batch=l1 :alice!alice@192.0.2.1 PRIVMSG bob hi",
             "@batch=l1 :securechat.local 301 alice bob lunch",
@@ -90,8 +41,7 @@ import Testing
     @Test func aHistoryAnswerIsLabeledWhenItComes() throws {
         var harness = HubHarness()
         let alice = harness.register("alice", caps: "labeled-response batch draft/chathistory")
-        harness.send("@label=h1 CHATHISTORY LATEST #lobby * 10", from: alice)
-        #expect(harness.take(alice).isEmpty)
+        harness.send("@label=h1 CHATHISTORY LATEST #lobby * 10", from: alice, expecting: [])
         let request = try #require(harness.historyRequests.last)
         #expect(request.label == "h1")
         harness.answer(request, with: .messages([]))

@@ -21,9 +21,7 @@ import Testing
         harness.clear()
 
         let phone = harness.connect(bound: ["alice"], host: Self.phoneHost)
-        harness.send("NICK alice", from: phone)
-        harness.send("USER alice 0 * :Alice Phone", from: phone)
-        let lines = harness.take(phone)
+        let lines = harness.replies(to: "NICK alice", "USER alice 0 * :Alice Phone", from: phone)
         let commands = lines.compactMap { (try? IRCMessage(parsing: Array($0.utf8)))?.command }
         #expect(commands == [
             "001", "002", "003", "004", "005", "005", "251", "254", "255", "265", "266", "422",
@@ -41,8 +39,8 @@ import Testing
             ":securechat.local 353 alice = #ops :@alice bob",
             ":securechat.local 366 alice #ops :End of /NAMES list",
         ])
-        #expect(harness.take(laptop).isEmpty)
-        #expect(harness.take(bob).isEmpty, "no JOIN for a nick already there")
+        harness.expect([laptop], received: [])
+        harness.expect([bob], received: [], "no JOIN for a nick already there")
         #expect(harness.closed.isEmpty)
         #expect(harness.registrations.last == .registered(phone, nick: "alice", account: "alice"))
         #expect(harness.hub.sessions(ofNick: "ALICE") == [laptop, phone])
@@ -57,9 +55,7 @@ import Testing
         harness.send("JOIN #ops", from: laptop)
         harness.clear()
         let phone = harness.connect(bound: ["alice"])
-        harness.send("NICK ALICE", from: phone)
-        harness.send("USER alice 0 * :Alice", from: phone)
-        let lines = harness.take(phone)
+        let lines = harness.replies(to: "NICK ALICE", "USER alice 0 * :Alice", from: phone)
         #expect(lines.first?.hasPrefix(":securechat.local 001 Alice :Welcome") == true)
         #expect(lines.filter { $0.contains(" JOIN ") } == [":Alice!alice@192.0.2.1 JOIN #ops"])
         #expect(harness.hub.nick(of: phone) == "Alice")
@@ -79,15 +75,11 @@ import Testing
         let fromLaptop = ":alice!alice@192.0.2.1 PRIVMSG #lobby hi"
         #expect(harness.lastSends.count == 1, "one rendering, one send")
         #expect(harness.take(laptop).isEmpty, "no echo without echo-message")
-        for session in [phone, bob, bobPhone, carol] {
-            #expect(harness.take(session) == [fromLaptop])
-        }
+        harness.expect([phone, bob, bobPhone, carol], received: [fromLaptop])
 
         harness.send("NOTICE #lobby :from the phone", from: phone)
         let fromPhone = ":alice!alice@198.51.100.7 NOTICE #lobby :from the phone"
-        for session in [laptop, phone, bob, bobPhone, carol] {
-            #expect(harness.take(session) == [fromPhone], "each once, the echo included")
-        }
+        harness.expect([laptop, phone, bob, bobPhone, carol], received: [fromPhone], "each once, the echo included")
     }
 
     @Test func privateMessagesReachEverySessionOfTheNickAndTheSendersSiblings() {
@@ -100,30 +92,28 @@ import Testing
 
         harness.send("PRIVMSG ALICE :ping", from: bob)
         let ping = ":bob!bob@192.0.2.1 PRIVMSG alice ping"
-        #expect(harness.take(laptop) == [ping])
-        #expect(harness.take(phone) == ["@msgid=0000100000000 " + ping])
-        #expect(harness.take(bobPhone) == ["@msgid=0000100000000 " + ping], "the sender's sibling sees what it sent")
-        #expect(harness.take(bob).isEmpty)
+        harness.expect([laptop], received: [ping])
+        harness.expect([phone], received: ["@msgid=0000100000000 " + ping])
+        harness.expect([bobPhone], received: ["@msgid=0000100000000 " + ping], "the sender's sibling sees what it sent")
+        harness.expect([bob], received: [])
 
         harness.send("NOTICE bob :pong", from: laptop)
         let pong = ":alice!alice@192.0.2.1 NOTICE bob pong"
-        #expect(harness.take(bob) == [pong])
-        for session in [bobPhone, phone] {
-            #expect(harness.take(session) == ["@msgid=0000100000001 " + pong])
-        }
-        #expect(harness.take(laptop).isEmpty)
+        harness.expect([bob], received: [pong])
+        harness.expect([bobPhone, phone], received: ["@msgid=0000100000001 " + pong])
+        harness.expect([laptop], received: [])
 
         harness.send("@+typing=active TAGMSG bob", from: phone)
         #expect(harness.take(bobPhone) == ["@+typing=active;msgid=0000100000002 :alice!alice@198.51.100.7 TAGMSG bob"])
-        #expect(harness.take(bob).isEmpty, "TAGMSG reaches message-tags sessions only")
-        #expect(harness.take(laptop).isEmpty, "siblings too")
-        #expect(harness.take(phone).isEmpty)
+        harness.expect([bob], received: [], "TAGMSG reaches message-tags sessions only")
+        harness.expect([laptop], received: [], "siblings too")
+        harness.expect([phone], received: [])
 
         harness.send("PRIVMSG alice :note to self", from: laptop)
         let note = ":alice!alice@192.0.2.1 PRIVMSG alice :note to self"
-        #expect(harness.take(laptop) == [note])
-        #expect(harness.take(phone) == ["@msgid=0000100000003 " + note])
-        #expect(harness.take(carol).isEmpty)
+        harness.expect([laptop], received: [note])
+        harness.expect([phone], received: ["@msgid=0000100000003 " + note])
+        harness.expect([carol], received: [])
     }
 
     // MARK: Channels belong to the nick
@@ -137,30 +127,23 @@ import Testing
 
         harness.send("JOIN #ops", from: sessions[1])
         let join = ":alice!alice@192.0.2.2 JOIN #ops"
-        for session in sessions {
-            #expect(harness.take(session) == [
-                join,
-                ":securechat.local 353 alice = #ops :@bob alice",
-                ":securechat.local 366 alice #ops :End of /NAMES list",
-            ])
-        }
-        #expect(harness.take(bob) == [join], "one JOIN for the nick")
-        harness.send("JOIN #ops", from: sessions[2])
-        #expect(harness.take(sessions[2]).isEmpty, "the nick is already there")
+        harness.expect(sessions, received: [
+            join,
+            ":securechat.local 353 alice = #ops :@bob alice",
+            ":securechat.local 366 alice #ops :End of /NAMES list",
+        ])
+        harness.expect([bob], received: [join], "one JOIN for the nick")
+        harness.send("JOIN #ops", from: sessions[2], expecting: [], "the nick is already there")
 
         harness.send("PART #ops :later", from: sessions[2])
         let part = ":alice!alice@192.0.2.3 PART #ops later"
-        for session in sessions + [bob] {
-            #expect(harness.take(session) == [part])
-        }
-        harness.send("PRIVMSG #ops :hello?", from: sessions[0])
-        #expect(harness.take(sessions[0]) == [":securechat.local 404 alice #ops :Cannot send to channel"])
+        harness.expect(sessions + [bob], received: [part])
+        harness.send("PRIVMSG #ops :hello?", from: sessions[0], expecting: [
+            ":securechat.local 404 alice #ops :Cannot send to channel",
+        ])
 
         harness.send("JOIN 0", from: sessions[0])
-        for session in sessions {
-            #expect(harness.take(session) == [":alice!alice@192.0.2.1 PART #lobby"])
-        }
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 PART #lobby"])
+        harness.expect(sessions + [bob], received: [":alice!alice@192.0.2.1 PART #lobby"])
     }
 
     @Test func kickingANickRemovesEverySessionOfIt() {
@@ -171,11 +154,10 @@ import Testing
         harness.clear()
         harness.send("KICK #ops alice :out", from: bob)
         let kick = ":bob!bob@192.0.2.1 KICK #ops alice out"
-        for session in [laptop, phone, bob] {
-            #expect(harness.take(session) == [kick])
-        }
-        harness.send("PRIVMSG #ops :let me back", from: phone)
-        #expect(harness.take(phone) == [":securechat.local 404 alice #ops :Cannot send to channel"])
+        harness.expect([laptop, phone, bob], received: [kick])
+        harness.send("PRIVMSG #ops :let me back", from: phone, expecting: [
+            ":securechat.local 404 alice #ops :Cannot send to channel",
+        ])
     }
 
     @Test func theNickQuitsOnlyWhenItsLastSessionLeaves() {
@@ -186,14 +168,13 @@ import Testing
 
         harness.send("QUIT :switching", from: laptop)
         #expect(harness.closed[laptop] == "Quit: switching")
-        #expect(harness.take(bob).isEmpty)
-        #expect(harness.take(phone).isEmpty)
+        harness.expect([bob, phone], received: [])
         #expect(harness.hub.sessions(ofNick: "alice") == [phone])
         harness.send("PRIVMSG #lobby :still there?", from: bob)
-        #expect(harness.take(phone) == [":bob!bob@192.0.2.1 PRIVMSG #lobby :still there?"])
+        harness.expect([phone], received: [":bob!bob@192.0.2.1 PRIVMSG #lobby :still there?"])
 
         harness.disconnect(phone, reason: "Connection reset by peer")
-        #expect(harness.take(bob) == [":alice!alice@198.51.100.7 QUIT :Connection reset by peer"])
+        harness.expect([bob], received: [":alice!alice@198.51.100.7 QUIT :Connection reset by peer"])
         #expect(harness.hub.sessions(ofNick: "alice").isEmpty)
         #expect(harness.hub.userCount == 1)
         #expect(harness.hub.channelCount == 1, "#ops went with its last member")
@@ -209,9 +190,8 @@ import Testing
         let sessions = (0..<9).map { harness.register("alice", host: "192.0.2.\($0 + 1)") }
         #expect(harness.closed == [sessions[0]: "Closing link: more than 8 sessions for alice; this was the oldest"])
         #expect(harness.hub.sessions(ofNick: "alice") == Array(sessions.dropFirst()))
-        #expect(harness.take(bob).isEmpty)
-        harness.send("NAMES #lobby", from: bob)
-        #expect(harness.take(bob).first == ":securechat.local 353 bob = #lobby :bob alice")
+        harness.expect([bob], received: [])
+        #expect(harness.replies(to: "NAMES #lobby", from: bob).first == ":securechat.local 353 bob = #lobby :bob alice")
     }
 
     @Test func aCapOfOneIsNewestLoginWinsWithoutAQuit() {
@@ -220,8 +200,7 @@ import Testing
         let bob = harness.register("bob")
         harness.clear()
         let new = harness.connect(bound: ["alice"])
-        harness.send("NICK alice", from: new)
-        harness.send("USER alice 0 * :A", from: new)
+        harness.send("NICK alice", "USER alice 0 * :A", from: new)
         #expect(harness.closed[old] == "Closing link: more than 1 session for alice; this was the oldest")
         #expect(harness.take(bob).isEmpty, "the nick never left")
         #expect(harness.hub.sessions(ofNick: "alice") == [new])
@@ -234,14 +213,13 @@ import Testing
         let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
         harness.clear()
         harness.disallow(phone)
-        #expect(harness.take(phone) == [
+        harness.expect([phone], received: [
             ":securechat.local FAIL * CERT_NOT_ALLOWED :Your certificate is no longer in this server's allowlist"
         ])
         #expect(harness.closed == [phone: "Closing link: certificate no longer allowed"])
-        #expect(harness.take(bob).isEmpty)
-        #expect(harness.take(laptop).isEmpty)
+        harness.expect([bob, laptop], received: [])
         harness.send("PRIVMSG #lobby :ok?", from: bob)
-        #expect(harness.take(laptop) == [":bob!bob@192.0.2.1 PRIVMSG #lobby ok?"])
+        harness.expect([laptop], received: [":bob!bob@192.0.2.1 PRIVMSG #lobby ok?"])
     }
 
     @Test func unbindingTheNickFromOneCertificateClosesOnlyItsSession() {

@@ -19,23 +19,23 @@ import Testing
             "@batch=x PRIVMSG #lobby :second",
             from: alice
         )
-        #expect(harness.take(bob).isEmpty)
+        harness.expect([bob], received: [])
         harness.send("BATCH -x", from: alice)
         #expect(harness.records.map(\.event.text) == ["first", ", continued", "second"])
         let ids = harness.records.map(\.id.description)
-        #expect(harness.take(bob) == [
+        harness.expect([bob], received: [
             "@msgid=\(ids[0]) :alice!alice@192.0.2.1 BATCH +m1 draft/multiline #lobby",
             "@batch=m1 :alice!alice@192.0.2.1 PRIVMSG #lobby first",
             "@batch=m1;draft/multiline-concat :alice!alice@192.0.2.1 PRIVMSG #lobby :, continued",
             "@batch=m1 :alice!alice@192.0.2.1 PRIVMSG #lobby second",
             ":alice!alice@192.0.2.1 BATCH -m1",
         ])
-        #expect(harness.take(carol) == [
+        harness.expect([carol], received: [
             ":alice!alice@192.0.2.1 PRIVMSG #lobby first",
             ":alice!alice@192.0.2.1 PRIVMSG #lobby :, continued",
             ":alice!alice@192.0.2.1 PRIVMSG #lobby second",
         ])
-        #expect(harness.take(alice).isEmpty)
+        harness.expect([alice], received: [])
     }
 
     @Test func theEchoIsTheBatchOnceEveryLineIsStoredAndCarriesTheLabel() throws {
@@ -60,7 +60,7 @@ import Testing
         #expect(lines.first?.hasPrefix("@label=ml;msgid=") == true || lines.first?.hasPrefix("@msgid=") == true)
         #expect(lines.first?.contains("label=ml") == true)
         #expect(lines.first?.hasSuffix(":alice!alice@192.0.2.1 BATCH +m1 draft/multiline bob") == true)
-        #expect(harness.take(bob) == [
+        harness.expect([bob], received: [
             ":alice!alice@192.0.2.1 PRIVMSG bob one",
             ":alice!alice@192.0.2.1 PRIVMSG bob two",
         ])
@@ -69,10 +69,8 @@ import Testing
     @Test func aLabeledBatchWithoutEchoIsAcknowledged() {
         var harness = HubHarness()
         let alice = harness.register("alice", caps: Self.caps + " labeled-response")
-        harness.send("@label=q BATCH +x draft/multiline #lobby", "@batch=x PRIVMSG #lobby :one", from: alice)
-        #expect(harness.take(alice).isEmpty)
-        harness.send("BATCH -x", from: alice)
-        #expect(harness.take(alice) == ["@label=q :securechat.local ACK"])
+        harness.send("@label=q BATCH +x draft/multiline #lobby", "@batch=x PRIVMSG #lobby :one", from: alice, expecting: [])
+        harness.send("BATCH -x", from: alice, expecting: ["@label=q :securechat.local ACK"])
     }
 
     @Test(arguments: [
@@ -114,8 +112,8 @@ import Testing
         let alice = harness.register("alice", caps: Self.caps)
         let bob = harness.register("bob")
         for line in lines { harness.send(line, from: alice) }
-        #expect(harness.take(alice) == [fail])
-        #expect(harness.take(bob).isEmpty)
+        harness.expect([alice], received: [fail])
+        harness.expect([bob], received: [])
         #expect(harness.records.isEmpty)
     }
 
@@ -124,8 +122,7 @@ import Testing
         let alice = harness.register("alice", caps: Self.caps)
         harness.send("BATCH +x draft/multiline #lobby", from: alice)
         for index in 0...100 { harness.send("@batch=x PRIVMSG #lobby :line \(index)", from: alice) }
-        harness.send("BATCH -x", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("BATCH -x", from: alice, expecting: [
             ":securechat.local FAIL BATCH MULTILINE_MAX_LINES 100 :A multiline batch holds at most 100 lines"
         ])
         #expect(harness.records.isEmpty)
@@ -137,8 +134,7 @@ import Testing
         let text = String(repeating: "a", count: 400)
         harness.send("BATCH +x draft/multiline #lobby", from: alice)
         for _ in 0..<11 { harness.send("@batch=x PRIVMSG #lobby :\(text)", from: alice) }
-        harness.send("BATCH -x", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("BATCH -x", from: alice, expecting: [
             ":securechat.local FAIL BATCH MULTILINE_MAX_BYTES 4096 :A multiline batch holds at most 4096 bytes of text"
         ])
         #expect(harness.records.isEmpty)
@@ -147,8 +143,7 @@ import Testing
     @Test func withoutTheCapabilityABatchIsRefused() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("BATCH +x draft/multiline #lobby", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("BATCH +x draft/multiline #lobby", from: alice, expecting: [
             ":securechat.local FAIL BATCH MULTILINE_INVALID :Negotiate draft/multiline before sending a batch"
         ])
     }
@@ -158,9 +153,10 @@ import Testing
         let alice = harness.register("alice", caps: Self.caps)
         let bob = harness.register("bob")
         harness.channel("#ops", members: [bob])
-        harness.send("BATCH +x draft/multiline #ops", "@batch=x PRIVMSG #ops :hi", "BATCH -x", from: alice)
-        #expect(harness.take(alice) == [":securechat.local 404 alice #ops :Cannot send to channel"])
-        #expect(harness.take(bob).isEmpty)
+        harness.send("BATCH +x draft/multiline #ops", "@batch=x PRIVMSG #ops :hi", "BATCH -x", from: alice, expecting: [
+            ":securechat.local 404 alice #ops :Cannot send to channel",
+        ])
+        harness.expect([bob], received: [])
     }
 
     @Test func multilineIsAdvertisedWithItsLimits() {
@@ -181,7 +177,7 @@ extension HubMultilineTests {
         )
         #expect(harness.records.map(\.event.text) == ["one", "two"])
         #expect(harness.take(bob).contains("@batch=m1 :alice!alice@192.0.2.1 PRIVMSG #lobby :"))
-        #expect(harness.take(carol) == [
+        harness.expect([carol], received: [
             ":alice!alice@192.0.2.1 PRIVMSG #lobby one",
             ":alice!alice@192.0.2.1 PRIVMSG #lobby two",
         ])
@@ -196,10 +192,10 @@ extension HubMultilineTests {
         let bob = harness.register("bob")
         harness.send("AWAY :lunch", from: bob)
         harness.clear()
-        harness.send("BATCH +x draft/multiline bob", "@batch=x PRIVMSG bob :hi", "BATCH -x", from: alice)
-        #expect(harness.take(alice) == [":securechat.local 301 alice bob lunch"])
-        harness.send("BATCH +y draft/multiline dave", "@batch=y PRIVMSG dave :hi", "BATCH -y", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("BATCH +x draft/multiline bob", "@batch=x PRIVMSG bob :hi", "BATCH -x", from: alice, expecting: [
+            ":securechat.local 301 alice bob lunch",
+        ])
+        harness.send("BATCH +y draft/multiline dave", "@batch=y PRIVMSG dave :hi", "BATCH -y", from: alice, expecting: [
             ":securechat.local 301 alice dave :dave is offline; your message will be delivered when they log in"
         ])
         #expect(harness.records.last?.event.text == "hi")
@@ -214,9 +210,10 @@ extension HubMultilineTests {
         harness.send("JOIN #quiet", "MODE #quiet +m", from: alice)
         harness.send("JOIN #quiet", from: bob)
         harness.clear()
-        harness.send("BATCH +x draft/multiline #quiet", "@batch=x PRIVMSG #quiet :hi", "BATCH -x", from: bob)
-        #expect(harness.take(bob) == [":securechat.local 404 bob #quiet :Cannot send to channel"])
-        #expect(harness.take(alice).isEmpty)
+        harness.send("BATCH +x draft/multiline #quiet", "@batch=x PRIVMSG #quiet :hi", "BATCH -x", from: bob, expecting: [
+            ":securechat.local 404 bob #quiet :Cannot send to channel",
+        ])
+        harness.expect([alice], received: [])
         #expect(harness.records.isEmpty)
     }
 }

@@ -7,12 +7,10 @@ import Testing
 @Suite struct HubPresenceTests {
     @Test func accountTagGoesOnMessagesToThoseWhoAskedForIt() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob", caps: "account-tag")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.registerWithOnlyBobAsking(for: "account-tag")
         harness.send("PRIVMSG #lobby :hi", from: alice)
-        #expect(harness.take(bob) == ["@account=alice :alice!alice@192.0.2.1 PRIVMSG #lobby hi"])
-        #expect(harness.take(carol) == [":alice!alice@192.0.2.1 PRIVMSG #lobby hi"])
+        harness.expect([bob], received: ["@account=alice :alice!alice@192.0.2.1 PRIVMSG #lobby hi"])
+        harness.expect([carol], received: [":alice!alice@192.0.2.1 PRIVMSG #lobby hi"])
         harness.send("JOIN #ops", from: alice)
         harness.send("JOIN #ops", from: bob)
         #expect(harness.take(alice).contains("@account=bob :bob!bob@192.0.2.1 JOIN #ops") == false)
@@ -39,14 +37,12 @@ import Testing
 
     @Test func awayNotifyTellsPeersWithTheCapability() {
         var harness = HubHarness()
-        let alice = harness.register("alice")
-        let bob = harness.register("bob", caps: "away-notify")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.registerWithOnlyBobAsking(for: "away-notify")
         harness.send("AWAY :lunch", from: alice)
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 AWAY lunch"])
-        #expect(harness.take(carol).isEmpty)
+        harness.expect([bob], received: [":alice!alice@192.0.2.1 AWAY lunch"])
+        harness.expect([carol], received: [])
         harness.send("AWAY", from: alice)
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 AWAY"])
+        harness.expect([bob], received: [":alice!alice@192.0.2.1 AWAY"])
     }
 
     @Test func awayNotifyFollowsAJoinOfAnAwayNick() {
@@ -57,10 +53,7 @@ import Testing
         harness.send("AWAY :lunch", from: alice)
         harness.clear()
         harness.send("JOIN #ops", from: alice)
-        #expect(harness.take(bob) == [
-            ":alice!alice@192.0.2.1 JOIN #ops",
-            ":alice!alice@192.0.2.1 AWAY lunch",
-        ])
+        harness.expect([bob], received: [":alice!alice@192.0.2.1 JOIN #ops", ":alice!alice@192.0.2.1 AWAY lunch"])
     }
 
     @Test func awayNotifyWhenAnotherSessionComesBack() {
@@ -77,27 +70,23 @@ import Testing
 
     @Test func accountNotifyTellsOfAnAccountChangedByAReload() {
         var harness = HubHarness()
-        let alice = harness.register("alice", bound: ["alice"])
-        let bob = harness.register("bob", caps: "account-notify")
-        let carol = harness.register("carol")
+        let (alice, bob, carol) = harness.registerWithOnlyBobAsking(for: "account-notify")
         harness.updateBindings(alice, ["ops", "alice"])
-        #expect(harness.take(bob) == [":alice!alice@192.0.2.1 ACCOUNT ops"])
-        #expect(harness.take(carol).isEmpty)
+        harness.expect([bob], received: [":alice!alice@192.0.2.1 ACCOUNT ops"])
+        harness.expect([carol], received: [])
         harness.updateBindings(alice, ["ops", "alice", "x"])
-        #expect(harness.take(bob).isEmpty)
+        harness.expect([bob], received: [])
     }
 
     @Test func userhostInNamesListsFullPrefixes() {
         var harness = HubHarness()
         let alice = harness.register("alice", caps: "userhost-in-names")
         let bob = harness.register("bob")
-        harness.send("NAMES #lobby", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("NAMES #lobby", from: alice, expecting: [
             ":securechat.local 353 alice = #lobby :alice!alice@192.0.2.1 bob!bob@192.0.2.1",
             ":securechat.local 366 alice #lobby :End of /NAMES list",
         ])
-        harness.send("NAMES #lobby", from: bob)
-        #expect(harness.take(bob) == [
+        harness.send("NAMES #lobby", from: bob, expecting: [
             ":securechat.local 353 bob = #lobby :alice bob",
             ":securechat.local 366 bob #lobby :End of /NAMES list",
         ])
@@ -107,12 +96,10 @@ import Testing
         var harness = HubHarness()
         let alice = harness.register("alice", caps: "userhost-in-names multi-prefix")
         let bob = harness.register("bob")
-        harness.send("JOIN #ops", from: alice)
-        harness.send("JOIN #ops", from: bob)
+        harness.channel("#ops", members: [alice, bob])
         harness.send("MODE #ops +v alice", from: alice)
         harness.clear()
-        harness.send("NAMES #ops", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("NAMES #ops", from: alice, expecting: [
             ":securechat.local 353 alice = #ops :@+alice!alice@192.0.2.1 bob!bob@192.0.2.1",
             ":securechat.local 366 alice #ops :End of /NAMES list",
         ])

@@ -11,8 +11,7 @@ import Testing
         harness.send("JOIN #rust", from: alice)
         harness.send("JOIN #rust", "AWAY :brb", from: bob)
         harness.clear()
-        harness.send("WHO #rust", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("WHO #rust", from: alice, expecting: [
             ":securechat.local 352 alice #rust alice 192.0.2.1 securechat.local alice H@ :0 alice Example",
             ":securechat.local 352 alice #rust bob 198.51.100.7 securechat.local bob G :0 bob Example",
             ":securechat.local 315 alice #rust :End of WHO list",
@@ -48,8 +47,7 @@ import Testing
         harness.send("JOIN #rust", from: alice)
         harness.clear()
         harness.now = HubHarness.epoch.addingTimeInterval(90)
-        harness.send("WHOIS alice", from: bob)
-        let seenByBob = harness.take(bob)
+        let seenByBob = harness.replies(to: "WHOIS alice", from: bob)
         #expect(seenByBob == [
             ":securechat.local 311 bob alice alice 192.0.2.1 * :alice Example",
             ":securechat.local 312 bob alice securechat.local SecureChat",
@@ -59,8 +57,7 @@ import Testing
             ":securechat.local 317 bob alice 90 1700000000 :seconds idle, signon time",
             ":securechat.local 318 bob alice :End of /WHOIS list",
         ])
-        harness.send("WHOIS alice", from: alice)
-        let seenByAlice = harness.take(alice)
+        let seenByAlice = harness.replies(to: "WHOIS alice", from: alice)
         let fingerprint = String(repeating: "01", count: 32)
         #expect(seenByAlice.contains(":securechat.local 276 alice alice :has client certificate fingerprint \(fingerprint)"))
         #expect(seenByAlice.count == seenByBob.count + 1)

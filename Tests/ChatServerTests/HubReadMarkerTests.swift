@@ -19,20 +19,23 @@ import Testing
         harness.readMarkerStored(request, .success(request.marker.time))
     }
 
-    @Test(arguments: [
-        ("MARKREAD", ":securechat.local FAIL MARKREAD NEED_MORE_PARAMS :Missing parameters"),
-        ("MARKREAD #", ":securechat.local FAIL MARKREAD INVALID_PARAMS # :Invalid parameters"),
-        ("MARKREAD #ops yesterday", ":securechat.local FAIL MARKREAD INVALID_PARAMS yesterday :Invalid parameters"),
-        ("MARKREAD #ops timestamp=noon", ":securechat.local FAIL MARKREAD INVALID_PARAMS timestamp=noon :Invalid parameters"),
-        ("MARKREAD #ops", ":securechat.local MARKREAD #ops *"),
-        ("MARKREAD Bob", ":securechat.local MARKREAD Bob *"),
-    ])
-    func aGetOrABadLineIsAnsweredAtOnce(line: String, reply: String) {
-        var harness = HubHarness()
-        let alice = harness.register("alice", caps: Self.cap)
-        harness.send(line, from: alice)
-        #expect(harness.take(alice) == [reply])
-        #expect(harness.readMarkerRequests.isEmpty)
+    /// A get, and lines refused: answered at once, with nothing asked of the log.
+    static let answeredAtOnce = [
+        ReplyCase(caps: cap, send: "MARKREAD", replies: [":securechat.local FAIL MARKREAD NEED_MORE_PARAMS :Missing parameters"]),
+        ReplyCase(caps: cap, send: "MARKREAD #", replies: [":securechat.local FAIL MARKREAD INVALID_PARAMS # :Invalid parameters"]),
+        ReplyCase(caps: cap, send: "MARKREAD #ops yesterday", replies: [
+            ":securechat.local FAIL MARKREAD INVALID_PARAMS yesterday :Invalid parameters",
+        ]),
+        ReplyCase(caps: cap, send: "MARKREAD #ops timestamp=noon", replies: [
+            ":securechat.local FAIL MARKREAD INVALID_PARAMS timestamp=noon :Invalid parameters",
+        ]),
+        ReplyCase(caps: cap, send: "MARKREAD #ops", replies: [":securechat.local MARKREAD #ops *"]),
+        ReplyCase(caps: cap, send: "MARKREAD Bob", replies: [":securechat.local MARKREAD Bob *"]),
+    ]
+
+    @Test(arguments: answeredAtOnce)
+    func aGetOrABadLineIsAnsweredAtOnce(_ exchange: ReplyCase) {
+        #expect(exchange.check().readMarkerRequests.isEmpty)
     }
 
     @Test func aSetIsToldOnlyOnceStoredAndToEverySessionOfTheNickWithTheCap() throws {
@@ -41,22 +44,20 @@ import Testing
         let phone = harness.register("alice", caps: Self.cap)
         let plain = harness.register("alice")
         let bob = harness.register("bob", caps: Self.cap)
-        harness.send("MARKREAD #OPS timestamp=\(Self.earlier)", from: laptop)
-        #expect(harness.take(laptop).isEmpty, "nothing is acknowledged before the marker is stored")
+        harness.send("MARKREAD #OPS timestamp=\(Self.earlier)", from: laptop, expecting: [],
+                     "nothing is acknowledged before the marker is stored")
         let request = try #require(harness.readMarkerRequests.last)
         #expect(request.marker == ReadMarker(userKey: "alice", targetKey: "#ops", time: 1_699_999_999_000))
 
         harness.readMarkerStored(request, .success(request.marker.time))
         let told = ":securechat.local MARKREAD #OPS timestamp=\(Self.earlier)"
-        #expect(harness.take(laptop) == [told])
-        #expect(harness.take(phone) == [told])
-        #expect(harness.take(plain).isEmpty, "a session without the capability is not told")
-        #expect(harness.take(bob).isEmpty, "a marker never reaches another nick")
+        harness.expect([laptop], received: [told])
+        harness.expect([phone], received: [told])
+        harness.expect([plain], received: [], "a session without the capability is not told")
+        harness.expect([bob], received: [], "a marker never reaches another nick")
 
-        harness.send("MARKREAD #ops", from: plain)
-        #expect(harness.take(plain) == [":securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
-        harness.send("MARKREAD #ops", from: bob)
-        #expect(harness.take(bob) == [":securechat.local MARKREAD #ops *"])
+        harness.send("MARKREAD #ops", from: plain, expecting: [":securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
+        harness.send("MARKREAD #ops", from: bob, expecting: [":securechat.local MARKREAD #ops *"])
     }
 
     @Test func aMarkerOnlyMovesForwardAndNeverPastNow() throws {
@@ -64,13 +65,14 @@ import Testing
         let alice = harness.register("alice", caps: Self.cap)
         try markStored(&harness, "MARKREAD bob timestamp=\(Self.now)", from: alice)
         harness.clear()
-        harness.send("MARKREAD bob timestamp=\(Self.earlier)", from: alice)
-        #expect(harness.take(alice) == [":securechat.local MARKREAD bob timestamp=\(Self.now)"])
+        harness.send("MARKREAD bob timestamp=\(Self.earlier)", from: alice, expecting: [
+            ":securechat.local MARKREAD bob timestamp=\(Self.now)",
+        ])
         #expect(harness.readMarkerRequests.count == 1, "an older marker is not stored")
 
         harness.now = HubHarness.epoch.addingTimeInterval(10)
         try markStored(&harness, "MARKREAD bob timestamp=2030-01-01T00:00:00.000Z", from: alice)
-        #expect(harness.take(alice) == [":securechat.local MARKREAD bob timestamp=2023-11-14T22:13:30.000Z"])
+        harness.expect([alice], received: [":securechat.local MARKREAD bob timestamp=2023-11-14T22:13:30.000Z"])
     }
 
     /// The log's answer decides: a later marker stored meanwhile wins; a failure is told and
@@ -87,9 +89,8 @@ import Testing
         harness.send("MARKREAD #ops timestamp=\(Self.earlier)", from: alice)
         let request = try #require(harness.readMarkerRequests.last)
         harness.readMarkerStored(request, result)
-        #expect(harness.take(alice) == [told])
-        harness.send("MARKREAD #ops", from: alice)
-        #expect(harness.take(alice) == [asked])
+        harness.expect([alice], received: [told])
+        harness.send("MARKREAD #ops", from: alice, expecting: [asked])
     }
 
     @Test func aSessionGoneBeforeTheLogAnsweredIsNotWrittenTo() throws {
@@ -101,7 +102,7 @@ import Testing
         harness.disconnect(alice, reason: "gone")
         harness.clear()
         harness.readMarkerStored(request, .success(request.marker.time))
-        #expect(harness.take(phone) == [":securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
+        harness.expect([phone], received: [":securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
         #expect(harness.lastSends.allSatisfy { !$0.recipients.contains(alice) })
     }
 
@@ -115,9 +116,10 @@ import Testing
         harness.send("NICK alicia", from: alice)
         harness.clear()
         harness.readMarkerStored(request, .success(request.marker.time))
-        #expect(harness.take(alice) == ["@label=r1 :securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
-        harness.send("MARKREAD #ops", from: alice)
-        #expect(harness.take(alice) == [":securechat.local MARKREAD #ops *"], "alicia has no marker of her own")
+        harness.expect([alice], received: ["@label=r1 :securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
+        harness.send("MARKREAD #ops", from: alice, expecting: [
+            ":securechat.local MARKREAD #ops *",
+        ], "alicia has no marker of her own")
     }
 
     @Test func aJoinTellsTheMarkerBeforeTheNames() throws {
@@ -126,8 +128,7 @@ import Testing
         let plain = harness.register("alice")
         try markStored(&harness, "MARKREAD #ops timestamp=\(Self.earlier)", from: alice)
         harness.clear()
-        harness.send("JOIN #ops", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("JOIN #ops", from: alice, expecting: [
             ":alice!alice@192.0.2.1 JOIN #ops",
             ":securechat.local MARKREAD #ops timestamp=\(Self.earlier)",
             ":securechat.local 353 alice = #ops @alice",
@@ -146,8 +147,7 @@ import Testing
             ReadMarker(userKey: "alice", targetKey: "bob", time: 1_699_999_000_000),
         ])
         let alice = harness.register("alice", caps: Self.cap)
-        harness.send("MARKREAD #Ops", "MARKREAD BOB", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("MARKREAD #Ops", "MARKREAD BOB", from: alice, expecting: [
             ":securechat.local MARKREAD #Ops timestamp=\(Self.earlier)",
             ":securechat.local MARKREAD BOB timestamp=2023-11-14T21:56:40.000Z",
         ])
@@ -159,8 +159,11 @@ import Testing
             ReadMarker(userKey: "alice", targetKey: "#c\($0)", time: 1_699_999_000_000)
         })
         let alice = harness.register("alice", caps: Self.cap)
-        harness.send("MARKREAD #new timestamp=\(Self.earlier)", "MARKREAD #c7 timestamp=\(Self.earlier)", from: alice)
-        #expect(harness.take(alice) == [":securechat.local FAIL MARKREAD INVALID_PARAMS #new :Too many read markers (at most 1000)"])
+        harness.send(
+            "MARKREAD #new timestamp=\(Self.earlier)", "MARKREAD #c7 timestamp=\(Self.earlier)",
+            from: alice,
+            expecting: [":securechat.local FAIL MARKREAD INVALID_PARAMS #new :Too many read markers (at most 1000)"]
+        )
         #expect(harness.readMarkerRequests.map(\.marker.targetKey) == ["#c7"], "a marker already kept still moves")
     }
 
@@ -169,8 +172,9 @@ import Testing
         configuration.hasHistoryLog = false
         var harness = HubHarness(configuration)
         let alice = harness.register("alice", caps: Self.cap)
-        harness.send("MARKREAD #ops timestamp=\(Self.earlier)", from: alice)
-        #expect(harness.take(alice) == [":securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
+        harness.send("MARKREAD #ops timestamp=\(Self.earlier)", from: alice, expecting: [
+            ":securechat.local MARKREAD #ops timestamp=\(Self.earlier)",
+        ])
         #expect(harness.readMarkerRequests.isEmpty)
     }
 
@@ -178,17 +182,16 @@ import Testing
         var harness = HubHarness()
         let alice = harness.register("alice", caps: "\(Self.cap) labeled-response batch")
         let phone = harness.register("alice", caps: Self.cap)
-        harness.send("@label=m1 MARKREAD #ops timestamp=\(Self.earlier)", from: alice)
-        #expect(harness.take(alice).isEmpty)
+        harness.send("@label=m1 MARKREAD #ops timestamp=\(Self.earlier)", from: alice, expecting: [])
         let request = try #require(harness.readMarkerRequests.last)
         harness.readMarkerStored(request, .success(request.marker.time))
-        #expect(harness.take(alice) == ["@label=m1 :securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
-        #expect(harness.take(phone) == [":securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
+        harness.expect([alice], received: ["@label=m1 :securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
+        harness.expect([phone], received: [":securechat.local MARKREAD #ops timestamp=\(Self.earlier)"])
 
         harness.send("@label=m2 MARKREAD #dev timestamp=\(Self.earlier)", from: alice)
         let failing = try #require(harness.readMarkerRequests.last)
         harness.readMarkerStored(failing, .failure(HistoryStoreError(.readOnly, "read-only")))
-        #expect(harness.take(alice) == [
+        harness.expect([alice], received: [
             "@label=m2 :securechat.local FAIL MARKREAD INTERNAL_ERROR #dev :The read timestamp could not be set"
         ])
     }

@@ -3,18 +3,9 @@ import Foundation
 import IRC
 import Testing
 
-/// TIME, VERSION, INFO, HELP, WHOWAS and USERHOST.
+/// VERSION, INFO, HELP, WHOWAS and USERHOST; TIME's and HELP's exact answers are in
+/// ``HubReplyTableTests/serverInformation``.
 @Suite struct HubServerInfoTests {
-    @Test func timeAnswers391() {
-        var harness = HubHarness()
-        let alice = harness.register("alice")
-        harness.send("TIME", "TIME elsewhere", from: alice)
-        #expect(harness.take(alice) == [
-            ":securechat.local 391 alice securechat.local 1700000000 0 2023-11-14T22:13:20.000Z",
-            ":securechat.local 402 alice elsewhere :No such server",
-        ])
-    }
-
     @Test func versionAnswers351AndTheISupportLines() {
         var harness = HubHarness()
         let alice = harness.register("alice")
@@ -30,17 +21,9 @@ import Testing
         #expect(commands.last == "374" && commands.dropLast().allSatisfy { $0 == "371" } && commands.count > 1)
     }
 
-    @Test func helpKnowsEveryCommandAndAnswers524ForOthers() {
+    @Test func helpKnowsEveryCommand() {
         var harness = HubHarness()
         let alice = harness.register("alice")
-        harness.send("HELP privmsg", from: alice)
-        #expect(harness.take(alice) == [
-            ":securechat.local 704 alice PRIVMSG :PRIVMSG <target>{,<target>} <text>",
-            ":securechat.local 705 alice PRIVMSG :Sends to a channel or a nick (kept for an allowlisted nick offline)",
-            ":securechat.local 706 alice PRIVMSG :End of /HELP",
-        ])
-        harness.send("HELPOP frob", from: alice)
-        #expect(harness.take(alice) == [":securechat.local 524 alice frob :No help available on this topic"])
         harness.send("HELP", from: alice)
         #expect(harness.takeCommands(alice).first == "704")
         for command in ["PRIVMSG", "JOIN", "MONITOR", "SETNAME", "WHOWAS", "BATCH", "TIME", "CAP"] {
@@ -56,8 +39,7 @@ import Testing
         harness.send("NICK robert", from: bob)
         harness.send("QUIT", from: bob)
         harness.clear()
-        harness.send("WHOWAS bob", "WHOWAS robert 1", "WHOWAS nobody", from: alice)
-        #expect(harness.take(alice) == [
+        harness.send("WHOWAS bob", "WHOWAS robert 1", "WHOWAS nobody", from: alice, expecting: [
             ":securechat.local 314 alice bob bob 192.0.2.1 * :bob Example",
             ":securechat.local 312 alice bob securechat.local 2023-11-14T22:13:20.000Z",
             ":securechat.local 369 alice bob :End of WHOWAS",
@@ -86,7 +68,8 @@ import Testing
         let alice = harness.register("alice")
         let bob = harness.register("bob")
         harness.send("AWAY :out", from: bob)
-        harness.send("USERHOST alice bob nobody", from: alice)
-        #expect(harness.take(alice) == [":securechat.local 302 alice :alice=+alice@192.0.2.1 bob=-bob@192.0.2.1"])
+        harness.send("USERHOST alice bob nobody", from: alice, expecting: [
+            ":securechat.local 302 alice :alice=+alice@192.0.2.1 bob=-bob@192.0.2.1",
+        ])
     }
 }

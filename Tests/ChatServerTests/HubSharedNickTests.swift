@@ -15,29 +15,23 @@ import Testing
         var harness = HubHarness()
         let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
         harness.send(
-            "NAMES #lobby",
-            "WHO #lobby",
-            "WHO alice",
-            "ISON alice",
-            "USERHOST alice",
-            "LIST #lobby",
-            from: bob
+            "NAMES #lobby", "WHO #lobby", "WHO alice", "ISON alice", "USERHOST alice", "LIST #lobby",
+            from: bob,
+            expecting: [
+                ":securechat.local 353 bob = #lobby :alice bob",
+                ":securechat.local 366 bob #lobby :End of /NAMES list",
+                ":securechat.local 352 bob #lobby alice 192.0.2.1 securechat.local alice H :0 alice Example",
+                ":securechat.local 352 bob #lobby bob 192.0.2.1 securechat.local bob H :0 bob Example",
+                ":securechat.local 315 bob #lobby :End of WHO list",
+                ":securechat.local 352 bob * alice 192.0.2.1 securechat.local alice H :0 alice Example",
+                ":securechat.local 315 bob alice :End of WHO list",
+                ":securechat.local 303 bob alice",
+                ":securechat.local 302 bob alice=+alice@192.0.2.1",
+                ":securechat.local 322 bob #lobby 2 :",
+                ":securechat.local 323 bob :End of /LIST",
+            ]
         )
-        #expect(harness.take(bob) == [
-            ":securechat.local 353 bob = #lobby :alice bob",
-            ":securechat.local 366 bob #lobby :End of /NAMES list",
-            ":securechat.local 352 bob #lobby alice 192.0.2.1 securechat.local alice H :0 alice Example",
-            ":securechat.local 352 bob #lobby bob 192.0.2.1 securechat.local bob H :0 bob Example",
-            ":securechat.local 315 bob #lobby :End of WHO list",
-            ":securechat.local 352 bob * alice 192.0.2.1 securechat.local alice H :0 alice Example",
-            ":securechat.local 315 bob alice :End of WHO list",
-            ":securechat.local 303 bob alice",
-            ":securechat.local 302 bob alice=+alice@192.0.2.1",
-            ":securechat.local 322 bob #lobby 2 :",
-            ":securechat.local 323 bob :End of /LIST",
-        ])
-        harness.send("WHOIS alice", from: bob)
-        let whois = harness.take(bob)
+        let whois = harness.replies(to: "WHOIS alice", from: bob)
         #expect(whois.filter { $0.contains(" 311 ") } == [":securechat.local 311 bob alice alice 192.0.2.1 * :alice Example"])
         #expect(!whois.contains { $0.contains(" 276 ") })
         // Each of alice's sessions is shown its own certificate's fingerprint.
@@ -55,41 +49,41 @@ import Testing
         var harness = HubHarness()
         let laptop = harness.register("alice", bound: ["alice", "alice_"])
         let phone = harness.register("alice", bound: ["alice", "alice_"], host: Self.phoneHost)
-        harness.send("NICK alice_", from: phone)
-        #expect(harness.take(phone) == [
+        harness.send("NICK alice_", from: phone, expecting: [
             ":securechat.local 400 alice NICK :alice is shared by 2 sessions and cannot be renamed from one of them; "
                 + "close the others first, or log this one in as alice_"
         ])
-        #expect(harness.take(laptop).isEmpty)
+        harness.expect([laptop], received: [])
         #expect(harness.hub.nick(of: phone) == "alice")
         harness.send("QUIT", from: laptop)
-        harness.send("NICK alice_", from: phone)
-        #expect(harness.take(phone) == [":alice!alice@198.51.100.7 NICK alice_"])
+        harness.send("NICK alice_", from: phone, expecting: [":alice!alice@198.51.100.7 NICK alice_"])
     }
 
     @Test func theNickIsAwayOnlyWhileEverySessionIs() {
         var harness = HubHarness()
         let (laptop, phone, bob) = harness.registerLaptopPhoneAndBob()
-        harness.send("AWAY :in a pocket", from: phone)
-        #expect(harness.take(phone) == [
+        harness.send("AWAY :in a pocket", from: phone, expecting: [
             ":securechat.local 306 alice :You have been marked as being away; others see alice as away once all its sessions are"
         ])
-        harness.send("PRIVMSG alice :there?", "USERHOST alice", from: bob)
-        #expect(harness.take(bob) == [":securechat.local 302 bob alice=+alice@192.0.2.1"])
+        harness.send("PRIVMSG alice :there?", "USERHOST alice", from: bob, expecting: [
+            ":securechat.local 302 bob alice=+alice@192.0.2.1",
+        ])
 
         harness.clear()
         harness.now = HubHarness.epoch.addingTimeInterval(60)
-        harness.send("AWAY :at lunch", from: laptop)
-        #expect(harness.take(laptop) == [":securechat.local 306 alice :You have been marked as being away"])
-        harness.send("PRIVMSG alice :there?", from: bob)
-        #expect(harness.take(bob) == [":securechat.local 301 bob alice :at lunch"], "the text set last")
+        harness.send("AWAY :at lunch", from: laptop, expecting: [
+            ":securechat.local 306 alice :You have been marked as being away",
+        ])
+        harness.send("PRIVMSG alice :there?", from: bob, expecting: [
+            ":securechat.local 301 bob alice :at lunch",
+        ], "the text set last")
 
         harness.send("AWAY", from: laptop)
-        harness.send("PRIVMSG alice :back?", from: bob)
-        #expect(harness.take(bob).isEmpty)
+        harness.send("PRIVMSG alice :back?", from: bob, expecting: [])
         harness.close(laptop, reason: "Ping timeout")
-        harness.send("PRIVMSG alice :and now?", from: bob)
-        #expect(harness.take(bob) == [":securechat.local 301 bob alice :in a pocket"], "the sessions left are all away")
+        harness.send("PRIVMSG alice :and now?", from: bob, expecting: [
+            ":securechat.local 301 bob alice :in a pocket",
+        ], "the sessions left are all away")
     }
 
     @Test func userModesIdleTimeAndSignonBelongToTheNick() {
@@ -100,10 +94,8 @@ import Testing
         let bob = harness.register("bob")
         harness.send("MODE alice +i", from: phone)
         harness.expect([laptop, phone], received: [":alice!alice@198.51.100.7 MODE alice +i"])
-        harness.send("MODE alice", from: laptop)
-        #expect(harness.take(laptop) == [":securechat.local 221 alice +i"])
-        harness.send("LUSERS", from: bob)
-        #expect(harness.take(bob) == [
+        harness.send("MODE alice", from: laptop, expecting: [":securechat.local 221 alice +i"])
+        harness.send("LUSERS", from: bob, expecting: [
             ":securechat.local 251 bob :There are 1 users and 1 invisible on 1 servers",
             ":securechat.local 254 bob 1 :channels formed",
             ":securechat.local 255 bob :I have 3 clients and 0 servers",
@@ -131,15 +123,15 @@ import Testing
         let phone = harness.register("alice", host: Self.phoneHost)
         #expect(harness.hub.channels["#lobby"]?.deliveryGroups == nil, "alice gained a session")
         harness.send("PRIVMSG #lobby :two", from: bob)
-        #expect(harness.take(phone) == [":bob!bob@192.0.2.1 PRIVMSG #lobby two"])
+        harness.expect([phone], received: [":bob!bob@192.0.2.1 PRIVMSG #lobby two"])
         #expect(harness.hub.channels["#lobby"]?.deliveryGroups != nil)
 
         harness.send("CAP REQ server-time", from: phone)
         #expect(harness.hub.channels["#lobby"]?.deliveryGroups == nil, "a session changed its capabilities")
         harness.clear()
         harness.send("PRIVMSG #lobby :three", from: bob)
-        #expect(harness.take(phone) == ["@time=2023-11-14T22:13:20.000Z :bob!bob@192.0.2.1 PRIVMSG #lobby three"])
-        #expect(harness.take(laptop) == [":bob!bob@192.0.2.1 PRIVMSG #lobby three"])
+        harness.expect([phone], received: ["@time=2023-11-14T22:13:20.000Z :bob!bob@192.0.2.1 PRIVMSG #lobby three"])
+        harness.expect([laptop], received: [":bob!bob@192.0.2.1 PRIVMSG #lobby three"])
 
         harness.close(phone, reason: "Ping timeout")
         #expect(harness.hub.channels["#lobby"]?.deliveryGroups == nil, "alice lost a session")
