@@ -201,7 +201,6 @@ generator_placement() {
 }
 
 . "$root/scripts/lib/ensure-openssl.sh"
-securechat_ensure_openssl
 . "$root/scripts/bench/peers.sh"
 
 echo "== building (release)" >&2
