@@ -46,18 +46,14 @@ import Testing
     }
 
     @Test(arguments: [
-        ("[history]\ndurability = \"fast\"\n", "/s.toml:2: history.durability must be one of"),
-        ("[history]\nreplay_on_join = 500\n", "/s.toml:2: history.replay_on_join must be between 0 and 100"),
-        ("[history]\nsendq = 1\n", "/s.toml:2: unknown key 'history.sendq'; it belongs in the [limits] table"),
-        ("replay_on_join = 5\n", "/s.toml:1: unknown key 'replay_on_join'; it belongs in the [history] table"),
+        ConfigurationRefusal("[history]\ndurability = \"fast\"\n", .invalidValue, "/s.toml:2: history.durability must be one of"),
+        ConfigurationRefusal("[history]\nreplay_on_join = 500\n", .invalidValue, "/s.toml:2: history.replay_on_join must be between 0 and 100"),
+        ConfigurationRefusal("[history]\nsendq = 1\n", .unknownKey, "/s.toml:2: unknown key 'history.sendq'; it belongs in the [limits] table"),
+        ConfigurationRefusal("replay_on_join = 5\n", .unknownKey, "/s.toml:1: unknown key 'replay_on_join'; it belongs in the [history] table"),
     ])
-    func mistakesNameTheLineAndTheFix(text: String, message: String) {
+    func mistakesNameTheLineAndTheFix(_ refusal: ConfigurationRefusal) throws {
         var configuration = ServerConfiguration()
-        #expect {
-            try configuration.apply(toml: text, path: "/s.toml")
-        } throws: { error in
-            (error as? ConfigurationError)?.reason.hasPrefix(message) == true
-        }
+        try refusal.expectRefused { try configuration.apply(toml: $0, path: "/s.toml") }
     }
 
     @Test func pruningKeepsTheRetentionWindowAndTheCap() {

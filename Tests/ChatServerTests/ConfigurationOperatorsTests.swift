@@ -36,20 +36,14 @@ struct ConfigurationOperatorsTests {
     }
 
     @Test(arguments: [
-        ("[operators]\nalice = \"root\"\n", ConfigurationError.Code.invalidValue, "server.toml:2: operators.alice must be one of"),
-        ("[operators]\nalice = 1\n", .wrongType, "server.toml:2: operators.alice must be one of the strings"),
-        ("[operators]\nalice = \"admin\"\n\"not a nick\" = \"admin\"\n", .invalidValue, "server.toml:3: 'not a nick' in [operators] is neither a nickname nor a certificate fingerprint"),
-        ("[operators]\nalice = \"admin\"\nAlice = \"moderator\"\n", .invalidValue, "server.toml:3: operators.Alice lists the operator of /etc/securechat/server.toml:2 again"),
-        ("operators = \"alice\"\n", .wrongType, "server.toml:1: operators must be a table"),
+        ConfigurationRefusal("[operators]\nalice = \"root\"\n", .invalidValue, "\(path):2: operators.alice must be one of"),
+        ConfigurationRefusal("[operators]\nalice = 1\n", .wrongType, "\(path):2: operators.alice must be one of the strings"),
+        ConfigurationRefusal("[operators]\nalice = \"admin\"\n\"not a nick\" = \"admin\"\n", .invalidValue, "\(path):3: 'not a nick' in [operators] is neither a nickname nor a certificate fingerprint"),
+        ConfigurationRefusal("[operators]\nalice = \"admin\"\nAlice = \"moderator\"\n", .invalidValue, "\(path):3: operators.Alice lists the operator of /etc/securechat/server.toml:2 again"),
+        ConfigurationRefusal("operators = \"alice\"\n", .wrongType, "\(path):1: operators must be a table"),
     ])
-    func badTablesNameTheLine(toml: String, code: ConfigurationError.Code, start: String) {
+    func badTablesNameTheLine(_ refusal: ConfigurationRefusal) throws {
         var configuration = ServerConfiguration()
-        do {
-            try configuration.apply(toml: toml, path: Self.path)
-            Issue.record("accepted \(toml)")
-        } catch {
-            #expect(error.code == code)
-            #expect(error.reason.hasPrefix("/etc/securechat/" + start), "\(error.reason)")
-        }
+        try refusal.expectRefused { try configuration.apply(toml: $0, path: Self.path) }
     }
 }
