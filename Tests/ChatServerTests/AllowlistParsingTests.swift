@@ -50,7 +50,7 @@ struct AllowlistParsingTests {
     }
 
     /// A text, the error code, and the exact start of the message.
-    @Test(arguments: [
+    static let malformed: [ConfigurationRefusal] = [
         ConfigurationRefusal("alice", .missingFingerprint, "allow.txt:1: 'alice' has no fingerprint"),
         ConfigurationRefusal("alice # sha256:\(hexA)", .missingFingerprint, "allow.txt:1: 'alice' has no fingerprint"),
         ConfigurationRefusal("# ok\nalice sha256:abcd", .invalidFingerprint, "allow.txt:2: 'sha256:abcd' is not a fingerprint"),
@@ -65,7 +65,9 @@ struct AllowlistParsingTests {
         ConfigurationRefusal("alice sha256:ab ab ab", .tooManyFields, "allow.txt:1: expected NICK FINGERPRINT, found 4 fields"),
         ConfigurationRefusal("alice\r\nbob sha256:\(hexA)\r\ncarol x y", .missingFingerprint, "allow.txt:1:"),
         ConfigurationRefusal("a sha256:\(hexA)\r\nbob sha256:\(hexA)\r\ncarol x y", .tooManyFields, "allow.txt:3: expected"),
-    ])
+    ]
+
+    @Test(arguments: malformed)
     func malformedLineRejectsTheFile(_ refusal: ConfigurationRefusal) throws {
         try refusal.expectRefused { _ = try Allowlist(parsing: $0, path: "allow.txt") }
     }

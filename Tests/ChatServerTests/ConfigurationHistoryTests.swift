@@ -3,7 +3,8 @@ import Foundation
 import HistoryStore
 import Testing
 
-/// `[history]` and `data_dir` in server.toml.
+/// `[history]` and `data_dir` in server.toml (its mistakes are among ConfigurationTOMLTests'
+/// `errorNamesTheLine` cases).
 @Suite struct ConfigurationHistoryTests {
     @Test func historyDefaultsAreTheDocumentedOnes() {
         let history = ServerConfiguration().history
@@ -43,17 +44,6 @@ import Testing
         #expect(configuration.resolvedDataDirectory == "data")
         try configuration.apply(toml: "port = 6697\n", path: "/etc/securechat/server.toml")
         #expect(configuration.resolvedDataDirectory == "/etc/securechat/data")
-    }
-
-    @Test(arguments: [
-        ConfigurationRefusal("[history]\ndurability = \"fast\"\n", .invalidValue, "/s.toml:2: history.durability must be one of"),
-        ConfigurationRefusal("[history]\nreplay_on_join = 500\n", .invalidValue, "/s.toml:2: history.replay_on_join must be between 0 and 100"),
-        ConfigurationRefusal("[history]\nsendq = 1\n", .unknownKey, "/s.toml:2: unknown key 'history.sendq'; it belongs in the [limits] table"),
-        ConfigurationRefusal("replay_on_join = 5\n", .unknownKey, "/s.toml:1: unknown key 'replay_on_join'; it belongs in the [history] table"),
-    ])
-    func mistakesNameTheLineAndTheFix(_ refusal: ConfigurationRefusal) throws {
-        var configuration = ServerConfiguration()
-        try refusal.expectRefused { try configuration.apply(toml: $0, path: "/s.toml") }
     }
 
     @Test func pruningKeepsTheRetentionWindowAndTheCap() {

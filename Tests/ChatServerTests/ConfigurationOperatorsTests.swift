@@ -3,6 +3,8 @@ import Foundation
 import TLS
 import Testing
 
+/// `[operators]` in server.toml (its mistakes are among ConfigurationTOMLTests' `errorNamesTheLine`
+/// cases).
 @Suite("Server configuration: [operators]")
 struct ConfigurationOperatorsTests {
     static let path = "/etc/securechat/server.toml"
@@ -35,15 +37,4 @@ struct ConfigurationOperatorsTests {
         #expect(configuration.operators.isEmpty)
     }
 
-    @Test(arguments: [
-        ConfigurationRefusal("[operators]\nalice = \"root\"\n", .invalidValue, "\(path):2: operators.alice must be one of"),
-        ConfigurationRefusal("[operators]\nalice = 1\n", .wrongType, "\(path):2: operators.alice must be one of the strings"),
-        ConfigurationRefusal("[operators]\nalice = \"admin\"\n\"not a nick\" = \"admin\"\n", .invalidValue, "\(path):3: 'not a nick' in [operators] is neither a nickname nor a certificate fingerprint"),
-        ConfigurationRefusal("[operators]\nalice = \"admin\"\nAlice = \"moderator\"\n", .invalidValue, "\(path):3: operators.Alice lists the operator of /etc/securechat/server.toml:2 again"),
-        ConfigurationRefusal("operators = \"alice\"\n", .wrongType, "\(path):1: operators must be a table"),
-    ])
-    func badTablesNameTheLine(_ refusal: ConfigurationRefusal) throws {
-        var configuration = ServerConfiguration()
-        try refusal.expectRefused { try configuration.apply(toml: $0, path: Self.path) }
-    }
 }

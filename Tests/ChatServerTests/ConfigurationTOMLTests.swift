@@ -144,6 +144,17 @@ struct ConfigurationTOMLTests {
         ConfigurationRefusal("cert = \"\"\n", .invalidValue, "\(path):1: cert must be a file path, not an empty string"),
         ConfigurationRefusal("limits = { sendq = 5 }\n", .invalidValue, "\(path):1: limits.sendq must be at least 98304, not 5"),
         ConfigurationRefusal("limits.flood_burst = 0\n", .invalidValue, "\(path):1: limits.flood_burst must be at least 1"),
+        // [operators]
+        ConfigurationRefusal("[operators]\nalice = \"root\"\n", .invalidValue, "\(path):2: operators.alice must be one of"),
+        ConfigurationRefusal("[operators]\nalice = 1\n", .wrongType, "\(path):2: operators.alice must be one of the strings"),
+        ConfigurationRefusal("[operators]\nalice = \"admin\"\n\"not a nick\" = \"admin\"\n", .invalidValue, "\(path):3: 'not a nick' in [operators] is neither a nickname nor a certificate fingerprint"),
+        ConfigurationRefusal("[operators]\nalice = \"admin\"\nAlice = \"moderator\"\n", .invalidValue, "\(path):3: operators.Alice lists the operator of /etc/securechat/server.toml:2 again"),
+        ConfigurationRefusal("operators = \"alice\"\n", .wrongType, "\(path):1: operators must be a table"),
+        // [history]
+        ConfigurationRefusal("[history]\ndurability = \"fast\"\n", .invalidValue, "\(path):2: history.durability must be one of"),
+        ConfigurationRefusal("[history]\nreplay_on_join = 500\n", .invalidValue, "\(path):2: history.replay_on_join must be between 0 and 100"),
+        ConfigurationRefusal("[history]\nsendq = 1\n", .unknownKey, "\(path):2: unknown key 'history.sendq'; it belongs in the [limits] table"),
+        ConfigurationRefusal("replay_on_join = 5\n", .unknownKey, "\(path):1: unknown key 'replay_on_join'; it belongs in the [history] table"),
     ])
     func errorNamesTheLine(_ refusal: ConfigurationRefusal) throws {
         var configuration = ServerConfiguration()
