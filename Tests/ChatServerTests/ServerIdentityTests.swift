@@ -137,8 +137,7 @@ struct ServerIdentityTests {
 
     @Test(arguments: [1, 2]) func revokedCertificateOfALiveSessionIsClosedOnTLSReload(ioThreads: Int) async throws {
         let pki = try TestPKI()
-        let crl = pki.directory.appending(path: "live.crl")
-        try FileManager.default.copyItem(at: try pki.ca.writeCRL(revoking: []), to: crl)
+        let crl = try pki.liveCRL()
         let configure: (inout ServerConfiguration) -> Void = {
             $0.crlPath = crl.path(percentEncoded: false)
             $0.limits.ioThreads = ioThreads
