@@ -147,27 +147,18 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-if [ $quick = 1 ]; then
-    repeat=${repeat:-1}  # --quick keeps to its two minutes
-    hs_c=16; hs_t=3
-    hold_n=1000
-    fan_m=50; fan_s=5; fan_k=1000
-    pm_p=25; pm_k=1000
-    storm_m=50; storm_n=500; storm_quiet=3; storm_after=2
-    hist_s=50; hist_k=400
-    seed_n=100000; chq_q=100
-    timeout=30
-else
-    hs_c=16; hs_t=10
-    hold_n=10000
-    fan_m=100; fan_s=10; fan_k=1000
-    pm_p=100; pm_k=1000
-    storm_m=50; storm_n=3000; storm_quiet=5; storm_after=3
-    hist_s=50; hist_k=2000
-    seed_n=1000000; chq_q=200
-    timeout=60
-    repeat=${repeat:-3}
-fi
+# sized QUICK FULL: the figure for a --quick run (which keeps to its two minutes), else the
+# full run's.
+sized() { if [ $quick = 1 ]; then echo "$1"; else echo "$2"; fi; }
+repeat=${repeat:-$(sized 1 3)}
+hs_c=16; hs_t=$(sized 3 10)
+hold_n=$(sized 1000 10000)
+fan_m=$(sized 50 100); fan_s=$(sized 5 10); fan_k=1000
+pm_p=$(sized 25 100); pm_k=1000
+storm_m=50; storm_n=$(sized 500 3000); storm_quiet=$(sized 3 5); storm_after=$(sized 2 3)
+hist_s=50; hist_k=$(sized 400 2000)
+seed_n=$(sized 100000 1000000); chq_q=$(sized 100 200)
+timeout=$(sized 30 60)
 storm_rate=500
 hist_rate=20000
 # The generator gets one event-loop thread fewer than there are cores: every server under
@@ -210,7 +201,6 @@ generator_placement() {
 }
 
 . "$root/scripts/lib/ensure-openssl.sh"
-securechat_ensure_openssl
 . "$root/scripts/bench/peers.sh"
 
 echo "== building (release)" >&2

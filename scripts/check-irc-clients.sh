@@ -130,6 +130,17 @@ type_line() {
     sleep 0.4
 }
 
+# expect_shown SESSION LOG TEXT PASSED FAILED: passes PASSED when LOG shows TEXT; else
+# fails FAILED and shows SESSION's screen.
+expect_shown() {
+    if wait_until "$WAIT" has "$2" "$3"; then
+        pass "$4"
+    else
+        fail "$5"
+        show_context "$1"
+    fi
+}
+
 # Shown when a check fails: the end of the client's screen and of the server log.
 show_context() {
     echo "---- screen of $1 ----"
@@ -231,12 +242,8 @@ check_lobby_chat() {
     else
         fail "$version: auto-join of #lobby"
     fi
-    if wait_until "$WAIT" has "$log" "$BEFORE"; then
-        pass "$version: replay on join shows what was said in #lobby before it came"
-    else
-        fail "$version: replay on join, the earlier message is not shown"
-        show_context "$session"
-    fi
+    expect_shown "$session" "$log" "$BEFORE" "$version: replay on join shows what was said in #lobby before it came" \
+        "$version: replay on join, the earlier message is not shown"
     type_line "$session" "$say hello from $token"
     if wait_until "$WAIT" has "$WORK/peer.out" "PRIVMSG #lobby :hello from $token"; then
         pass "$version: message to #lobby reached the peer"
@@ -244,12 +251,8 @@ check_lobby_chat() {
         fail "$version: message to #lobby did not reach the peer"
     fi
     peer_say "PRIVMSG #lobby :hello to $token"
-    if wait_until "$WAIT" has "$log" "hello to $token"; then
-        pass "$version: message from the peer shown"
-    else
-        fail "$version: message from the peer not shown"
-        show_context "$session"
-    fi
+    expect_shown "$session" "$log" "hello to $token" "$version: message from the peer shown" \
+        "$version: message from the peer not shown"
 }
 
 # ---- irssi ------------------------------------------------------------------------------
@@ -262,19 +265,39 @@ expect_peer() {
 # count_in FILE TEXT: how many lines of FILE hold TEXT.
 count_in() { grep -cF -- "$2" "$1" 2>/dev/null || true; }
 
+# refused_until_invited SESSION VERSION CHANNEL MODE INVITE: the peer's JOIN to CHANNEL, which
+# MODE made invite-only, is refused with 473; INVITE, typed in SESSION, reaches the peer.
+refused_until_invited() {
+    local session=$1 version=$2 channel=$3 mode=$4 invite=$5
+    peer_say "JOIN $channel"
+    expect_peer "$version: $mode refuses a JOIN without invitation (473)" " 473 bob $channel "
+    type_line "$session" "$invite"
+    expect_peer "$version: /invite reaches the invited nick" "INVITE bob $channel"
+}
+
+# check_who_lists_bob SESSION VERSION LOG: /who b*, typed in SESSION, adds to LOG a line
+# with the peer's real name.
+check_who_lists_bob() {
+    local session=$1 version=$2 log=$3 before
+    before=$(count_in "$log" "Scripted peer")
+    type_line "$session" "/who b*"
+    if wait_until "$WAIT" bash -c "[ \$(grep -cF 'Scripted peer' '$log') -gt $before ]"; then
+        pass "$version: /who b* lists bob"
+    else
+        fail "$version: /who b* does not list bob"
+        show_context "$session"
+    fi
+}
+
 # check_irssi_channel_modes LOG: alice, in irssi, opens #modes and runs it with the peer:
 # +ik keeps bob out until /invite, /op, /ban silences him, /voice, /who with a mask.
 check_irssi_channel_modes() {
-    local log=$1 version=$2 before
+    local log=$1 version=$2
     type_line irssi "/join #modes"
     wait_until "$WAIT" has "$log" "has joined #modes" || { fail "$version: /join #modes"; show_context irssi; return; }
     type_line irssi "/mode +ik sekrit"
-    if wait_until "$WAIT" has "$log" "+ik sekrit"; then pass "$version: /mode +ik sets invite-only and a key"
-    else fail "$version: /mode +ik"; show_context irssi; fi
-    peer_say "JOIN #modes"
-    expect_peer "$version: +i refuses a JOIN without invitation (473)" " 473 bob #modes "
-    type_line irssi "/invite bob"
-    expect_peer "$version: /invite reaches the invited nick" "INVITE bob #modes"
+    expect_shown irssi "$log" "+ik sekrit" "$version: /mode +ik sets invite-only and a key" "$version: /mode +ik"
+    refused_until_invited irssi "$version" "#modes" "+i" "/invite bob"
     if wait_until "$WAIT" grep -qiE "inviting bob to #modes" "$log"; then pass "$version: /invite shows 341"
     else fail "$version: /invite, 341 not shown"; fi
     peer_say "JOIN #modes"
@@ -290,19 +313,11 @@ check_irssi_channel_modes() {
     type_line irssi "/voice bob"
     expect_peer "$version: /voice" "MODE #modes +v bob"
     peer_say "PRIVMSG #modes :voiced $$"
-    if wait_until "$WAIT" has "$log" "voiced $$"; then pass "$version: a voiced member speaks despite the ban"
-    else fail "$version: the voiced member's message is not shown"; show_context irssi; fi
+    expect_shown irssi "$log" "voiced $$" "$version: a voiced member speaks despite the ban" \
+        "$version: the voiced member's message is not shown"
     type_line irssi "/names"
-    if wait_until "$WAIT" has "$log" "+bob"; then pass "$version: NAMES shows +bob"
-    else fail "$version: NAMES does not show +bob"; show_context irssi; fi
-    before=$(count_in "$log" "Scripted peer")
-    type_line irssi "/who b*"
-    if wait_until "$WAIT" bash -c "[ \$(grep -cF 'Scripted peer' '$log') -gt $before ]"; then
-        pass "$version: /who b* lists bob"
-    else
-        fail "$version: /who b* does not list bob"
-        show_context irssi
-    fi
+    expect_shown irssi "$log" "+bob" "$version: NAMES shows +bob" "$version: NAMES does not show +bob"
+    check_who_lists_bob irssi "$version" "$log"
 }
 
 check_irssi() {
@@ -333,12 +348,9 @@ check_irssi_refused() {
     wait_until "$WAIT" screen_has irssi-refused "Irssi v" || { fail "irssi did not start"; return; }
     type_line irssi-refused "/log open $log"
     type_line irssi-refused "/connect -tls -tls_cert $PKI/clients/mallory.pem -tls_pkey $PKI/clients/mallory.key -tls_pinned_cert $SERVER_FINGERPRINT_COLONS 127.0.0.1 $PORT"
-    if wait_until "$WAIT" has "$log" "adds this line to the allowlist: mallory sha256:"; then
-        pass "irssi: unlisted certificate shows the allowlist line to add"
-    else
-        fail "irssi: unlisted certificate, the server's ERROR text is not shown"
-        show_context irssi-refused
-    fi
+    expect_shown irssi-refused "$log" "adds this line to the allowlist: mallory sha256:" \
+        "irssi: unlisted certificate shows the allowlist line to add" \
+        "irssi: unlisted certificate, the server's ERROR text is not shown"
     type_line irssi-refused "/quit"
 }
 
@@ -373,26 +385,15 @@ start_weechat() {
 # check_weechat_channel_modes VERSION SERVER_LOG: carol, in WeeChat, makes #wee +i,
 # invites the peer, which joins, and lists it with /who and a mask.
 check_weechat_channel_modes() {
-    local version=$1 server_log=$2 before channel_log="$WORK/weechat/logs/irc.securechat.#wee.weechatlog"
+    local version=$1 server_log=$2 channel_log="$WORK/weechat/logs/irc.securechat.#wee.weechatlog"
     type_line weechat "/join -server securechat #wee"
     wait_until "$WAIT" has "$channel_log" "has joined #wee" || { fail "$version: /join #wee"; show_context weechat; return; }
     type_line weechat "/mode #wee +i"
-    if wait_until "$WAIT" has "$channel_log" "[+i]"; then pass "$version: /mode +i"
-    else fail "$version: /mode +i not shown"; show_context weechat; fi
-    peer_say "JOIN #wee"
-    expect_peer "$version: /mode +i refuses a JOIN without invitation (473)" " 473 bob #wee "
-    type_line weechat "/invite bob #wee"
-    expect_peer "$version: /invite reaches the invited nick" "INVITE bob #wee"
+    expect_shown weechat "$channel_log" "[+i]" "$version: /mode +i" "$version: /mode +i not shown"
+    refused_until_invited weechat "$version" "#wee" "/mode +i" "/invite bob #wee"
     peer_say "JOIN #wee"
     expect_peer "$version: the invited nick joins" " 366 bob #wee "
-    before=$(count_in "$server_log" "Scripted peer")
-    type_line weechat "/who b*"
-    if wait_until "$WAIT" bash -c "[ \$(grep -cF 'Scripted peer' '$server_log') -gt $before ]"; then
-        pass "$version: /who b* lists bob"
-    else
-        fail "$version: /who b* does not list bob"
-        show_context weechat
-    fi
+    check_who_lists_bob weechat "$version" "$server_log"
 }
 
 check_weechat() {
@@ -416,12 +417,9 @@ check_weechat_refused() {
         fail "WeeChat did not start"
         return
     fi
-    if wait_until "$WAIT" has "$server_log" "adds this line to the allowlist: mallory sha256:"; then
-        pass "WeeChat: unlisted certificate shows the allowlist line to add"
-    else
-        fail "WeeChat: unlisted certificate, the server's ERROR text is not shown"
-        show_context weechat-refused
-    fi
+    expect_shown weechat-refused "$server_log" "adds this line to the allowlist: mallory sha256:" \
+        "WeeChat: unlisted certificate shows the allowlist line to add" \
+        "WeeChat: unlisted certificate, the server's ERROR text is not shown"
     type_line weechat-refused "/quit"
 }
 
@@ -434,12 +432,9 @@ check_weechat_unbound_nicks() {
         fail "WeeChat did not start"
         return
     fi
-    if wait_until "$WAIT" has "$server_log" "Welcome to the SecureChat Network, carol!"; then
-        pass "WeeChat: nicks not bound to the certificate, registered as carol"
-    else
-        fail "WeeChat: nicks not bound to the certificate, not registered"
-        show_context weechat-nicks
-    fi
+    expect_shown weechat-nicks "$server_log" "Welcome to the SecureChat Network, carol!" \
+        "WeeChat: nicks not bound to the certificate, registered as carol" \
+        "WeeChat: nicks not bound to the certificate, not registered"
     type_line weechat-nicks "/quit"
 }
 

@@ -6,7 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure-openssl.sh
-securechat_ensure_openssl
 
 version="$(git describe --tags --always --dirty 2>/dev/null || echo dev)"
 arch="$(uname -m)"

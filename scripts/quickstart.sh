@@ -15,7 +15,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure-openssl.sh
-securechat_ensure_openssl
 
 host="${HOST:-127.0.0.1}"
 port="${PORT:-6697}"

@@ -7,7 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure-openssl.sh
-securechat_ensure_openssl
 swift test "$@"
 
 if [ "${CI:-}" = "true" ] || [ "${SECURECHAT_SCENARIO:-}" = "1" ]; then

@@ -8,13 +8,6 @@ import Testing
 @Suite struct IRCSessionStateHistoryTests: IRCSessionStateTesting {
     static let allCapabilities = "message-tags server-time echo-message batch draft/chathistory"
 
-    /// Feeds `lines` in order and returns every action.
-    func feed(_ state: inout IRCSessionState, _ lines: [String]) throws -> [IRCSessionState.Action] {
-        var actions: [IRCSessionState.Action] = []
-        for line in lines { actions += state.receive(try message(line)) }
-        return actions
-    }
-
     /// A state registered as alice with every history capability.
     func registered(
         history: HistoryPolicy = HistoryPolicy(), memory: HistoryMemory = HistoryMemory(), caps: String = allCapabilities

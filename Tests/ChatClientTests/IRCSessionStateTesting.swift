@@ -11,6 +11,20 @@ extension IRCSessionStateTesting {
         try IRCMessage(parsing: Array(line.utf8))
     }
 
+    /// alice's state, in no room, once the server has welcomed her (001).
+    func welcomedAlice() throws -> IRCSessionState {
+        var state = IRCSessionState(nick: "alice", rooms: [])
+        _ = state.receive(try self.message(":srv 001 alice :Welcome"))
+        return state
+    }
+
+    /// Feeds `lines` to `state` in order and returns every action.
+    func feed(_ state: inout IRCSessionState, _ lines: [String]) throws -> [IRCSessionState.Action] {
+        var actions: [IRCSessionState.Action] = []
+        for line in lines { actions += state.receive(try self.message(line)) }
+        return actions
+    }
+
     /// The lines the actions send, serialized, in order.
     func sent(_ actions: [IRCSessionState.Action]) -> [String] {
         actions.compactMap { action in

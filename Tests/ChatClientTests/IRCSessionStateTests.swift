@@ -40,8 +40,7 @@ import Testing
     @Test(arguments: refusals)
     func refusalsBecomeTypedCauses(_ item: (lines: [String], code: ChatClientError.Code, mentions: String)) throws {
         var state = IRCSessionState(nick: "bob", rooms: [])
-        var actions: [IRCSessionState.Action] = []
-        for line in item.lines { actions += state.receive(try message(line)) }
+        let actions = try feed(&state, item.lines)
         guard case .fail(let error)? = actions.first else {
             Issue.record("expected a failure, got \(actions)")
             return
@@ -78,8 +77,7 @@ import Testing
     }
 
     @Test func messagesAreTypedWithServerTimeEchoAndPrivacy() throws {
-        var state = IRCSessionState(nick: "alice", rooms: [])
-        _ = state.receive(try message(":srv 001 alice :Welcome"))
+        var state = try welcomedAlice()
         let room = state.receive(try message("@time=2026-01-02T03:04:05.678Z :bob!b@h PRIVMSG #lobby :hi all"))
         let expectedTime = Date(timeIntervalSince1970: 1_767_323_045.678)
         guard case .event(.message(let roomMessage))? = room.first else {
@@ -107,16 +105,14 @@ import Testing
     }
 
     @Test func unknownNickRefusesThePendingDelivery() throws {
-        var state = IRCSessionState(nick: "alice", rooms: [])
-        _ = state.receive(try message(":srv 001 alice :Welcome"))
+        var state = try welcomedAlice()
         let actions = state.receive(try message(":srv 401 alice nobody :No such nick/channel"))
         #expect(actions.contains(.event(.serverError(code: "401", text: "nobody: No such nick/channel"))))
         #expect(actions.contains { if case .deliveryRefused("nobody", _) = $0 { true } else { false } })
     }
 
     @Test func namesAreGatheredUntilTheEnd() throws {
-        var state = IRCSessionState(nick: "alice", rooms: [])
-        _ = state.receive(try message(":srv 001 alice :Welcome"))
+        var state = try welcomedAlice()
         #expect(state.receive(try message(":srv 353 alice = #lobby :@alice bob")).isEmpty)
         #expect(state.receive(try message(":srv 353 alice = #lobby :carol")).isEmpty)
         #expect(state.receive(try message(":srv 366 alice #lobby :End of /NAMES list")) == [.event(.names(room: "#lobby", nicks: ["alice", "bob", "carol"]))])

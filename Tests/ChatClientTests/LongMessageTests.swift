@@ -13,27 +13,32 @@ import Testing
     /// About 11 KB: more than one batch.
     static let veryLong = (1...1200).map { "wörd\($0)" }.joined(separator: " ") + " 日本語👩‍💻"
 
-    @Test func aLongMessageArrivesWholeAsOneMultilineBatch() async throws {
+    /// Alice delivers `text` to bob on a fresh server; `check` gets what `deliver` reported and
+    /// bob's events.
+    private static func aliceDeliversToBob(
+        _ text: String, _ check: (SendReport, EventCollector) async throws -> Void
+    ) async throws {
         try await withTestServer { server in
             let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
             let events = EventCollector(bob.events)
             let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
-            let report = try await alice.deliver(Self.long, to: "bob")
-            #expect(report.messages == 1 && report.batches == 1)
-            #expect(report.notice == nil)
-            try await events.waitFor("the message") { _ in events.messages.contains { $0.from == "alice" } }
-            #expect(events.messages.filter { $0.from == "alice" }.map(\.text) == [Self.long])
+            try await check(try await alice.deliver(text, to: "bob"), events)
             await alice.quit()
             await bob.quit()
         }
     }
 
+    @Test func aLongMessageArrivesWholeAsOneMultilineBatch() async throws {
+        try await Self.aliceDeliversToBob(Self.long) { report, events in
+            #expect(report.messages == 1 && report.batches == 1)
+            #expect(report.notice == nil)
+            try await events.waitFor("the message") { _ in events.messages.contains { $0.from == "alice" } }
+            #expect(events.messages.filter { $0.from == "alice" }.map(\.text) == [Self.long])
+        }
+    }
+
     @Test func aMessageLongerThanABatchArrivesWholeInSeveralAndSaysSo() async throws {
-        try await withTestServer { server in
-            let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
-            let events = EventCollector(bob.events)
-            let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
-            let report = try await alice.deliver(Self.veryLong, to: "bob")
+        try await Self.aliceDeliversToBob(Self.veryLong) { report, events in
             #expect(report.messages > 2 && report.batches == report.messages)
             #expect(report.notice?.contains("sent as \(report.messages) messages") == true)
             try await events.waitFor("every piece") { _ in
@@ -41,8 +46,6 @@ import Testing
             }
             #expect(events.messages.filter { $0.from == "alice" }.map(\.text).joined() == Self.veryLong)
             #expect(!events.events.contains { if case .serverError = $0 { return true }; return false })
-            await alice.quit()
-            await bob.quit()
         }
     }
 }

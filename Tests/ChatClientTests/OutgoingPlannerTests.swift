@@ -125,19 +125,15 @@ import Testing
     }
 
     @Test func aReceivedMultilineBatchIsOneMessageAndItsEchoAcknowledges() throws {
-        var state = IRCSessionState(nick: "alice", rooms: [])
-        _ = state.receive(try message(":srv 001 alice :Welcome"))
-        var actions: [IRCSessionState.Action] = []
-        for line in [
+        var state = try welcomedAlice()
+        let actions = try feed(&state, [
             "@msgid=m1;time=2026-01-02T03:04:05.000Z :alice!alice@h BATCH +x draft/multiline #ops",
             "@batch=x :alice!alice@h PRIVMSG #ops :first half ",
             "@batch=x;draft/multiline-concat :alice!alice@h PRIVMSG #ops :second half",
             "@batch=x :alice!alice@h PRIVMSG #ops :",
             "@batch=x :alice!alice@h PRIVMSG #ops :last",
             ":alice!alice@h BATCH -x",
-        ] {
-            actions += state.receive(try message(line))
-        }
+        ])
         let shown = messages(actions)
         #expect(shown.map(\.text) == ["first half second half\n\nlast"])
         #expect(shown.first?.msgid == "m1")
@@ -146,18 +142,14 @@ import Testing
     }
 
     @Test func aMultilineMessageInsideHistoryIsOneHistoryMessage() throws {
-        var state = IRCSessionState(nick: "alice", rooms: [])
-        _ = state.receive(try message(":srv 001 alice :Welcome"))
-        var actions: [IRCSessionState.Action] = []
-        for line in [
+        var state = try welcomedAlice()
+        let actions = try feed(&state, [
             ":srv BATCH +h chathistory #ops",
             "@batch=h;msgid=m7;time=2026-01-02T03:04:05.000Z :bob!bob@h BATCH +x draft/multiline #ops",
             "@batch=x :bob!bob@h PRIVMSG #ops :one",
             "@batch=x :bob!bob@h PRIVMSG #ops :two",
             ":srv BATCH -x",
-        ] {
-            actions += state.receive(try message(line))
-        }
+        ])
         let shown = messages(actions)
         #expect(shown.map(\.text) == ["one\ntwo"])
         #expect(shown.first?.isHistory == true)

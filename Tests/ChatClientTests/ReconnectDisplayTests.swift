@@ -42,17 +42,15 @@ import Testing
         _ = state.receive(try message(":srv CAP * LS :batch draft/chathistory"))
         _ = state.receive(try message(":srv CAP * ACK :batch draft/chathistory"))
         _ = state.receive(try message(":srv 001 alice :Welcome"))
-        var actions = state.receive(try message(":alice!alice@h JOIN #dev"))
-        for line in [
+        let actions = try feed(&state, [
+            ":alice!alice@h JOIN #dev",
             ":srv BATCH +t draft/chathistory-targets",
             ":srv BATCH -t",
             ":srv BATCH +h chathistory #dev",
             "@batch=h;msgid=m1;time=2026-01-02T03:04:05.000Z :bob!bob@h PRIVMSG #dev :one",
             "@batch=h;msgid=m2;time=2026-01-02T03:04:06.000Z :bob!bob@h PRIVMSG #dev :two",
             ":srv BATCH -h",
-        ] {
-            actions += state.receive(try message(line))
-        }
+        ])
         let caughtUp = actions.compactMap { action -> Int? in
             if case .event(.caughtUp(let missed)) = action { return missed }
             return nil

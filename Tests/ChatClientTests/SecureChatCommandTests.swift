@@ -42,6 +42,24 @@ import Testing
         ]
     }
 
+    /// Connects alice, starts `securechat tail` with `arguments` as bob, and waits until alice
+    /// sees bob's tail join #lobby.
+    func aliceAndBobsTail(_ arguments: [String], on server: TestServer) async throws -> (ChatConnection, ChildProcess) {
+        let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
+        let events = EventCollector(alice.events)
+        let process = try Self.start(["tail"] + arguments + (try Self.flags(server, "bob")), home: self.home)
+        do {
+            try await events.waitFor("bob's tail in #lobby") { event in
+                if case .joined("#lobby", "bob", false) = event { return true }
+                return false
+            }
+        } catch {
+            process.send(SIGKILL)
+            throw error
+        }
+        return (alice, process)
+    }
+
     @Test func sendExitsZeroAfterTheServerAcceptedEveryMessage() async throws {
         try await withTestServer { server in
             let bob = try await ChatConnection.connect(try server.clientConfiguration("bob"))
@@ -126,13 +144,7 @@ import Testing
 
     @Test func tailPrintsJSONLinesAndExitsZeroOnInterrupt() async throws {
         try await withTestServer { server in
-            let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
-            let events = EventCollector(alice.events)
-            let process = try Self.start(["tail", "--private", "#lobby"] + (try Self.flags(server, "bob")), home: home)
-            try await events.waitFor("bob's tail in #lobby") { event in
-                if case .joined("#lobby", "bob", false) = event { return true }
-                return false
-            }
+            let (alice, process) = try await self.aliceAndBobsTail(["--private", "#lobby"], on: server)
             try await alice.deliver("tail me", to: "#lobby")
             try await alice.deliver("@bob", to: "bob")
             let deadline = ContinuousClock.now + .seconds(15)

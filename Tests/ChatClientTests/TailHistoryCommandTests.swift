@@ -84,13 +84,7 @@ extension SecureChatCommandTests {
 extension SecureChatCommandTests {
     @Test func tailOfANamedRoomLeavesPrivateMessagesOutUnlessAsked() async throws {
         try await withTestServer { server in
-            let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
-            let events = EventCollector(alice.events)
-            let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
-            try await events.waitFor("bob's tail in #lobby") { event in
-                if case .joined("#lobby", "bob", false) = event { return true }
-                return false
-            }
+            let (alice, process) = try await self.aliceAndBobsTail(["#lobby"], on: server)
             try await alice.deliver("only for bob", to: "bob")
             try await alice.deliver("for the room", to: "#lobby")
             let deadline = ContinuousClock.now + .seconds(15)
@@ -111,14 +105,8 @@ extension SecureChatCommandTests {
     @Test func tailSaysEachRetryInWordsAndCtrlCDuringTheBackoffExitsZero() async throws {
         let pki = try TestPKI()
         let server = try await TestServer.start(pki: pki, allow: ["alice", "bob"])
-        let alice = try await ChatConnection.connect(try server.clientConfiguration("alice"))
-        let events = EventCollector(alice.events)
-        let process = try Self.start(["tail", "#lobby"] + (try Self.flags(server, "bob")), home: home)
+        let (alice, process) = try await self.aliceAndBobsTail(["#lobby"], on: server)
         defer { if process.isRunning { process.send(SIGKILL) } }
-        try await events.waitFor("bob's tail in #lobby") { event in
-            if case .joined("#lobby", "bob", false) = event { return true }
-            return false
-        }
         await alice.quit()
         try await server.stop()
         let retry = try await process.waitForStderr(containing: "connection refused; retrying in", timeout: .seconds(30))

@@ -15,60 +15,74 @@ import Testing
         return String(characters[0..<editor.cursor]) + "|" + String(characters[editor.cursor...])
     }
 
+    /// A buffer (cursor marked with `|`), a key, the buffer after it and what the editor asks for.
+    struct KeyCase: Sendable, CustomTestStringConvertible {
+        let before: String
+        let key: TerminalKey
+        let after: String
+        let action: EditorAction
+
+        init(_ before: String, _ key: TerminalKey, _ after: String, _ action: EditorAction) {
+            (self.before, self.key, self.after, self.action) = (before, key, after, action)
+        }
+
+        var testDescription: String { "\(self.before.debugDescription) \(self.key) → \(self.after.debugDescription) \(self.action)" }
+    }
+
     @Test(arguments: [
         // Insertion and cursor movement.
-        ("|", TerminalKey.text("a"), "a|", EditorAction.redraw),
-        ("ab|cd", .text("X"), "abX|cd", .redraw),
-        ("e|", .text("\u{301}"), "é|", .redraw),  // a combining mark joins the letter before it
-        ("ab|c", .left, "a|bc", .redraw),
-        ("|abc", .left, "|abc", EditorAction.none),
-        ("ab|c", .right, "abc|", .redraw),
-        ("abc|", .right, "abc|", EditorAction.none),
-        ("ab|c", .home, "|abc", .redraw),
-        ("a|bc", .end, "abc|", .redraw),
+        KeyCase("|", .text("a"), "a|", .redraw),
+        KeyCase("ab|cd", .text("X"), "abX|cd", .redraw),
+        KeyCase("e|", .text("\u{301}"), "é|", .redraw),  // a combining mark joins the letter before it
+        KeyCase("ab|c", .left, "a|bc", .redraw),
+        KeyCase("|abc", .left, "|abc", .none),
+        KeyCase("ab|c", .right, "abc|", .redraw),
+        KeyCase("abc|", .right, "abc|", .none),
+        KeyCase("ab|c", .home, "|abc", .redraw),
+        KeyCase("a|bc", .end, "abc|", .redraw),
         // Graphemes move and delete whole.
-        ("é👩‍💻中|", .left, "é👩‍💻|中", .redraw),
-        ("é👩‍💻|中", .left, "é|👩‍💻中", .redraw),
-        ("é|👩‍💻中", .right, "é👩‍💻|中", .redraw),
-        ("é👩‍💻|中", .backspace, "é|中", .redraw),
-        ("é|👩‍💻中", .delete, "é|中", .redraw),
-        ("e\u{301}|x", .backspace, "|x", .redraw),
-        ("🇫🇷|", .backspace, "|", .redraw),
+        KeyCase("é👩‍💻中|", .left, "é👩‍💻|中", .redraw),
+        KeyCase("é👩‍💻|中", .left, "é|👩‍💻中", .redraw),
+        KeyCase("é|👩‍💻中", .right, "é👩‍💻|中", .redraw),
+        KeyCase("é👩‍💻|中", .backspace, "é|中", .redraw),
+        KeyCase("é|👩‍💻中", .delete, "é|中", .redraw),
+        KeyCase("e\u{301}|x", .backspace, "|x", .redraw),
+        KeyCase("🇫🇷|", .backspace, "|", .redraw),
         // Deletion.
-        ("ab|c", .backspace, "a|c", .redraw),
-        ("|abc", .backspace, "|abc", EditorAction.none),
-        ("ab|c", .delete, "ab|", .redraw),
-        ("abc|", .delete, "abc|", EditorAction.none),
-        ("ab|cd", .deleteToEnd, "ab|", .redraw),
-        ("ab|cd", .deleteToStart, "|cd", .redraw),
+        KeyCase("ab|c", .backspace, "a|c", .redraw),
+        KeyCase("|abc", .backspace, "|abc", .none),
+        KeyCase("ab|c", .delete, "ab|", .redraw),
+        KeyCase("abc|", .delete, "abc|", .none),
+        KeyCase("ab|cd", .deleteToEnd, "ab|", .redraw),
+        KeyCase("ab|cd", .deleteToStart, "|cd", .redraw),
         // Ctrl-W: spaces first, then the word before them.
-        ("hello world|", .deleteWordBackward, "hello |", .redraw),
-        ("hello world  |", .deleteWordBackward, "hello |", .redraw),
-        ("hello wo|rld", .deleteWordBackward, "hello |rld", .redraw),
-        ("/msg alice|", .deleteWordBackward, "/msg |", .redraw),
-        ("a/b/c|", .deleteWordBackward, "|", .redraw),
-        ("  |", .deleteWordBackward, "|", .redraw),
-        ("|abc", .deleteWordBackward, "|abc", EditorAction.none),
-        ("héllo 中文|", .deleteWordBackward, "héllo |", .redraw),
+        KeyCase("hello world|", .deleteWordBackward, "hello |", .redraw),
+        KeyCase("hello world  |", .deleteWordBackward, "hello |", .redraw),
+        KeyCase("hello wo|rld", .deleteWordBackward, "hello |rld", .redraw),
+        KeyCase("/msg alice|", .deleteWordBackward, "/msg |", .redraw),
+        KeyCase("a/b/c|", .deleteWordBackward, "|", .redraw),
+        KeyCase("  |", .deleteWordBackward, "|", .redraw),
+        KeyCase("|abc", .deleteWordBackward, "|abc", .none),
+        KeyCase("héllo 中文|", .deleteWordBackward, "héllo |", .redraw),
         // Word movement.
-        ("one two three|", .wordLeft, "one two |three", .redraw),
-        ("one |two three", .wordRight, "one two| three", .redraw),
+        KeyCase("one two three|", .wordLeft, "one two |three", .redraw),
+        KeyCase("one |two three", .wordRight, "one two| three", .redraw),
         // Ctrl-C clears, Ctrl-D leaves only on an empty line.
-        ("some t|ext", .interrupt, "|", .redraw),
-        ("|", .interrupt, "|", EditorAction.none),
-        ("|", .endOfInput, "|", .end),
-        ("a|bc", .endOfInput, "a|c", .redraw),
-        ("abc|", .endOfInput, "abc|", EditorAction.none),
+        KeyCase("some t|ext", .interrupt, "|", .redraw),
+        KeyCase("|", .interrupt, "|", .none),
+        KeyCase("|", .endOfInput, "|", .end),
+        KeyCase("a|bc", .endOfInput, "a|c", .redraw),
+        KeyCase("abc|", .endOfInput, "abc|", .none),
         // Keys that change nothing in the buffer.
-        ("ab|", .tab, "ab|", EditorAction.none),
-        ("ab|", .clearScreen, "ab|", .clearScreen),
+        KeyCase("ab|", .tab, "ab|", .none),
+        KeyCase("ab|", .clearScreen, "ab|", .clearScreen),
         // Control characters never enter the buffer.
-        ("|", .text("a\u{1B}[31mb"), "a[31mb|", .redraw),
-    ] as [(String, TerminalKey, String, EditorAction)])
-    func keyOnBuffer(before: String, key: TerminalKey, after: String, action: EditorAction) {
-        var editor = Self.editor(before)
-        #expect(editor.apply(key) == action)
-        #expect(Self.marked(editor) == after)
+        KeyCase("|", .text("a\u{1B}[31mb"), "a[31mb|", .redraw),
+    ])
+    func keyOnBuffer(_ step: KeyCase) {
+        var editor = Self.editor(step.before)
+        #expect(editor.apply(step.key) == step.action)
+        #expect(Self.marked(editor) == step.after)
     }
 
     @Test func enterSubmitsTheWholeLineWhereverTheCursorIs() {

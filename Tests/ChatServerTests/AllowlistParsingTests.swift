@@ -50,26 +50,26 @@ struct AllowlistParsingTests {
     }
 
     /// A text, the error code, and the exact start of the message.
-    @Test(arguments: [
-        ("alice", ConfigurationError.Code.missingFingerprint, "allow.txt:1: 'alice' has no fingerprint"),
-        ("alice # sha256:\(hexA)", .missingFingerprint, "allow.txt:1: 'alice' has no fingerprint"),
-        ("# ok\nalice sha256:abcd", .invalidFingerprint, "allow.txt:2: 'sha256:abcd' is not a fingerprint"),
-        ("alice sha256:\(hexA)z", .invalidFingerprint, "allow.txt:1: 'sha256:\(hexA)z' is not a fingerprint"),
-        ("alice sha256:\(hexA)#laptop", .invalidFingerprint, "allow.txt:1: 'sha256:\(hexA)#laptop' is not"),
-        ("ok sha256:\(hexA)\n\n9lives sha256:\(hexA)", .invalidNickname, "allow.txt:3: '9lives' is not a valid nickname"),
-        ("al!ce sha256:\(hexA)", .invalidNickname, "allow.txt:1: 'al!ce' is not a valid nickname; a nickname is"),
-        ("-x sha256:\(hexA)", .invalidNickname, "allow.txt:1: '-x' is not a valid nickname"),
-        (String(repeating: "n", count: 31) + " sha256:\(hexA)", .invalidNickname, "allow.txt:1: 'nnnn"),
-        ("sha256:\(hexA) alice", .invalidNickname, "allow.txt:1: the line starts with a fingerprint; write the nickname first"),
-        ("alice sha256:\(hexA) laptop", .tooManyFields, "allow.txt:1: expected NICK FINGERPRINT, found 3 fields"),
-        ("alice sha256:ab ab ab", .tooManyFields, "allow.txt:1: expected NICK FINGERPRINT, found 4 fields"),
-        ("alice\r\nbob sha256:\(hexA)\r\ncarol x y", .missingFingerprint, "allow.txt:1:"),
-        ("a sha256:\(hexA)\r\nbob sha256:\(hexA)\r\ncarol x y", .tooManyFields, "allow.txt:3: expected"),
-    ] as [(String, ConfigurationError.Code, String)])
-    func malformedLineRejectsTheFile(text: String, code: ConfigurationError.Code, prefix: String) throws {
-        let error = try #require(throws: ConfigurationError.self) { try Allowlist(parsing: text, path: "allow.txt") }
-        #expect(error.code == code)
-        #expect(error.reason.hasPrefix(prefix), "\(error.reason)")
+    static let malformed: [ConfigurationRefusal] = [
+        ConfigurationRefusal("alice", .missingFingerprint, "allow.txt:1: 'alice' has no fingerprint"),
+        ConfigurationRefusal("alice # sha256:\(hexA)", .missingFingerprint, "allow.txt:1: 'alice' has no fingerprint"),
+        ConfigurationRefusal("# ok\nalice sha256:abcd", .invalidFingerprint, "allow.txt:2: 'sha256:abcd' is not a fingerprint"),
+        ConfigurationRefusal("alice sha256:\(hexA)z", .invalidFingerprint, "allow.txt:1: 'sha256:\(hexA)z' is not a fingerprint"),
+        ConfigurationRefusal("alice sha256:\(hexA)#laptop", .invalidFingerprint, "allow.txt:1: 'sha256:\(hexA)#laptop' is not"),
+        ConfigurationRefusal("ok sha256:\(hexA)\n\n9lives sha256:\(hexA)", .invalidNickname, "allow.txt:3: '9lives' is not a valid nickname"),
+        ConfigurationRefusal("al!ce sha256:\(hexA)", .invalidNickname, "allow.txt:1: 'al!ce' is not a valid nickname; a nickname is"),
+        ConfigurationRefusal("-x sha256:\(hexA)", .invalidNickname, "allow.txt:1: '-x' is not a valid nickname"),
+        ConfigurationRefusal(String(repeating: "n", count: 31) + " sha256:\(hexA)", .invalidNickname, "allow.txt:1: 'nnnn"),
+        ConfigurationRefusal("sha256:\(hexA) alice", .invalidNickname, "allow.txt:1: the line starts with a fingerprint; write the nickname first"),
+        ConfigurationRefusal("alice sha256:\(hexA) laptop", .tooManyFields, "allow.txt:1: expected NICK FINGERPRINT, found 3 fields"),
+        ConfigurationRefusal("alice sha256:ab ab ab", .tooManyFields, "allow.txt:1: expected NICK FINGERPRINT, found 4 fields"),
+        ConfigurationRefusal("alice\r\nbob sha256:\(hexA)\r\ncarol x y", .missingFingerprint, "allow.txt:1:"),
+        ConfigurationRefusal("a sha256:\(hexA)\r\nbob sha256:\(hexA)\r\ncarol x y", .tooManyFields, "allow.txt:3: expected"),
+    ]
+
+    @Test(arguments: malformed)
+    func malformedLineRejectsTheFile(_ refusal: ConfigurationRefusal) throws {
+        try refusal.expectRefused { _ = try Allowlist(parsing: $0, path: "allow.txt") }
     }
 
     @Test func badFingerprintMessageCarriesFingerprintReasonAndSpellings() throws {

@@ -3,7 +3,8 @@ import Foundation
 import HistoryStore
 import Testing
 
-/// `[history]` and `data_dir` in server.toml.
+/// `[history]` and `data_dir` in server.toml (its mistakes are among ConfigurationTOMLTests'
+/// `errorNamesTheLine` cases).
 @Suite struct ConfigurationHistoryTests {
     @Test func historyDefaultsAreTheDocumentedOnes() {
         let history = ServerConfiguration().history
@@ -43,21 +44,6 @@ import Testing
         #expect(configuration.resolvedDataDirectory == "data")
         try configuration.apply(toml: "port = 6697\n", path: "/etc/securechat/server.toml")
         #expect(configuration.resolvedDataDirectory == "/etc/securechat/data")
-    }
-
-    @Test(arguments: [
-        ("[history]\ndurability = \"fast\"\n", "/s.toml:2: history.durability must be one of"),
-        ("[history]\nreplay_on_join = 500\n", "/s.toml:2: history.replay_on_join must be between 0 and 100"),
-        ("[history]\nsendq = 1\n", "/s.toml:2: unknown key 'history.sendq'; it belongs in the [limits] table"),
-        ("replay_on_join = 5\n", "/s.toml:1: unknown key 'replay_on_join'; it belongs in the [history] table"),
-    ])
-    func mistakesNameTheLineAndTheFix(text: String, message: String) {
-        var configuration = ServerConfiguration()
-        #expect {
-            try configuration.apply(toml: text, path: "/s.toml")
-        } throws: { error in
-            (error as? ConfigurationError)?.reason.hasPrefix(message) == true
-        }
     }
 
     @Test func pruningKeepsTheRetentionWindowAndTheCap() {

@@ -112,44 +112,53 @@ struct ConfigurationTOMLTests {
 
     /// A document, the error code, and the exact start of the message.
     @Test(arguments: [
-        ("port = 7000\nport = 7001\n", ConfigurationError.Code.syntax, "\(path):2: "),
-        ("host = \"a\"\nport = \n", .syntax, "\(path):2: "),
-        ("\n\n[limits\n", .syntax, "\(path):3: "),
-        ("# c\nprot = 7000\n", .unknownKey, "\(path):2: unknown key 'prot'; did you mean 'port'?"),
-        ("client-ca = \"ca.pem\"\n", .unknownKey, "\(path):1: unknown key 'client-ca'; did you mean 'client_ca'?"),
-        ("port = 1\n\n[limits]\nping_intervall = 5\n", .unknownKey, "\(path):4: unknown key 'limits.ping_intervall'; did you mean 'ping_interval'?"),
-        ("sendq = 100000\n", .unknownKey, "\(path):1: unknown key 'sendq'; it belongs in the [limits] table"),
-        ("[limits]\nport = 1\n", .unknownKey, "\(path):2: unknown key 'limits.port'; it belongs at the top of the file"),
-        ("[limit]\nsendq = 100000\n", .unknownKey, "\(path):1: unknown key 'limit'; did you mean 'limits'?"),
-        ("zzzzzzzz = 1\n", .unknownKey, "\(path):1: unknown key 'zzzzzzzz'; known keys here: host, port, cert"),
-        ("port = \"6697\"\n", .wrongType, "\(path):1: port must be an integer, not a string"),
-        ("\ncert = 5\n", .wrongType, "\(path):2: cert must be a string (in quotes), not an integer"),
-        ("limits = 5\n", .wrongType, "\(path):1: limits must be a table"),
-        ("[limits]\nexempt_loopback = \"yes\"\n", .wrongType, "\(path):2: limits.exempt_loopback must be true or false"),
-        ("[limits]\nping_timeout = \"60s\"\n", .wrongType, "\(path):2: limits.ping_timeout must be a number of seconds, not a string"),
-        ("min_tls_version = 1.2\n", .wrongType, "\(path):1: min_tls_version must be one of the strings \"1.3\", \"1.2\", not a floating-point number"),
-        ("port = 0\n", .invalidValue, "\(path):1: port must be between 1 and 65535, not 0"),
-        ("port = 65536\n", .invalidValue, "\(path):1: port must be between 1 and 65535, not 65536"),
-        ("[limits]\nsendq = 98303\n", .invalidValue, "\(path):2: limits.sendq must be at least 98304, not 98303"),
-        ("[limits]\n\nhandshake_timeout = 0\n", .invalidValue, "\(path):3: limits.handshake_timeout must be greater than 0"),
-        ("[limits]\nping_interval = -1.5\n", .invalidValue, "\(path):2: limits.ping_interval must be greater than 0 and at most 86400, not -1.5"),
-        ("[limits]\nflood_burst = 0\n", .invalidValue, "\(path):2: limits.flood_burst must be at least 1, not 0"),
-        ("[limits]\nmax_sessions_per_nick = 0\n", .invalidValue, "\(path):2: limits.max_sessions_per_nick must be at least 1, not 0"),
-        ("[limits]\nhandshake_threads = -1\n", .invalidValue, "\(path):2: limits.handshake_threads must be between 0 and 1024, not -1"),
-        ("log_level = \"verbose\"\n", .invalidValue, "\(path):1: log_level must be one of \"trace\", \"debug\", \"info\""),
-        ("log_format = \"xml\"\n", .invalidValue, "\(path):1: log_format must be one of \"text\", \"json\", not \"xml\""),
-        ("min_tls_version = \"1.1\"\n", .invalidValue, "\(path):1: min_tls_version must be one of \"1.3\", \"1.2\", not \"1.1\""),
-        ("default_channel = \"lobby\"\n", .invalidValue, "\(path):1: default_channel must be a channel name"),
-        ("server_name = \"my server\"\n", .invalidValue, "\(path):1: server_name must be a non-empty name without spaces"),
-        ("cert = \"\"\n", .invalidValue, "\(path):1: cert must be a file path, not an empty string"),
-        ("limits = { sendq = 5 }\n", .invalidValue, "\(path):1: limits.sendq must be at least 98304, not 5"),
-        ("limits.flood_burst = 0\n", .invalidValue, "\(path):1: limits.flood_burst must be at least 1"),
-    ] as [(String, ConfigurationError.Code, String)])
-    func errorNamesTheLine(toml: String, code: ConfigurationError.Code, prefix: String) throws {
+        ConfigurationRefusal("port = 7000\nport = 7001\n", .syntax, "\(path):2: "),
+        ConfigurationRefusal("host = \"a\"\nport = \n", .syntax, "\(path):2: "),
+        ConfigurationRefusal("\n\n[limits\n", .syntax, "\(path):3: "),
+        ConfigurationRefusal("# c\nprot = 7000\n", .unknownKey, "\(path):2: unknown key 'prot'; did you mean 'port'?"),
+        ConfigurationRefusal("client-ca = \"ca.pem\"\n", .unknownKey, "\(path):1: unknown key 'client-ca'; did you mean 'client_ca'?"),
+        ConfigurationRefusal("port = 1\n\n[limits]\nping_intervall = 5\n", .unknownKey, "\(path):4: unknown key 'limits.ping_intervall'; did you mean 'ping_interval'?"),
+        ConfigurationRefusal("sendq = 100000\n", .unknownKey, "\(path):1: unknown key 'sendq'; it belongs in the [limits] table"),
+        ConfigurationRefusal("[limits]\nport = 1\n", .unknownKey, "\(path):2: unknown key 'limits.port'; it belongs at the top of the file"),
+        ConfigurationRefusal("[limit]\nsendq = 100000\n", .unknownKey, "\(path):1: unknown key 'limit'; did you mean 'limits'?"),
+        ConfigurationRefusal("zzzzzzzz = 1\n", .unknownKey, "\(path):1: unknown key 'zzzzzzzz'; known keys here: host, port, cert"),
+        ConfigurationRefusal("port = \"6697\"\n", .wrongType, "\(path):1: port must be an integer, not a string"),
+        ConfigurationRefusal("\ncert = 5\n", .wrongType, "\(path):2: cert must be a string (in quotes), not an integer"),
+        ConfigurationRefusal("limits = 5\n", .wrongType, "\(path):1: limits must be a table"),
+        ConfigurationRefusal("[limits]\nexempt_loopback = \"yes\"\n", .wrongType, "\(path):2: limits.exempt_loopback must be true or false"),
+        ConfigurationRefusal("[limits]\nping_timeout = \"60s\"\n", .wrongType, "\(path):2: limits.ping_timeout must be a number of seconds, not a string"),
+        ConfigurationRefusal("min_tls_version = 1.2\n", .wrongType, "\(path):1: min_tls_version must be one of the strings \"1.3\", \"1.2\", not a floating-point number"),
+        ConfigurationRefusal("port = 0\n", .invalidValue, "\(path):1: port must be between 1 and 65535, not 0"),
+        ConfigurationRefusal("port = 65536\n", .invalidValue, "\(path):1: port must be between 1 and 65535, not 65536"),
+        ConfigurationRefusal("[limits]\nsendq = 98303\n", .invalidValue, "\(path):2: limits.sendq must be at least 98304, not 98303"),
+        ConfigurationRefusal("[limits]\n\nhandshake_timeout = 0\n", .invalidValue, "\(path):3: limits.handshake_timeout must be greater than 0"),
+        ConfigurationRefusal("[limits]\nping_interval = -1.5\n", .invalidValue, "\(path):2: limits.ping_interval must be greater than 0 and at most 86400, not -1.5"),
+        ConfigurationRefusal("[limits]\nflood_burst = 0\n", .invalidValue, "\(path):2: limits.flood_burst must be at least 1, not 0"),
+        ConfigurationRefusal("[limits]\nmax_sessions_per_nick = 0\n", .invalidValue, "\(path):2: limits.max_sessions_per_nick must be at least 1, not 0"),
+        ConfigurationRefusal("[limits]\nhandshake_threads = -1\n", .invalidValue, "\(path):2: limits.handshake_threads must be between 0 and 1024, not -1"),
+        ConfigurationRefusal("log_level = \"verbose\"\n", .invalidValue, "\(path):1: log_level must be one of \"trace\", \"debug\", \"info\""),
+        ConfigurationRefusal("log_format = \"xml\"\n", .invalidValue, "\(path):1: log_format must be one of \"text\", \"json\", not \"xml\""),
+        ConfigurationRefusal("min_tls_version = \"1.1\"\n", .invalidValue, "\(path):1: min_tls_version must be one of \"1.3\", \"1.2\", not \"1.1\""),
+        ConfigurationRefusal("default_channel = \"lobby\"\n", .invalidValue, "\(path):1: default_channel must be a channel name"),
+        ConfigurationRefusal("server_name = \"my server\"\n", .invalidValue, "\(path):1: server_name must be a non-empty name without spaces"),
+        ConfigurationRefusal("cert = \"\"\n", .invalidValue, "\(path):1: cert must be a file path, not an empty string"),
+        ConfigurationRefusal("limits = { sendq = 5 }\n", .invalidValue, "\(path):1: limits.sendq must be at least 98304, not 5"),
+        ConfigurationRefusal("limits.flood_burst = 0\n", .invalidValue, "\(path):1: limits.flood_burst must be at least 1"),
+        // [operators]
+        ConfigurationRefusal("[operators]\nalice = \"root\"\n", .invalidValue, "\(path):2: operators.alice must be one of"),
+        ConfigurationRefusal("[operators]\nalice = 1\n", .wrongType, "\(path):2: operators.alice must be one of the strings"),
+        ConfigurationRefusal("[operators]\nalice = \"admin\"\n\"not a nick\" = \"admin\"\n", .invalidValue, "\(path):3: 'not a nick' in [operators] is neither a nickname nor a certificate fingerprint"),
+        ConfigurationRefusal("[operators]\nalice = \"admin\"\nAlice = \"moderator\"\n", .invalidValue, "\(path):3: operators.Alice lists the operator of /etc/securechat/server.toml:2 again"),
+        ConfigurationRefusal("operators = \"alice\"\n", .wrongType, "\(path):1: operators must be a table"),
+        // [history]
+        ConfigurationRefusal("[history]\ndurability = \"fast\"\n", .invalidValue, "\(path):2: history.durability must be one of"),
+        ConfigurationRefusal("[history]\nreplay_on_join = 500\n", .invalidValue, "\(path):2: history.replay_on_join must be between 0 and 100"),
+        ConfigurationRefusal("[history]\nsendq = 1\n", .unknownKey, "\(path):2: unknown key 'history.sendq'; it belongs in the [limits] table"),
+        ConfigurationRefusal("replay_on_join = 5\n", .unknownKey, "\(path):1: unknown key 'replay_on_join'; it belongs in the [history] table"),
+    ])
+    func errorNamesTheLine(_ refusal: ConfigurationRefusal) throws {
         var configuration = ServerConfiguration()
-        let error = try #require(throws: ConfigurationError.self) { try configuration.apply(toml: toml, path: Self.path) }
-        #expect(error.code == code)
-        #expect(error.reason.hasPrefix(prefix), "\(error.reason)")
+        try refusal.expectRefused { try configuration.apply(toml: $0, path: Self.path) }
         #expect(configuration.port == 6697, "a failed load applies nothing")
     }
 

@@ -50,13 +50,10 @@ struct ConfigurationTests {
     @Test func validateNamesEveryMissingRequiredSetting() throws {
         let error = try #require(throws: ConfigurationError.self) { try ServerConfiguration().validate() }
         #expect(error.code == .missingRequired)
+        let flagsAndKeys = [("--cert", "cert"), ("--key", "key"), ("--client-ca", "client_ca"), ("--allowlist", "allowlist")]
         #expect(
-            error.reason.split(separator: "\n") == [
-                "--cert is required (or cert = \"…\" in the config file)",
-                "--key is required (or key = \"…\" in the config file)",
-                "--client-ca is required (or client_ca = \"…\" in the config file)",
-                "--allowlist is required (or allowlist = \"…\" in the config file)",
-            ])
+            error.reason.split(separator: "\n").map(String.init)
+                == flagsAndKeys.map { "\($0) is required (or \($1) = \"…\" in the config file)" })
     }
 
     @Test func validateNamesOnlyWhatIsMissing() throws {

@@ -66,8 +66,12 @@ final class FileWatcherTests {
 
     // MARK: polling, on an embedded loop (where inotify cannot run)
 
-    /// A watcher on an embedded loop, started, with its recorder and a way to let time pass.
-    private func embeddedWatcher(interval: TimeAmount = .milliseconds(250)) -> (FileWatcher, Recorder, advance: (TimeAmount) -> Void) {
+    /// A watcher on an embedded loop, started (on the file holding `text`, when given), with
+    /// its recorder and a way to let time pass.
+    private func embeddedWatcher(
+        on text: String? = nil, interval: TimeAmount = .milliseconds(250)
+    ) throws -> (FileWatcher, Recorder, advance: (TimeAmount) -> Void) {
+        if let text { try self.write(text) }
         let loop = EmbeddedEventLoop()
         let recorder = Recorder()
         let watcher = FileWatcher(path: self.file.path, interval: interval, eventLoop: loop) { recorder.append($0) }
@@ -76,23 +80,20 @@ final class FileWatcherTests {
     }
 
     @Test func loopThatCannotWatchDescriptorsFallsBackToPolling() throws {
-        try self.write("alice sha256:00\n")
-        let (watcher, _, _) = self.embeddedWatcher()
+        let (watcher, _, _) = try self.embeddedWatcher(on: "alice sha256:00\n")
         #expect(watcher.mode == .polling)
         watcher.stop()
         #expect(watcher.mode == nil)
     }
 
     @Test func unchangedFileIsNeverReported() throws {
-        try self.write("alice sha256:00\n")
-        let (_, recorder, advance) = self.embeddedWatcher()
+        let (_, recorder, advance) = try self.embeddedWatcher(on: "alice sha256:00\n")
         for _ in 0..<20 { advance(.milliseconds(250)) }
         #expect(recorder.changes.isEmpty)
     }
 
     @Test func writeInPlaceIsReportedOnceWithItsContentsAfterTheSettle() throws {
-        try self.write("alice sha256:00\n")
-        let (_, recorder, advance) = self.embeddedWatcher()
+        let (_, recorder, advance) = try self.embeddedWatcher(on: "alice sha256:00\n")
         advance(.milliseconds(250))
         try self.write("alice sha256:00\nbob sha256:11\n")
         advance(.milliseconds(250))
@@ -105,41 +106,35 @@ final class FileWatcherTests {
     }
 
     @Test func replaceByRenameIsReportedEvenWithTheSameSize() throws {
-        try self.write("alice sha256:00\n")
-        let (_, recorder, advance) = self.embeddedWatcher()
+        let (_, recorder, advance) = try self.embeddedWatcher(on: "alice sha256:00\n")
         let temporary = self.directory.appendingPathComponent(".allow.txt.swp")
         try self.write("carol sha256:00\n", to: temporary)
         #expect(rename(temporary.path, self.file.path) == 0)
-        advance(.milliseconds(250))
-        advance(.milliseconds(250))
+        for _ in 0..<2 { advance(.milliseconds(250)) }
         #expect(recorder.changes == [Self.modified("carol sha256:00\n")])
     }
 
     @Test func deletionIsReportedOnceAndReappearanceAgain() throws {
-        try self.write("alice sha256:00\n")
-        let (_, recorder, advance) = self.embeddedWatcher()
+        let (_, recorder, advance) = try self.embeddedWatcher(on: "alice sha256:00\n")
         try FileManager.default.removeItem(at: self.file)
         for _ in 0..<4 { advance(.milliseconds(250)) }
         #expect(recorder.changes == [.removed])
         try self.write("alice sha256:00\n")
-        advance(.milliseconds(250))
-        advance(.milliseconds(250))
+        for _ in 0..<2 { advance(.milliseconds(250)) }
         #expect(recorder.changes == [.removed, Self.modified("alice sha256:00\n")])
     }
 
     @Test func fileMissingAtStartIsReportedWhenItAppears() throws {
-        let (_, recorder, advance) = self.embeddedWatcher()
+        let (_, recorder, advance) = try self.embeddedWatcher()
         advance(.milliseconds(250))
         #expect(recorder.changes.isEmpty)
         try self.write("alice sha256:00\n")
-        advance(.milliseconds(250))
-        advance(.milliseconds(250))
+        for _ in 0..<2 { advance(.milliseconds(250)) }
         #expect(recorder.changes == [Self.modified("alice sha256:00\n")])
     }
 
     @Test func stoppedWatcherReportsNothingAndCanRestart() throws {
-        try self.write("a\n")
-        let (watcher, recorder, advance) = self.embeddedWatcher()
+        let (watcher, recorder, advance) = try self.embeddedWatcher(on: "a\n")
         watcher.stop()
         try self.write("ab\n")
         advance(.milliseconds(500))
@@ -156,8 +151,7 @@ final class FileWatcherTests {
     /// of it. The settle and the empty-file rule keep both from being delivered.
     @Test func pollingNeverDeliversATruncatedOrHalfWrittenFile() throws {
         let full = "alice sha256:00\nbob sha256:11\ncarol sha256:22\n"
-        try self.write(full)
-        let (_, recorder, advance) = self.embeddedWatcher(interval: .milliseconds(20))
+        let (_, recorder, advance) = try self.embeddedWatcher(on: full, interval: .milliseconds(20))
         for round in 0..<50 {
             let descriptor = try self.openTruncating()
             advance(.milliseconds(30))
@@ -172,8 +166,7 @@ final class FileWatcherTests {
     }
 
     @Test func emptiedFileIsDeliveredOnlyAfterASecondSettle() throws {
-        try self.write("alice sha256:00\n")
-        let (_, recorder, advance) = self.embeddedWatcher()
+        let (_, recorder, advance) = try self.embeddedWatcher(on: "alice sha256:00\n")
         try self.write("")
         advance(.milliseconds(250))  // the poll sees it
         advance(.milliseconds(100))  // the settle passes: empty, so it must stay so for longer

@@ -12,7 +12,7 @@ struct ServerChannelModeTests {
             try await alice.send("JOIN #ops")
             try await alice.waitForLine { $0.contains(" 353 ") && $0.contains("@alice") }
             try await alice.send("MODE #ops +ik sekrit")
-            try await alice.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("MODE #ops +ik sekrit") }
+            try await alice.waitForLine(from: "alice", endingWith: "MODE #ops +ik sekrit")
             try await bob.send("JOIN #ops")
             try await bob.waitForLine { $0.contains(" 473 bob #ops ") }
             try await carol.send("JOIN #ops wrong")
@@ -20,14 +20,14 @@ struct ServerChannelModeTests {
             try await carol.waitForLine { $0.contains(" 473 carol #ops ") }
             try await alice.send("INVITE bob #ops")
             try await alice.waitForLine { $0.contains(" 341 alice bob #ops") }
-            try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("INVITE bob #ops") }
+            try await bob.waitForLine(from: "alice", endingWith: "INVITE bob #ops")
             try await bob.send("JOIN #ops")
-            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("JOIN #ops") }
+            try await alice.waitForLine(from: "bob", endingWith: "JOIN #ops")
             try await alice.send("MODE #ops -i")
             try await carol.send("JOIN #ops")
             try await carol.waitForLine { $0.contains(" 475 carol #ops ") }
             try await carol.send("JOIN #ops sekrit")
-            try await alice.waitForLine { $0.hasPrefix(":carol!") && $0.hasSuffix("JOIN #ops") }
+            try await alice.waitForLine(from: "carol", endingWith: "JOIN #ops")
         }
     }
 
@@ -49,7 +49,7 @@ struct ServerChannelModeTests {
             try await alice.send("MODE #ops +v bob")
             try await bob.waitForLine { $0.hasSuffix("MODE #ops +v bob") }
             try await bob.send("PRIVMSG #ops :voiced now")
-            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("PRIVMSG #ops :voiced now") }
+            try await alice.waitForLine(from: "bob", endingWith: "PRIVMSG #ops :voiced now")
             try await carol.roundTrip()
             #expect(!carol.lines.contains { $0.contains("PRIVMSG #ops :quiet") })
             try await carol.send("PART #ops")
@@ -70,10 +70,10 @@ struct ServerChannelModeTests {
             try await bob.send("JOIN #ops")
             try await bob.waitForLine { $0.contains(" 366 bob #ops ") }
             try await carol.send("JOIN #ops")
-            try await bob.waitForLine { $0.hasPrefix(":carol!") && $0.hasSuffix("JOIN #ops") }
+            try await bob.waitForLine(from: "carol", endingWith: "JOIN #ops")
             try await bob.send("INVITE alice #ops")
-            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("INVITE alice #ops") }
-            try await carol.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("INVITE alice #ops") }
+            try await alice.waitForLine(from: "bob", endingWith: "INVITE alice #ops")
+            try await carol.waitForLine(from: "bob", endingWith: "INVITE alice #ops")
         }
     }
 

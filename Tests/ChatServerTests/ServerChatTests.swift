@@ -12,7 +12,7 @@ struct ServerChatTests {
             try await carol.send("PART #lobby :busy")
             try await bob.waitForLine { $0.hasPrefix(":carol!") && $0.contains("PART #lobby") }
             try await alice.send("PRIVMSG #lobby :deploy done")
-            try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG #lobby :deploy done") }
+            try await bob.waitForLine(from: "alice", endingWith: "PRIVMSG #lobby :deploy done")
             try await carol.roundTrip("c1")
             try await alice.roundTrip("a1")
             #expect(!carol.lines.contains { $0.contains("deploy done") })
@@ -24,7 +24,7 @@ struct ServerChatTests {
         try await withTestServer { server in
             let (alice, bob, carol) = try await server.login("alice", "bob", "carol")
             try await alice.send("PRIVMSG bob :this is only for u")
-            try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG bob :this is only for u") }
+            try await bob.waitForLine(from: "alice", endingWith: "PRIVMSG bob :this is only for u")
             try await carol.roundTrip("c2")
             #expect(!carol.lines.contains { $0.contains("only for u") })
             try await alice.send("PRIVMSG nobody :hello")
@@ -35,15 +35,15 @@ struct ServerChatTests {
     @Test func joinPartQuitAndNickNoticesReachChannelPeers() async throws {
         try await withTestServer { server in
             let (alice, bob) = try await server.login("alice", "bob")
-            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("JOIN #lobby") }
+            try await alice.waitForLine(from: "bob", endingWith: "JOIN #lobby")
             try await alice.send("JOIN #ops")
             try await alice.waitForLine { $0.contains("353") && $0.contains("@alice") }  // creator is operator
             try await bob.send("JOIN #ops")
-            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("JOIN #ops") }
+            try await alice.waitForLine(from: "bob", endingWith: "JOIN #ops")
             try await bob.send("PART #ops :see you later")
-            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("PART #ops :see you later") }
+            try await alice.waitForLine(from: "bob", endingWith: "PART #ops :see you later")
             try await bob.send("QUIT :bye now")
-            try await alice.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("QUIT :Quit: bye now") }
+            try await alice.waitForLine(from: "bob", endingWith: "QUIT :Quit: bye now")
             try await bob.waitForClose()
         }
     }
@@ -83,11 +83,11 @@ struct ServerChatTests {
         try await withTestServer { server in
             let (bob, laptop, phone) = try await server.login("bob", "alice", "alice")
             try await bob.send("PRIVMSG #lobby :deploy done")
-            try await laptop.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("PRIVMSG #lobby :deploy done") }
-            try await phone.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("PRIVMSG #lobby :deploy done") }
+            try await laptop.waitForLine(from: "bob", endingWith: "PRIVMSG #lobby :deploy done")
+            try await phone.waitForLine(from: "bob", endingWith: "PRIVMSG #lobby :deploy done")
             try await laptop.send("PRIVMSG #lobby :rolling back")
-            try await phone.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG #lobby :rolling back") }
-            try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("PRIVMSG #lobby :rolling back") }
+            try await phone.waitForLine(from: "alice", endingWith: "PRIVMSG #lobby :rolling back")
+            try await bob.waitForLine(from: "alice", endingWith: "PRIVMSG #lobby :rolling back")
             try await laptop.roundTrip("l1")
             #expect(!laptop.lines.contains { $0.hasPrefix("ERROR") || $0.contains("rolling back") })
             #expect(bob.lines.filter { $0.hasPrefix(":alice!") && $0.hasSuffix(" JOIN #lobby") }.count == 1)

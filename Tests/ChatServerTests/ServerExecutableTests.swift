@@ -117,11 +117,8 @@ struct ServerExecutableTests {
         let port = try await server.listeningPort()
         #expect(port != 1)
 
-        let alice = try await IRCTestClient(port: port, context: try files.pki.clientContext("alice"))
-        try await alice.send("NICK alice")
-        try await alice.send("USER alice 0 * :Alice")
-        let welcome = try await alice.waitFor("001")
-        #expect(welcome.hasPrefix(":toml.securechat 001 alice "))
+        let alice = try await Self.login("alice", port: port, files: files)
+        #expect(alice.lines.contains { $0.hasPrefix(":toml.securechat 001 alice ") }, "the name from the file")
         await alice.close()
 
         try await server.shutDown()
@@ -130,43 +127,38 @@ struct ServerExecutableTests {
     // MARK: signals and the allowlist
 
     @Test func editedAllowlistDisconnectsAndSighupReadmits() async throws {
-        let files = try ServerFiles()
-        let (server, port) = try await files.startServer()
-        let alice = try await Self.login("alice", port: port, files: files)
-        let bob = try await Self.login("bob", port: port, files: files)
+        try await Self.withServer { files, server, port in
+            let (alice, bob) = try await Self.login("alice", "bob", port: port, files: files)
 
-        try files.allowlist.write(["bob"])
-        let error = try await alice.waitFor("ERROR", timeout: .seconds(1))
-        #expect(error.contains("certificate no longer allowed"))
-        try await alice.waitForClose(timeout: .seconds(1))
-        try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.contains(" QUIT ") }
-        try await bob.roundTrip()
+            try files.allowlist.write(["bob"])
+            let error = try await alice.waitFor("ERROR", timeout: .seconds(1))
+            #expect(error.contains("certificate no longer allowed"))
+            try await alice.waitForClose(timeout: .seconds(1))
+            try await bob.waitForLine { $0.hasPrefix(":alice!") && $0.contains(" QUIT ") }
+            try await bob.roundTrip()
 
-        try files.allowlist.write(["alice", "bob"])
-        server.send(SIGHUP)
-        try await server.waitForStderr(containing: "SIGHUP: reloading")
-        let again = try await Self.login("alice", port: port, files: files)
-        await again.close()
-        await bob.close()
-
-        try await server.shutDown()
+            try files.allowlist.write(["alice", "bob"])
+            server.send(SIGHUP)
+            try await server.waitForStderr(containing: "SIGHUP: reloading")
+            let again = try await Self.login("alice", port: port, files: files)
+            await again.close()
+            await bob.close()
+        }
     }
 
     @Test func sighupAsSoonAsItListensReloadsInsteadOfKilling() async throws {
-        let files = try ServerFiles()
-        let (server, port) = try await files.startServer()
-        server.send(SIGHUP)
-        try await server.waitForStderr(containing: "TLS files reloaded", timeout: .seconds(10))
-        let alice = try await Self.login("alice", port: port, files: files)
-        await alice.close()
-        try await server.shutDown()
+        try await Self.withServer { files, server, port in
+            server.send(SIGHUP)
+            try await server.waitForStderr(containing: "TLS files reloaded", timeout: .seconds(10))
+            let alice = try await Self.login("alice", port: port, files: files)
+            await alice.close()
+        }
     }
 
     @Test func sigtermTellsEveryClientAndExitsZero() async throws {
         let files = try ServerFiles()
         let (server, port) = try await files.startServer()
-        let alice = try await Self.login("alice", port: port, files: files)
-        let bob = try await Self.login("bob", port: port, files: files)
+        let (alice, bob) = try await Self.login("alice", "bob", port: port, files: files)
 
         let start = ContinuousClock.now
         server.send(SIGTERM)
@@ -268,10 +260,25 @@ struct ServerExecutableTests {
         ]
     }
 
+    /// Fresh files and a server started from them, shut down after `body` (which must end
+    /// with exit status 0).
+    private static func withServer(_ body: (ServerFiles, ChildProcess, Int) async throws -> Void) async throws {
+        let files = try ServerFiles()
+        let (server, port) = try await files.startServer()
+        try await body(files, server, port)
+        try await server.shutDown()
+    }
+
     private static func login(_ nick: String, port: Int, files: ServerFiles) async throws -> IRCTestClient {
         let client = try await IRCTestClient(port: port, context: try files.pki.clientContext(nick))
         try await client.register(nick: nick)
         return client
+    }
+
+    private static func login(
+        _ first: String, _ second: String, port: Int, files: ServerFiles
+    ) async throws -> (IRCTestClient, IRCTestClient) {
+        (try await Self.login(first, port: port, files: files), try await Self.login(second, port: port, files: files))
     }
 
     /// Closes TCP under the client's TLS, as a client that crashed or lost power.

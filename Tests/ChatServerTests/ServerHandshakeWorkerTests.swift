@@ -104,8 +104,7 @@ struct ServerHandshakeWorkerTests {
 
     @Test(arguments: [1, 2]) func reloadWhileAStepIsOutAppliesToThatHandshake(ioThreads: Int) async throws {
         let pki = try TestPKI()
-        let crl = pki.directory.appending(path: "live.crl")
-        try FileManager.default.copyItem(at: try pki.ca.writeCRL(revoking: []), to: crl)
+        let crl = try pki.liveCRL()
         let configure: (inout ServerConfiguration) -> Void = {
             $0.crlPath = crl.path(percentEncoded: false)
             Self.workers(1, ioThreads: ioThreads)(&$0)

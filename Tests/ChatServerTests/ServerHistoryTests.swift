@@ -118,8 +118,7 @@ struct ServerHistoryTests {
     static func register(_ client: IRCTestClient, _ nick: String, caps: String) async throws {
         try await client.send("CAP REQ :\(caps)")
         try await client.waitForLine { $0.contains("ACK") }
-        try await client.send("NICK \(nick)")
-        try await client.send("USER \(nick) 0 * :\(nick)")
+        try await client.sendRegistration(nick: nick, realName: nick)
         try await client.send("CAP END")
         try await client.waitFor("001")
     }

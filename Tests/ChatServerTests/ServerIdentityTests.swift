@@ -72,7 +72,7 @@ struct ServerIdentityTests {
 
             let carol = try await server.login("carol")
             try await carol.send("PRIVMSG #lobby :hi there")
-            try await alice.waitForLine { $0.hasPrefix(":carol!") && $0.hasSuffix("PRIVMSG #lobby :hi there") }
+            try await alice.waitForLine(from: "carol", endingWith: "PRIVMSG #lobby :hi there")
             #expect(!alice.log.isInactive)
         }
     }
@@ -137,8 +137,7 @@ struct ServerIdentityTests {
 
     @Test(arguments: [1, 2]) func revokedCertificateOfALiveSessionIsClosedOnTLSReload(ioThreads: Int) async throws {
         let pki = try TestPKI()
-        let crl = pki.directory.appending(path: "live.crl")
-        try FileManager.default.copyItem(at: try pki.ca.writeCRL(revoking: []), to: crl)
+        let crl = try pki.liveCRL()
         let configure: (inout ServerConfiguration) -> Void = {
             $0.crlPath = crl.path(percentEncoded: false)
             $0.limits.ioThreads = ioThreads
@@ -162,8 +161,7 @@ struct ServerIdentityTests {
             try await alice.waitForLine { $0.contains("CAP * LS") && $0.contains("sasl") }
             try await alice.send("CAP REQ :sasl")
             try await alice.waitForLine { $0.contains("ACK") }
-            try await alice.send("NICK alice")
-            try await alice.send("USER alice 0 * :Alice")
+            try await alice.sendRegistration(nick: "alice", realName: "Alice")
             try await alice.send("AUTHENTICATE EXTERNAL")
             try await alice.waitForLine { $0.hasSuffix("AUTHENTICATE +") }
             try await alice.send("AUTHENTICATE +")

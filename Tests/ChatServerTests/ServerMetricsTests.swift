@@ -139,11 +139,7 @@ struct ServerMetricsTests {
     // MARK: refusals
 
     @Test func nonLoopbackMetricsAddressRefusesToStart() throws {
-        var configuration = ServerConfiguration()
-        configuration.certificatePath = "cert.pem"
-        configuration.privateKeyPath = "key.pem"
-        configuration.clientCAPath = "ca.pem"
-        configuration.allowlistPath = "allowlist"
+        var configuration = ConfigurationTests.complete()
         configuration.metrics.listen = ListenAddress(host: "0.0.0.0", port: 9697)
         let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
         #expect(error?.reason.contains("[metrics] listen = \"0.0.0.0:9697\" is not a loopback address") == true)
@@ -159,11 +155,7 @@ struct ServerMetricsTests {
     }
 
     @Test func nonLoopbackMetricsNeedsAScraperAllowlist() throws {
-        var configuration = ServerConfiguration()
-        configuration.certificatePath = "cert.pem"
-        configuration.privateKeyPath = "key.pem"
-        configuration.clientCAPath = "ca.pem"
-        configuration.allowlistPath = "allowlist"
+        var configuration = ConfigurationTests.complete()
         try configuration.apply(toml: "[metrics]\nlisten = \"10.0.0.5:9697\"\n", path: "server.toml")
         let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
         #expect(error?.reason.contains("needs mutual TLS and a scraper allowlist: add [metrics] allow") == true)

@@ -21,11 +21,11 @@ struct ServerOperatorTests {
             try await alice.waitFor("401")
             try await alice.send("KILL bob :spamming")
             for session in [bob, phone] {
-                try await session.waitForLine { $0.hasPrefix(":alice!") && $0.hasSuffix("KILL bob spamming") }
+                try await session.waitForLine(from: "alice", endingWith: "KILL bob spamming")
                 try await session.waitForClose()
                 #expect(session.lines.last == "ERROR :Closing link: Killed (alice (spamming))")
             }
-            try await carol.waitForLine { $0.hasPrefix(":bob!") && $0.hasSuffix("QUIT :Killed (alice (spamming))") }
+            try await carol.waitForLine(from: "bob", endingWith: "QUIT :Killed (alice (spamming))")
             try await alice.waitForLine { $0.contains("NOTICE alice :*** alice killed bob (2 sessions): spamming") }
             try await carol.roundTrip("c1")
             #expect(carol.lines.filter { $0.contains(" QUIT ") }.count == 1)

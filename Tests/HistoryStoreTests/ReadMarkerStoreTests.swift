@@ -5,6 +5,15 @@ import Testing
 
 @Suite("Read markers")
 struct ReadMarkerStoreTests {
+    @Test func aPurgeTakesTheNicksMarkersAndLeavesOthers() async throws {
+        try await withStore { store, _, _ async throws in
+            _ = try await store.setReadMarker(ReadMarker(userKey: "alice", targetKey: "#ops", time: 20))
+            _ = try await store.setReadMarker(ReadMarker(userKey: "bob", targetKey: "alice", time: 30))
+            _ = try await store.purge(sentBy: "alice")
+            #expect(try store.readMarkers() == [ReadMarker(userKey: "bob", targetKey: "alice", time: 30)])
+        }
+    }
+
     @Test func aMarkerOnlyMovesForwardAndOutlivesTheStore() async throws {
         try await withTemporaryDirectory { directory in
             let (store, _) = try openStore(in: directory)
@@ -22,15 +31,6 @@ struct ReadMarkerStoreTests {
                 ReadMarker(userKey: "bob", targetKey: "#ops", time: 30),
             ])
             await reopened.close()
-        }
-    }
-
-    @Test func aPurgeTakesTheNicksMarkersAndLeavesOthers() async throws {
-        try await withStore { store, _, _ async throws in
-            _ = try await store.setReadMarker(ReadMarker(userKey: "alice", targetKey: "#ops", time: 20))
-            _ = try await store.setReadMarker(ReadMarker(userKey: "bob", targetKey: "alice", time: 30))
-            _ = try await store.purge(sentBy: "alice")
-            #expect(try store.readMarkers() == [ReadMarker(userKey: "bob", targetKey: "alice", time: 30)])
         }
     }
 }

@@ -29,25 +29,38 @@ import Testing
         #expect(filter.match("BUY now!", scope: .channel)?.rule.id == "spam")
     }
 
+    /// A malformed filter file, where its error must point and words its message must hold.
+    struct Malformed: Sendable, CustomTestStringConvertible {
+        let text: String
+        let location: String
+        let words: String
+
+        init(_ text: String, _ location: String, _ words: String) {
+            (self.text, self.location, self.words) = (text, location, words)
+        }
+
+        var testDescription: String { "\(self.location) \(self.words.debugDescription)" }
+    }
+
     @Test(arguments: [
-        ("[[rule]]\nid = \"a\"\nmatch = [\"a*b\"]\n", "filter.toml:3:", "only begin or end"),
-        ("[[rule]]\nid = \"a\"\nmatch = [\"x\"]\naction = \"ban\"\n", "filter.toml:4:", "action must be one of"),
-        ("[[rule]]\nid = \"a\"\nmatch = [\"x\"]\nscope = \"dm\"\n", "filter.toml:4:", "scope must be among"),
-        ("[[rule]]\nid = \"a\"\nmatch = [\"x\"]\ncolour = 1\n", "filter.toml:4:", "unknown key \"colour\""),
-        ("[[rule]]\nmatch = [\"x\"]\n", "filter.toml:1:", "needs an id"),
-        ("[[rule]]\nid = \"a\"\n", "filter.toml:1:", "needs match"),
-        ("[[rule]]\nid = \"a\"\nmatch = \"x\"\n[[rule]]\nid = \"a\"\nmatch = \"y\"\n", "filter.toml:5:", "already the id"),
-        ("[[rule]]\nid = \"a\"\nmatch = [\"two words*\"]\n", "filter.toml:3:", "one word"),
-        ("[[rule]]\nid = \"a\"\nmatch = [\"!!\"]\n", "filter.toml:3:", "no letter or digit"),
-        ("[[rule]\nid = 1\n", "filter.toml:1:", ""),
-        ("[rule]\nid = \"a\"\n", "filter.toml:1:", "[[rule]]"),
+        Malformed("[[rule]]\nid = \"a\"\nmatch = [\"a*b\"]\n", "filter.toml:3:", "only begin or end"),
+        Malformed("[[rule]]\nid = \"a\"\nmatch = [\"x\"]\naction = \"ban\"\n", "filter.toml:4:", "action must be one of"),
+        Malformed("[[rule]]\nid = \"a\"\nmatch = [\"x\"]\nscope = \"dm\"\n", "filter.toml:4:", "scope must be among"),
+        Malformed("[[rule]]\nid = \"a\"\nmatch = [\"x\"]\ncolour = 1\n", "filter.toml:4:", "unknown key \"colour\""),
+        Malformed("[[rule]]\nmatch = [\"x\"]\n", "filter.toml:1:", "needs an id"),
+        Malformed("[[rule]]\nid = \"a\"\n", "filter.toml:1:", "needs match"),
+        Malformed("[[rule]]\nid = \"a\"\nmatch = \"x\"\n[[rule]]\nid = \"a\"\nmatch = \"y\"\n", "filter.toml:5:", "already the id"),
+        Malformed("[[rule]]\nid = \"a\"\nmatch = [\"two words*\"]\n", "filter.toml:3:", "one word"),
+        Malformed("[[rule]]\nid = \"a\"\nmatch = [\"!!\"]\n", "filter.toml:3:", "no letter or digit"),
+        Malformed("[[rule]\nid = 1\n", "filter.toml:1:", ""),
+        Malformed("[rule]\nid = \"a\"\n", "filter.toml:1:", "[[rule]]"),
     ])
-    func aMalformedFileIsRefusedWithItsLine(text: String, location: String, words: String) {
+    func aMalformedFileIsRefusedWithItsLine(_ file: Malformed) {
         #expect {
-            _ = try ModerationFilter(parsing: text, path: "filter.toml")
+            _ = try ModerationFilter(parsing: file.text, path: "filter.toml")
         } throws: { error in
             let reason = (error as? FilterFileError)?.reason ?? ""
-            return reason.hasPrefix(location) && reason.contains(words)
+            return reason.hasPrefix(file.location) && reason.contains(file.words)
         }
     }
 

@@ -6,20 +6,12 @@ import TestSupport
 /// itself runs servers for minutes and is not part of the tests.
 @Suite("bench.sh and its table")
 struct BenchScriptTests {
-    @Test(arguments: ["0", "x", ""])
-    func repeatNeedsAPositiveCount(_ count: String) throws {
+    @Test(arguments: ["--repeat", "--io-threads"], ["0", "x", ""])
+    func countOptionsNeedAPositiveCount(_ option: String, _ count: String) throws {
         let script = packageRoot.appendingPathComponent("scripts/bench.sh").path
-        let result = try runCommand("/bin/bash", [script, "--repeat", count], timeout: 30)
+        let result = try runCommand("/bin/bash", [script, option, count], timeout: 30)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("--repeat needs a count of 1 or more, got '\(count)'"))
-    }
-
-    @Test(arguments: ["0", "x", ""])
-    func ioThreadsNeedAPositiveCount(_ count: String) throws {
-        let script = packageRoot.appendingPathComponent("scripts/bench.sh").path
-        let result = try runCommand("/bin/bash", [script, "--io-threads", count], timeout: 30)
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("--io-threads needs a count of 1 or more, got '\(count)'"))
+        #expect(result.stderr.contains("\(option) needs a count of 1 or more, got '\(count)'"))
     }
 
     @Test func unknownScenarioIsNamedWithTheKnownOnes() throws {

@@ -14,8 +14,7 @@ struct StandardStreams {
     /// Read from; `/dev/null` when there is no input.
     var input: String
     /// Created, or emptied, and written to.
-    var output: String
-    var error: String
+    var output, error: String
 }
 
 /// How a reaped child ended, decoded from its `waitpid` status.

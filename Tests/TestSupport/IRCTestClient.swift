@@ -58,6 +58,12 @@ public final class IRCTestClient: Sendable {
         }
     }
 
+    /// Waits for the next line from `nick` (its source is `nick!…`) that ends with `text`.
+    @discardableResult
+    public func waitForLine(from nick: String, endingWith text: String, timeout: Duration = .seconds(10)) async throws -> String {
+        try await self.waitForLine(timeout: timeout) { $0.hasPrefix(":\(nick)!") && $0.hasSuffix(text) }
+    }
+
     /// Waits for a line with this command (or numeric) in command position.
     @discardableResult
     public func waitFor(_ command: String, timeout: Duration = .seconds(10)) async throws -> String {
@@ -79,10 +85,16 @@ public final class IRCTestClient: Sendable {
         return start < lines.count && lines[start...].contains(where: predicate)
     }
 
+    /// Sends NICK and USER for `nick` (with `realName`, "<nick> test" by default); the server
+    /// answers 001 once nothing else holds the registration back (CAP, SASL).
+    public func sendRegistration(nick: String, realName: String? = nil) async throws {
+        try await self.send("NICK \(nick)")
+        try await self.send("USER \(nick) 0 * :\(realName ?? "\(nick) test")")
+    }
+
     /// Registers with NICK/USER and waits for 001.
     public func register(nick: String) async throws {
-        try await self.send("NICK \(nick)")
-        try await self.send("USER \(nick) 0 * :\(nick) test")
+        try await self.sendRegistration(nick: nick)
         try await self.waitFor("001")
     }
 

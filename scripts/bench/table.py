@@ -40,14 +40,19 @@ HISTORY_FIGURES = [
     ("rate", "offered rate", None),
 ]
 
+# What went astray between sender and receiver: fanout, privmsg and storm count it alike.
+LOSS_FIGURES = [
+    ("lost", "lost", "lower"),
+    ("duplicated", "duplicated", "lower"),
+    ("reordered", "reordered", "lower"),
+]
+
 # fanout and privmsg report the same figures about their deliveries.
 DELIVERY_FIGURES = [
     ("deliveries_per_second", "deliveries/s", "higher"),
     *latency("latency_us", "latency", "µs"),
     ("server_cpu_ns_per_delivery", "server CPU ns/delivery", "lower"),
-    ("lost", "lost", "lower"),
-    ("duplicated", "duplicated", "lower"),
-    ("reordered", "reordered", "lower"),
+    *LOSS_FIGURES,
     ("window", "window", None),
 ]
 
@@ -76,9 +81,7 @@ FIGURES = {
         ("admission_failed", "admissions failed", "lower"),
         ("server_cpu_us_per_admission", "server CPU µs/admission", "lower"),
         ("chat_send_lag_ms_max", "generator send lag max ms", None),
-        ("lost", "lost", "lower"),
-        ("duplicated", "duplicated", "lower"),
-        ("reordered", "reordered", "lower"),
+        *LOSS_FIGURES,
     ],
     "history": HISTORY_FIGURES,
     "history-max": HISTORY_FIGURES,

@@ -1,8 +1,9 @@
-# Sourced by the project's scripts: makes sure OpenSSL 3 (headers, library, command-line
-# tool), SQLite 3's development files (the history store) and pkg-config are installed,
-# installing them from the system's packages when they are missing. Debian/Ubuntu:
-# libssl-dev openssl libsqlite3-dev pkg-config; Amazon Linux/Fedora/RHEL: openssl-devel
-# openssl sqlite-devel pkgconf-pkg-config.
+# Sourced by the project's scripts, which need not call anything: it makes sure OpenSSL 3
+# (headers, library, command-line tool), SQLite 3's development files (the history store)
+# and pkg-config are installed, installing them from the system's packages when they are
+# missing, and returns 1 when it cannot. Debian/Ubuntu: libssl-dev openssl libsqlite3-dev
+# pkg-config; Amazon Linux/Fedora/RHEL: openssl-devel openssl sqlite-devel
+# pkgconf-pkg-config.
 
 securechat_have_openssl() {
     command -v openssl >/dev/null 2>&1 &&
@@ -39,3 +40,5 @@ securechat_ensure_openssl() {
         return 1
     fi
 }
+
+securechat_ensure_openssl
